@@ -1,0 +1,130 @@
+//! Native command-line front end of the rankflow core.
+//!
+//!   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps]
+//!   rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps]
+//!   rankflow presets
+//!
+//! Exit codes: 0 success, 1 the run diverged, 2 bad input (usage or config; the message names the field).
+
+use rankflow::report::Report;
+use rankflow::{chart, presets, Config, Run, Status};
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage:
+  rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps]
+  rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps]
+  rankflow presets";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("run") => match parse_run_args(&args[1..]) {
+            Ok(run_args) => run(run_args),
+            Err(msg) => bad_input(&msg),
+        },
+        Some("presets") if args.len() == 1 => {
+            for p in presets::all() {
+                println!("{:<16} {}", p.name, p.title);
+            }
+            ExitCode::SUCCESS
+        }
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => bad_input(USAGE),
+    }
+}
+
+struct RunArgs {
+    source: Source,
+    out: Option<String>,
+    svg: Option<String>,
+    log_steps: bool,
+}
+
+enum Source {
+    File(String),
+    Preset(String),
+}
+
+fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
+    let (mut source, mut out, mut svg, mut log_steps) = (None, None, None, false);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+        match flag.as_str() {
+            "--config" if source.is_none() => source = Some(Source::File(value()?)),
+            "--preset" if source.is_none() => source = Some(Source::Preset(value()?)),
+            "--config" | "--preset" => return Err(format!("give exactly one of --config and --preset\n{USAGE}")),
+            "--out" => out = Some(value()?),
+            "--svg" => svg = Some(value()?),
+            "--log-steps" => log_steps = true,
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    let source = source.ok_or_else(|| format!("run needs --config FILE or --preset NAME\n{USAGE}"))?;
+    Ok(RunArgs { source, out, svg, log_steps })
+}
+
+fn load(source: &Source) -> Result<(String, Config), String> {
+    match source {
+        Source::File(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("config: cannot read {path}: {e}"))?;
+            Config::from_json(&text).map(|c| (path.clone(), c)).map_err(|e| e.to_string())
+        }
+        Source::Preset(name) => presets::find(name)
+            .map(|p| (format!("preset {name}"), p.config))
+            .ok_or_else(|| format!("preset: unknown name {name:?}; one of {}", presets::names())),
+    }
+}
+
+fn run(args: RunArgs) -> ExitCode {
+    let (label, config) = match load(&args.source) {
+        Ok(x) => x,
+        Err(msg) => return bad_input(&msg),
+    };
+    let started = Instant::now();
+    let mut run = Run::new(config);
+    let steps = run.config.steps;
+    run.advance(steps);
+    let secs = started.elapsed().as_secs_f64();
+    let last = run.measure();
+    let top: Vec<String> = last.singular_values.iter().take(6).map(|s| format!("{s:.4}")).collect();
+    let test = last.test_error.map_or("n/a".to_string(), |t| format!("{t:.3e}"));
+    println!(
+        "{label}: {} steps in {secs:.2} s ({:.0} steps/s); loss {:.3e}; σ = [{}]; nuclear norm {:.4}; effective rank {:.3}; test error {test}",
+        run.step(),
+        run.step() as f64 / secs.max(1e-9),
+        last.loss,
+        top.join(", "),
+        last.nuclear_norm,
+        last.effective_rank,
+    );
+    if let Some(path) = &args.out {
+        let json = serde_json::to_string(&Report::from_run(&run)).expect("report serializes");
+        if let Err(e) = std::fs::write(path, json) {
+            eprintln!("--out: cannot write {path}: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(path) = &args.svg {
+        let truth = run.problem.truth_singular_values();
+        let svg = chart::run_svg(run.trace.samples(), truth.as_deref(), args.log_steps, 900, 900).unwrap_or_else(|e| e);
+        if let Err(e) = std::fs::write(path, svg) {
+            eprintln!("--svg: cannot write {path}: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if let Status::Diverged(msg) = run.status() {
+        eprintln!("{msg}");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+fn bad_input(msg: &str) -> ExitCode {
+    eprintln!("{msg}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,364 @@
+//! Figures drawn with plotters, generic over `DrawingBackend`: the same code paints the browser canvas and
+//! writes SVG natively.
+//!
+//! Log axes are drawn as linear axes over log₁₀ of the data with our own tick labels (`1e-3`, `10k`), which
+//! keeps labels clean; points that cannot be shown (≤ 0 or below the floor on a log axis, non-finite) break
+//! the line instead of being clamped.
+
+use crate::trace::Sample;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Colour-blind-safe series palette (Okabe–Ito, yellow left out for contrast on white).
+pub const PALETTE: [RGBColor; 6] = [
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+];
+/// Lowest value shown on a log axis, relative to the largest.
+pub const LOG_DYNAMIC_RANGE: f64 = 1e14;
+
+/// How to draw: pixel scale (devicePixelRatio in the browser) and colour scheme.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub scale: f64,
+    pub dark: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Self { scale: 1.0, dark: false }
+    }
+}
+
+pub struct Series {
+    pub label: Option<String>,
+    /// Data-space points; `None` breaks the line.
+    pub points: Vec<Option<(f64, f64)>>,
+    pub color: RGBColor,
+    pub dashed: bool,
+    /// Line width in CSS pixels.
+    pub width: f64,
+}
+
+pub struct Figure {
+    pub title: String,
+    pub x_desc: String,
+    pub y_desc: String,
+    pub log_x: bool,
+    pub log_y: bool,
+    pub series: Vec<Series>,
+}
+
+/// σ_i(W) against step, one line per singular value (the top `max_series`), target values dashed.
+pub fn singular_values_figure(samples: &[Sample], truth: Option<&[f64]>, log_x: bool, max_series: usize) -> Figure {
+    let k = samples.iter().map(|s| s.singular_values.len()).max().unwrap_or(0).min(max_series);
+    let mut series: Vec<Series> = (0..k)
+        .map(|i| Series {
+            label: Some(format!("σ{}", i + 1)),
+            points: samples.iter().map(|s| s.singular_values.get(i).map(|&v| (s.step as f64, v))).collect(),
+            color: series_color(i),
+            dashed: false,
+            width: if i < PALETTE.len() { 2.0 } else { 1.0 },
+        })
+        .collect();
+    if let (Some(truth), Some(first), Some(last)) = (truth, samples.first(), samples.last()) {
+        let (x0, x1) = (first.step.max(1) as f64, last.step.max(2) as f64);
+        for (i, &s) in truth.iter().enumerate().take(max_series) {
+            series.push(Series {
+                label: None,
+                points: vec![Some((x0.min(first.step as f64).max(if log_x { 1.0 } else { 0.0 }), s)), Some((x1, s))],
+                color: series_color(i),
+                dashed: true,
+                width: 1.0,
+            });
+        }
+    }
+    Figure {
+        title: if truth.is_some() { "singular values of W (dashed: target)".into() } else { "singular values of W".into() },
+        x_desc: "step".into(),
+        y_desc: "σᵢ(W)".into(),
+        log_x,
+        log_y: true,
+        series,
+    }
+}
+
+/// ℓ(W) and, when known, the test error on unobserved entries, against step.
+pub fn loss_figure(samples: &[Sample], log_x: bool) -> Figure {
+    let mut series = vec![Series {
+        label: Some("loss ℓ(W)".into()),
+        points: samples.iter().map(|s| Some((s.step as f64, s.loss))).collect(),
+        color: PALETTE[0],
+        dashed: false,
+        width: 2.0,
+    }];
+    if samples.iter().any(|s| s.test_error.is_some()) {
+        series.push(Series {
+            label: Some("test error".into()),
+            points: samples.iter().map(|s| s.test_error.map(|t| (s.step as f64, t))).collect(),
+            color: PALETTE[1],
+            dashed: false,
+            width: 2.0,
+        });
+    }
+    Figure { title: "loss".into(), x_desc: "step".into(), y_desc: String::new(), log_x, log_y: true, series }
+}
+
+fn series_color(i: usize) -> RGBColor {
+    PALETTE.get(i).copied().unwrap_or(RGBColor(0x9a, 0x9a, 0x9a))
+}
+
+/// Axis transform: identity, or log₁₀ with everything ≤ `floor` dropped.
+#[derive(Clone, Copy)]
+struct Axis {
+    log: bool,
+    floor: f64,
+}
+
+impl Axis {
+    fn map(self, v: f64) -> Option<f64> {
+        if !v.is_finite() {
+            return None;
+        }
+        if self.log {
+            (v > 0.0 && v >= self.floor).then(|| v.log10())
+        } else {
+            Some(v)
+        }
+    }
+}
+
+/// Range [lo, hi] of the mapped values, or None when nothing can be shown.
+fn extent(values: impl Iterator<Item = f64>, log: bool) -> Option<(f64, f64)> {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite() && (!log || *v > 0.0)) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// Tick label for a position on a log₁₀ axis: 10^v, as `1e-3`, `100`, `2.5e-7`.
+pub fn log_tick_label(exponent: f64) -> String {
+    let rounded = exponent.round();
+    if (exponent - rounded).abs() < 1e-9 {
+        let e = rounded as i32;
+        return match e {
+            0..=3 => format!("{}", 10i64.pow(e as u32)),
+            _ => format!("1e{e}"),
+        };
+    }
+    let v = 10f64.powf(exponent);
+    let e = v.log10().floor() as i32;
+    let mantissa = v / 10f64.powi(e);
+    if (-3..=3).contains(&e) {
+        format!("{}", round_sig(v, 2))
+    } else {
+        format!("{}e{e}", round_sig(mantissa, 2))
+    }
+}
+
+/// Tick label for a step count: 0, 500, 2.5k, 40k, 1.2M.
+pub fn step_tick_label(v: f64) -> String {
+    let a = v.abs();
+    let (x, unit) = if a >= 1e9 {
+        (v / 1e9, "G")
+    } else if a >= 1e6 {
+        (v / 1e6, "M")
+    } else if a >= 1e3 {
+        (v / 1e3, "k")
+    } else {
+        (v, "")
+    };
+    format!("{}{unit}", round_sig(x, 3))
+}
+
+fn round_sig(v: f64, digits: i32) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let p = 10f64.powi(digits - 1 - v.abs().log10().floor() as i32);
+    (v * p).round() / p
+}
+
+/// Draws `fig` filling `area` (the caller presents the root area).
+pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, style: Style) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let s = style.scale.clamp(0.25, 8.0);
+    let px = |v: f64| (v * s).round().max(1.0) as u32;
+    let (bg, fg, grid) = if style.dark {
+        (RGBColor(0x14, 0x17, 0x1c), RGBColor(0xd8, 0xdd, 0xe3), RGBColor(0x2c, 0x32, 0x3a))
+    } else {
+        (WHITE, RGBColor(0x22, 0x22, 0x22), RGBColor(0xe8, 0xe8, 0xe8))
+    };
+    area.fill(&bg).map_err(err)?;
+
+    let all = || fig.series.iter().flat_map(|se| se.points.iter().flatten());
+    let (xlo, xhi) = extent(all().map(|p| p.0), fig.log_x).unwrap_or((1.0, 10.0));
+    let (ylo, yhi) = extent(all().map(|p| p.1), fig.log_y).unwrap_or((1e-3, 1.0));
+    let xaxis = Axis { log: fig.log_x, floor: 0.0 };
+    let yaxis = Axis { log: fig.log_y, floor: if fig.log_y { ylo.max(yhi / LOG_DYNAMIC_RANGE) } else { f64::NEG_INFINITY } };
+    let (x0, x1) = match (xaxis.map(xlo), xaxis.map(xhi)) {
+        (Some(a), Some(b)) if fig.log_x => (a.min(0.0), b.max(a + 1.0)),
+        (Some(a), Some(b)) => (a.min(0.0), b.max(a + 1.0)),
+        _ => (0.0, 1.0),
+    };
+    let x1 = x1 + 0.03 * (x1 - x0);
+    let (y0, y1) = match (yaxis.map(yaxis.floor.max(ylo)), yaxis.map(yhi)) {
+        (Some(a), Some(b)) if fig.log_y => {
+            let (a, b) = (a.floor(), b.ceil());
+            if a == b { (a - 1.0, b + 1.0) } else { (a, b) }
+        }
+        (Some(a), Some(b)) => {
+            let pad = 0.05 * (b - a).max(1e-12);
+            (a - pad, b + pad)
+        }
+        _ => (-3.0, 0.0),
+    };
+
+    let font = ("sans-serif", 12.0 * s).into_font().color(&fg);
+    let title_font = ("sans-serif", 14.0 * s).into_font().color(&fg);
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(8.0))
+        .caption(&fig.title, title_font)
+        .x_label_area_size(px(30.0))
+        .y_label_area_size(px(46.0))
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)?;
+    let x_fmt = |v: &f64| if fig.log_x { step_tick_label(10f64.powf(*v).round()) } else { step_tick_label(*v) };
+    let y_fmt = |v: &f64| if fig.log_y { log_tick_label(*v) } else { format!("{}", round_sig(*v, 3)) };
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(7)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .label_style(font.clone())
+        .axis_desc_style(font.clone())
+        .x_desc(fig.x_desc.as_str())
+        .y_desc(fig.y_desc.as_str())
+        .bold_line_style(grid.stroke_width(px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(fg.stroke_width(px(1.0)))
+        .draw()
+        .map_err(err)?;
+
+    let mut labelled = false;
+    for se in &fig.series {
+        let style = se.color.stroke_width(px(se.width));
+        for segment in segments(&se.points, xaxis, yaxis) {
+            if se.dashed {
+                chart.draw_series(dashes(&segment, (x1 - x0) / 120.0).map(|d| PathElement::new(d, style))).map_err(err)?;
+            } else {
+                chart.draw_series(LineSeries::new(segment, style)).map_err(err)?;
+            }
+        }
+        if let (Some(label), true) = (&se.label, fig.series.len() <= 3) {
+            // A short legend only for figures with few series; the singular-value figure is read by colour order.
+            labelled = true;
+            let color = se.color;
+            let w = px(se.width);
+            let len = (14.0 * s) as i32;
+            chart
+                .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+                .map_err(err)?
+                .label(label.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(w)));
+        }
+    }
+    if labelled {
+        chart
+            .configure_series_labels()
+            .label_font(font)
+            .background_style(bg.mix(0.85))
+            .border_style(grid)
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Maps points through the axes and splits them into drawable runs.
+fn segments(points: &[Option<(f64, f64)>], x: Axis, y: Axis) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = vec![];
+    let mut cur = vec![];
+    for p in points {
+        match p.and_then(|(a, b)| Some((x.map(a)?, y.map(b)?))) {
+            Some(q) => cur.push(q),
+            None if !cur.is_empty() => out.push(std::mem::take(&mut cur)),
+            None => {}
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Cuts a polyline into dashes of horizontal length `dash` (gaps of the same length), in mapped coordinates.
+fn dashes(line: &[(f64, f64)], dash: f64) -> impl Iterator<Item = Vec<(f64, f64)>> + '_ {
+    line.windows(2).flat_map(move |w| {
+        let ((ax, ay), (bx, by)) = (w[0], w[1]);
+        let pieces = (((bx - ax).abs() / dash).ceil() as usize).clamp(1, 10_000);
+        (0..pieces).step_by(2).map(move |k| {
+            let t0 = k as f64 / pieces as f64;
+            let t1 = ((k + 1) as f64 / pieces as f64).min(1.0);
+            vec![(ax + t0 * (bx - ax), ay + t0 * (by - ay)), (ax + t1 * (bx - ax), ay + t1 * (by - ay))]
+        })
+    })
+}
+
+/// Renders `fig` to an SVG document of `width`×`height` pixels.
+pub fn to_svg(fig: &Figure, width: u32, height: u32, style: Style) -> Result<String, String> {
+    let mut buf = String::new();
+    {
+        let area = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
+        render(&area, fig, style)?;
+        area.present().map_err(|e| e.to_string())?;
+    }
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_are_clean() {
+        assert_eq!(log_tick_label(-3.0), "1e-3");
+        assert_eq!(log_tick_label(2.0), "100");
+        assert_eq!(log_tick_label(-5.0 + 0.3979400086720376), "2.5e-5");
+        assert_eq!(log_tick_label(-0.5), "0.32");
+        assert_eq!(step_tick_label(0.0), "0");
+        assert_eq!(step_tick_label(25_000.0), "25k");
+        assert_eq!(step_tick_label(1_200_000.0), "1.2M");
+        assert_eq!(step_tick_label(99999.99999), "100k");
+    }
+
+    #[test]
+    fn log_axis_breaks_lines_instead_of_clamping() {
+        let y = Axis { log: true, floor: 1e-6 };
+        let x = Axis { log: false, floor: 0.0 };
+        let pts = [Some((0.0, 1.0)), Some((1.0, 0.0)), Some((2.0, 1e-9)), Some((3.0, 10.0)), None, Some((5.0, f64::NAN)), Some((6.0, 1.0))];
+        let segs = segments(&pts, x, y);
+        assert_eq!(segs, vec![vec![(0.0, 0.0)], vec![(3.0, 1.0)], vec![(6.0, 0.0)]]);
+    }
+}
+
+/// The two standard figures of a run stacked in one SVG (singular values above, loss below).
+pub fn run_svg(samples: &[Sample], truth: Option<&[f64]>, log_x: bool, width: u32, height: u32) -> Result<String, String> {
+    let mut buf = String::new();
+    {
+        let area = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
+        let (top, bottom) = area.split_vertically(height * 3 / 5);
+        render(&top, &singular_values_figure(samples, truth, log_x, 20), Style::default())?;
+        render(&bottom, &loss_figure(samples, log_x), Style::default())?;
+        area.present().map_err(|e| e.to_string())?;
+    }
+    Ok(buf)
+}

@@ -1,0 +1,440 @@
+//! The one run configuration shared by the page, the CLI and the tests.
+//!
+//! Parsed from JSON with serde, then validated once: [`Config::from_json`] returns either a
+//! [`Config`] whose fields are all in range (defaults filled in, so it round-trips exactly) or a
+//! [`ConfigError`] naming the offending field and its allowed range.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Largest seed accepted: 2⁵³ − 1, so a seed survives a trip through a JavaScript number or a URL.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+pub const MAX_STEPS: u64 = 1_000_000_000;
+pub const MAX_RECORD_EVERY: u64 = 1_000_000;
+/// Largest matrix side for random problems (full, completion, sensing).
+pub const MAX_DIM: usize = 300;
+/// Largest side of a user-typed `entries` matrix.
+pub const MAX_ENTRIES_DIM: usize = 50;
+pub const MAX_DEPTH: usize = 8;
+pub const MAX_WIDTH: usize = 512;
+/// Cap on the number of factor parameters Σ_j rows(W_j)·cols(W_j).
+pub const MAX_PARAMETERS: usize = 2_000_000;
+/// Cap on K·m·n, the size of the sensing operator (8 bytes each).
+pub const MAX_SENSING_SIZE: usize = 4_000_000;
+pub const MIN_INIT_SCALE: f64 = 1e-12;
+pub const MAX_INIT_SCALE: f64 = 10.0;
+pub const MAX_LR: f64 = 1e4;
+pub const MAX_ABS_VALUE: f64 = 1e6;
+/// Longest JSON text accepted by [`Config::from_json`] (bytes).
+pub const MAX_JSON_BYTES: usize = 1 << 20;
+
+/// A rejected configuration: which field, and what is allowed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    /// Dotted path of the field, e.g. `problem.n` or `model.init_scale`.
+    pub field: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(field: &str, message: impl Into<String>) -> Self {
+        Self { field: field.to_string(), message: message.into() }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Number of optimiser steps to run (the page stops there; the CLI runs exactly this many).
+    #[serde(default = "default_steps")]
+    pub steps: u64,
+    /// A metrics sample is recorded every `record_every` steps (the bounded history may thin them later).
+    #[serde(default = "default_record_every")]
+    pub record_every: u64,
+    pub problem: ProblemConfig,
+    #[serde(default)]
+    pub model: ModelConfig,
+    #[serde(default)]
+    pub optimizer: OptimizerConfig,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// ℓ(W) = ½‖W − M‖_F².
+    Full,
+    /// ℓ(W) = 1/(2|Ω|) Σ_{(i,j)∈Ω} (W_ij − M_ij)² on a random observed set Ω.
+    Completion,
+    /// ℓ(W) = 1/(2K) Σ_k (⟨A_k, W⟩ − y_k)², A_k with i.i.d. N(0, 1) entries.
+    Sensing,
+    /// Completion of a user-given matrix (`values`, `null` = unobserved); no ground truth.
+    Entries,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProblemConfig {
+    pub kind: ProblemKind,
+    /// Columns of M (and rows too unless `m` is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<usize>,
+    /// Rows of M (default n).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub m: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_fraction: Option<f64>,
+    /// Ground truth M = U Uᵀ (positive semidefinite), observed symmetrically.
+    #[serde(default)]
+    pub psd: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurements: Option<usize>,
+    /// Exact singular values of the ground truth: M = Q diag(s) Pᵀ, no rescaling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub singular_values: Option<Vec<f64>>,
+    /// Rows of the `entries` matrix; `null` marks an unobserved entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<Vec<Option<f64>>>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InitKind {
+    /// Every factor entry i.i.d. N(0, α²).
+    Gaussian,
+    /// α times the (rectangular) identity.
+    Identity,
+    /// α times a random matrix with orthonormal rows or columns.
+    Orthogonal,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelConfig {
+    /// L, the number of factors of W = W_L ⋯ W_1 (the symmetric model W = U Uᵀ has depth 2).
+    #[serde(default = "default_depth")]
+    pub depth: usize,
+    /// Hidden width d (default max(m, n)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<usize>,
+    #[serde(default)]
+    pub symmetric: bool,
+    #[serde(default = "default_init")]
+    pub init: InitKind,
+    /// α, the initialisation scale.
+    #[serde(default = "default_init_scale")]
+    pub init_scale: f64,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        Self { depth: default_depth(), width: None, symmetric: false, init: default_init(), init_scale: default_init_scale() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OptimizerConfig {
+    /// Plain gradient descent θ ← θ − η ∇L(θ).
+    Gd {
+        #[serde(default = "default_lr")]
+        lr: f64,
+    },
+}
+
+impl Default for OptimizerConfig {
+    fn default() -> Self {
+        OptimizerConfig::Gd { lr: default_lr() }
+    }
+}
+
+impl OptimizerConfig {
+    pub fn lr(&self) -> f64 {
+        match self {
+            OptimizerConfig::Gd { lr } => *lr,
+        }
+    }
+}
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_steps() -> u64 {
+    20_000
+}
+fn default_record_every() -> u64 {
+    20
+}
+fn default_depth() -> usize {
+    3
+}
+fn default_init() -> InitKind {
+    InitKind::Gaussian
+}
+fn default_init_scale() -> f64 {
+    1e-3
+}
+fn default_lr() -> f64 {
+    0.05
+}
+const DEFAULT_N: usize = 20;
+const DEFAULT_RANK: usize = 3;
+const DEFAULT_OBSERVED_FRACTION: f64 = 0.3;
+
+impl Config {
+    /// Parses and validates a JSON config; see the module docs.
+    pub fn from_json(text: &str) -> Result<Config, ConfigError> {
+        if text.len() > MAX_JSON_BYTES {
+            return Err(ConfigError::new(
+                "config",
+                format!("text is {} bytes; at most {} bytes are accepted", text.len(), MAX_JSON_BYTES),
+            ));
+        }
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let raw: Config = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." || path.is_empty() { "config".to_string() } else { path };
+            ConfigError { field, message: e.into_inner().to_string() }
+        })?;
+        raw.validated()
+    }
+
+    /// Pretty JSON of this config (all defaults explicit once validated).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("config serializes")
+    }
+
+    /// Checks every field against its allowed range and fills in defaults.
+    pub fn validated(mut self) -> Result<Config, ConfigError> {
+        in_range_u64("seed", self.seed, 0, MAX_SEED)?;
+        in_range_u64("steps", self.steps, 1, MAX_STEPS)?;
+        in_range_u64("record_every", self.record_every, 1, MAX_RECORD_EVERY)?;
+        let (m, n) = self.problem.validate()?;
+        self.model.validate(m, n)?;
+        let lr = self.optimizer.lr();
+        if !(lr.is_finite() && lr > 0.0 && lr <= MAX_LR) {
+            return Err(ConfigError::new("optimizer.lr", format!("must be a number in (0, {MAX_LR}], got {lr}")));
+        }
+        Ok(self)
+    }
+
+    /// Rows and columns of the target matrix (valid configs only).
+    pub fn dims(&self) -> (usize, usize) {
+        match &self.problem.values {
+            Some(rows) if self.problem.kind == ProblemKind::Entries => (rows.len(), rows[0].len()),
+            _ => {
+                let n = self.problem.n.unwrap_or(DEFAULT_N);
+                (self.problem.m.unwrap_or(n), n)
+            }
+        }
+    }
+}
+
+impl ProblemConfig {
+    /// Validates and fills defaults; returns (m, n).
+    fn validate(&mut self) -> Result<(usize, usize), ConfigError> {
+        if self.kind == ProblemKind::Entries {
+            return self.validate_entries();
+        }
+        if self.values.is_some() {
+            return Err(ConfigError::new("problem.values", "only used when problem.kind is \"entries\""));
+        }
+        let n = self.n.unwrap_or(DEFAULT_N);
+        in_range_usize("problem.n", n, 1, MAX_DIM)?;
+        let m = self.m.unwrap_or(n);
+        in_range_usize("problem.m", m, 1, MAX_DIM)?;
+        if self.psd && m != n {
+            return Err(ConfigError::new("problem.psd", format!("a PSD target must be square, but m = {m} and n = {n}")));
+        }
+        let max_rank = m.min(n);
+        let rank = match &self.singular_values {
+            Some(s) => {
+                if s.is_empty() || s.len() > max_rank {
+                    return Err(ConfigError::new(
+                        "problem.singular_values",
+                        format!("must list between 1 and min(m, n) = {max_rank} values, got {}", s.len()),
+                    ));
+                }
+                for (i, &v) in s.iter().enumerate() {
+                    if !(v.is_finite() && v > 0.0 && v <= MAX_ABS_VALUE) {
+                        return Err(ConfigError::new(
+                            &format!("problem.singular_values[{i}]"),
+                            format!("must be a number in (0, {MAX_ABS_VALUE}], got {v}"),
+                        ));
+                    }
+                }
+                if let Some(r) = self.rank {
+                    if r != s.len() {
+                        return Err(ConfigError::new(
+                            "problem.rank",
+                            format!("is {r} but problem.singular_values lists {} values; omit rank or make them agree", s.len()),
+                        ));
+                    }
+                }
+                s.len()
+            }
+            None => self.rank.unwrap_or(DEFAULT_RANK.min(max_rank)),
+        };
+        in_range_usize("problem.rank", rank, 1, max_rank)?;
+        self.n = Some(n);
+        self.m = Some(m);
+        self.rank = Some(rank);
+        match self.kind {
+            ProblemKind::Completion => {
+                let p = self.observed_fraction.unwrap_or(DEFAULT_OBSERVED_FRACTION);
+                if !(p.is_finite() && p > 0.0 && p <= 1.0) {
+                    return Err(ConfigError::new("problem.observed_fraction", format!("must be a number in (0, 1], got {p}")));
+                }
+                if observed_count(m, n, p, self.psd) == 0 {
+                    return Err(ConfigError::new(
+                        "problem.observed_fraction",
+                        format!("{p} of a {m}×{n} matrix observes no entry; raise it"),
+                    ));
+                }
+                self.observed_fraction = Some(p);
+                forbid("problem.measurements", self.measurements.is_some(), "sensing")?;
+            }
+            ProblemKind::Sensing => {
+                let max_k = MAX_SENSING_SIZE / (m * n);
+                let k = self.measurements.unwrap_or((4 * rank * (m + n)).min(max_k).max(1));
+                in_range_usize("problem.measurements", k, 1, max_k.max(1))?;
+                self.measurements = Some(k);
+                forbid("problem.observed_fraction", self.observed_fraction.is_some(), "completion")?;
+            }
+            ProblemKind::Full => {
+                forbid("problem.observed_fraction", self.observed_fraction.is_some(), "completion")?;
+                forbid("problem.measurements", self.measurements.is_some(), "sensing")?;
+            }
+            ProblemKind::Entries => unreachable!(),
+        }
+        Ok((m, n))
+    }
+
+    fn validate_entries(&mut self) -> Result<(usize, usize), ConfigError> {
+        for (field, present) in [
+            ("problem.n", self.n.is_some()),
+            ("problem.m", self.m.is_some()),
+            ("problem.rank", self.rank.is_some()),
+            ("problem.observed_fraction", self.observed_fraction.is_some()),
+            ("problem.measurements", self.measurements.is_some()),
+            ("problem.singular_values", self.singular_values.is_some()),
+            ("problem.psd", self.psd),
+        ] {
+            if present {
+                return Err(ConfigError::new(field, "is not used when problem.kind is \"entries\" (the matrix comes from problem.values)"));
+            }
+        }
+        let rows = self.values.as_ref().ok_or_else(|| {
+            ConfigError::new("problem.values", "is required when problem.kind is \"entries\": rows of numbers, null for unobserved")
+        })?;
+        let m = rows.len();
+        in_range_usize("problem.values", m, 1, MAX_ENTRIES_DIM).map_err(|e| ConfigError { message: format!("row count {}", e.message), ..e })?;
+        let n = rows[0].len();
+        if n == 0 || n > MAX_ENTRIES_DIM {
+            return Err(ConfigError::new("problem.values[0]", format!("row length must be in [1, {MAX_ENTRIES_DIM}], got {n}")));
+        }
+        let mut observed = 0;
+        for (i, row) in rows.iter().enumerate() {
+            if row.len() != n {
+                return Err(ConfigError::new(
+                    &format!("problem.values[{i}]"),
+                    format!("has {} entries but row 0 has {n}; all rows must have the same length", row.len()),
+                ));
+            }
+            for (j, v) in row.iter().enumerate() {
+                if let Some(v) = v {
+                    if !(v.is_finite() && v.abs() <= MAX_ABS_VALUE) {
+                        return Err(ConfigError::new(
+                            &format!("problem.values[{i}][{j}]"),
+                            format!("must be null or a number in [-{MAX_ABS_VALUE}, {MAX_ABS_VALUE}], got {v}"),
+                        ));
+                    }
+                    observed += 1;
+                }
+            }
+        }
+        if observed == 0 {
+            return Err(ConfigError::new("problem.values", "observes no entry: give at least one number"));
+        }
+        Ok((m, n))
+    }
+}
+
+impl ModelConfig {
+    fn validate(&mut self, m: usize, n: usize) -> Result<(), ConfigError> {
+        in_range_usize("model.depth", self.depth, 1, MAX_DEPTH)?;
+        let width = self.width.unwrap_or(m.max(n));
+        in_range_usize("model.width", width, 1, MAX_WIDTH)?;
+        self.width = Some(width);
+        if self.symmetric {
+            if self.depth != 2 {
+                return Err(ConfigError::new("model.depth", format!("must be 2 for the symmetric model W = U Uᵀ, got {}", self.depth)));
+            }
+            if m != n {
+                return Err(ConfigError::new("model.symmetric", format!("needs a square target, but it is {m}×{n}")));
+            }
+        }
+        let a = self.init_scale;
+        if !(a.is_finite() && (MIN_INIT_SCALE..=MAX_INIT_SCALE).contains(&a)) {
+            return Err(ConfigError::new(
+                "model.init_scale",
+                format!("must be a number in [{MIN_INIT_SCALE:e}, {MAX_INIT_SCALE}], got {a}"),
+            ));
+        }
+        let params = parameter_count(m, n, width, self.depth, self.symmetric);
+        if params > MAX_PARAMETERS {
+            return Err(ConfigError::new(
+                "model.width",
+                format!("depth {} × width {width} gives {params} parameters; at most {MAX_PARAMETERS} are allowed", self.depth),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Σ_j rows(W_j)·cols(W_j) for W_1: d×n, W_2…W_{L−1}: d×d, W_L: m×d (W_1: m×n when L = 1); m·d for U.
+pub fn parameter_count(m: usize, n: usize, d: usize, depth: usize, symmetric: bool) -> usize {
+    if symmetric {
+        return m * d;
+    }
+    if depth == 1 {
+        return m * n;
+    }
+    d * n + (depth - 2) * d * d + m * d
+}
+
+/// |Ω| for a completion problem: round(p·m·n) entries, or for a PSD target round(p·n(n+1)/2) unordered pairs
+/// observed symmetrically.
+pub fn observed_count(m: usize, n: usize, p: f64, psd: bool) -> usize {
+    let cells = if psd { n * (n + 1) / 2 } else { m * n };
+    ((p * cells as f64).round() as usize).min(cells)
+}
+
+fn in_range_u64(field: &str, v: u64, lo: u64, hi: u64) -> Result<(), ConfigError> {
+    if v < lo || v > hi {
+        return Err(ConfigError::new(field, format!("must be an integer in [{lo}, {hi}], got {v}")));
+    }
+    Ok(())
+}
+
+fn in_range_usize(field: &str, v: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
+    in_range_u64(field, v as u64, lo as u64, hi as u64)
+}
+
+fn forbid(field: &str, present: bool, kind: &str) -> Result<(), ConfigError> {
+    if present {
+        return Err(ConfigError::new(field, format!("only used when problem.kind is \"{kind}\"")));
+    }
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! rankflow: the implicit bias of gradient descent in matrix factorization, as a library.
+//!
+//! The core (everything but `web`) is plain Rust with no web types; the same code drives the browser page
+//! (through `web`), the native CLI and the tests.
+
+pub mod chart;
+pub mod config;
+pub mod metrics;
+pub mod model;
+pub mod optim;
+pub mod presets;
+pub mod problem;
+pub mod report;
+pub mod run;
+pub mod sampling;
+pub mod trace;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use config::{Config, ConfigError};
+pub use run::{Run, Status};

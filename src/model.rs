@@ -1,0 +1,175 @@
+//! Factorizations of the end-to-end matrix: the deep product W = W_L ⋯ W_1 and the symmetric W = U Uᵀ,
+//! with their initialisation, forward product and back-propagated gradients.
+//!
+//! Shapes (m×n target, hidden width d): W_1 is d×n, W_2 … W_{L−1} are d×d, W_L is m×d (W_1 is m×n when
+//! L = 1); U is n×d. Gradients (asymmetric): ∇_{W_j} = (W_L⋯W_{j+1})ᵀ ∇ℓ(W) (W_{j−1}⋯W_1)ᵀ;
+//! symmetric: ∇_U ℓ(U Uᵀ) = (∇ℓ + ∇ℓᵀ) U.
+
+use crate::config::{Config, InitKind};
+use crate::problem::Problem;
+use crate::sampling::Sampler;
+use nalgebra::DMatrix;
+
+/// A factorized model with reusable work buffers: the hot path allocates nothing.
+pub struct Model {
+    pub symmetric: bool,
+    /// W_1 … W_L in factor order (one factor U when symmetric).
+    pub factors: Vec<DMatrix<f64>>,
+    /// ∇L with respect to each factor, filled by [`Model::loss_and_gradients`].
+    pub grads: Vec<DMatrix<f64>>,
+    /// prefix[j] = W_{j+1} ⋯ W_1 (so prefix[L−1] = W); for the symmetric model prefix[0] = U Uᵀ.
+    prefix: Vec<DMatrix<f64>>,
+    /// ∇ℓ(W), m×n.
+    grad_w: DMatrix<f64>,
+    /// Back-propagated B_j = (W_L⋯W_{j+1})ᵀ ∇ℓ(W), d×n, ping-pong pair.
+    back: [DMatrix<f64>; 2],
+    /// Transposes of prefix products, d×n → n×d scratch.
+    prefix_t: DMatrix<f64>,
+}
+
+impl Model {
+    /// Initialises the factors of a validated config: entries i.i.d. N(0, α²), α·I, or α·orthogonal.
+    pub fn from_config(cfg: &Config, sampler: &mut Sampler) -> Model {
+        let (m, n) = cfg.dims();
+        let mc = &cfg.model;
+        let d = mc.width.expect("validated width");
+        let shapes = factor_shapes(m, n, d, mc.depth, mc.symmetric);
+        let alpha = mc.init_scale;
+        let factors = shapes
+            .iter()
+            .map(|&(r, c)| match mc.init {
+                InitKind::Gaussian => sampler.gaussian(r, c, alpha),
+                InitKind::Identity => DMatrix::identity(r, c) * alpha,
+                InitKind::Orthogonal => sampler.orthonormal(r, c) * alpha,
+            })
+            .collect();
+        Model::new(factors, mc.symmetric, m, n)
+    }
+
+    /// Wraps given factors (W_1 … W_L, or [U] when symmetric) for an m×n target.
+    pub fn new(factors: Vec<DMatrix<f64>>, symmetric: bool, m: usize, n: usize) -> Model {
+        let grads = factors.iter().map(|f| DMatrix::zeros(f.nrows(), f.ncols())).collect();
+        let prefix = if symmetric {
+            vec![DMatrix::zeros(m, n)]
+        } else {
+            factors.iter().map(|f| DMatrix::zeros(f.nrows(), n)).collect()
+        };
+        let d = factors[0].nrows();
+        Model {
+            symmetric,
+            factors,
+            grads,
+            prefix,
+            grad_w: DMatrix::zeros(m, n),
+            back: [DMatrix::zeros(d, n), DMatrix::zeros(d, n)],
+            prefix_t: DMatrix::zeros(n, d),
+        }
+    }
+
+    pub fn depth(&self) -> usize {
+        if self.symmetric { 2 } else { self.factors.len() }
+    }
+
+    /// Computes W into the prefix buffers and returns it.
+    pub fn forward(&mut self) -> &DMatrix<f64> {
+        if self.symmetric {
+            let u = &self.factors[0];
+            self.prefix[0].gemm(1.0, u, &u.transpose(), 0.0);
+            return &self.prefix[0];
+        }
+        self.prefix[0].copy_from(&self.factors[0]);
+        for j in 1..self.factors.len() {
+            let (done, rest) = self.prefix.split_at_mut(j);
+            rest[0].gemm(1.0, &self.factors[j], &done[j - 1], 0.0);
+        }
+        self.prefix.last().expect("depth ≥ 1")
+    }
+
+    /// The end-to-end matrix from the last [`Model::forward`] call.
+    pub fn end_to_end(&self) -> &DMatrix<f64> {
+        self.prefix.last().expect("depth ≥ 1")
+    }
+
+    /// Fresh copy of W computed from the current factors.
+    pub fn product(&self) -> DMatrix<f64> {
+        if self.symmetric {
+            return &self.factors[0] * self.factors[0].transpose();
+        }
+        let mut w = self.factors[0].clone();
+        for f in &self.factors[1..] {
+            w = f * w;
+        }
+        w
+    }
+
+    /// Forward pass, ∇ℓ(W) and back-propagation into `self.grads`; returns ℓ(W).
+    pub fn loss_and_gradients(&mut self, problem: &Problem) -> f64 {
+        self.forward();
+        let loss = problem.loss_and_gradient(self.prefix.last().expect("depth ≥ 1"), &mut self.grad_w);
+        if self.symmetric {
+            // ∇_U = (G + Gᵀ) U
+            let g = &self.grad_w;
+            let u = &self.factors[0];
+            self.grads[0].gemm(1.0, g, u, 0.0);
+            self.grads[0].gemm_tr(1.0, g, u, 1.0);
+            return loss;
+        }
+        let l = self.factors.len();
+        if l == 1 {
+            self.grads[0].copy_from(&self.grad_w);
+            return loss;
+        }
+        // j = L (index l−1): ∇ = G · prefix[L−2]ᵀ ; B_{L−1} = W_Lᵀ G.
+        self.prefix[l - 2].transpose_to(&mut self.prefix_t);
+        self.grads[l - 1].gemm(1.0, &self.grad_w, &self.prefix_t, 0.0);
+        self.back[0].gemm_tr(1.0, &self.factors[l - 1], &self.grad_w, 0.0);
+        let mut cur = 0;
+        for j in (1..l - 1).rev() {
+            // ∇_{W_{j+1}} = B · prefix[j−1]ᵀ ; B ← W_{j+1}ᵀ B.
+            self.prefix[j - 1].transpose_to(&mut self.prefix_t);
+            self.grads[j].gemm(1.0, &self.back[cur], &self.prefix_t, 0.0);
+            let (a, b) = self.back.split_at_mut(1);
+            let (src, dst) = if cur == 0 { (&a[0], &mut b[0]) } else { (&b[0], &mut a[0]) };
+            dst.gemm_tr(1.0, &self.factors[j], src, 0.0);
+            cur = 1 - cur;
+        }
+        self.grads[0].copy_from(&self.back[cur]);
+        loss
+    }
+
+    /// Balancedness gap max_j ‖W_{j+1}ᵀ W_{j+1} − W_j W_jᵀ‖_F (0 for one factor or the symmetric model).
+    /// Conserved by gradient flow.
+    pub fn balance_gap(&self) -> f64 {
+        if self.symmetric {
+            return 0.0;
+        }
+        self.factors
+            .windows(2)
+            .map(|p| (p[1].transpose() * &p[1] - &p[0] * p[0].transpose()).norm())
+            .fold(0.0, f64::max)
+    }
+
+    /// Frobenius norm of each factor, in factor order W_1 … W_L.
+    pub fn factor_norms(&self) -> Vec<f64> {
+        self.factors.iter().map(|f| f.norm()).collect()
+    }
+
+    /// True when every factor entry is finite.
+    pub fn is_finite(&self) -> bool {
+        self.factors.iter().all(|f| f.iter().all(|v| v.is_finite()))
+    }
+}
+
+/// (rows, cols) of each factor in order W_1 … W_L; [(m, d)] for the symmetric U.
+pub fn factor_shapes(m: usize, n: usize, d: usize, depth: usize, symmetric: bool) -> Vec<(usize, usize)> {
+    if symmetric {
+        return vec![(m, d)];
+    }
+    if depth == 1 {
+        return vec![(m, n)];
+    }
+    let mut s = vec![(d, n)];
+    s.extend(std::iter::repeat_n((d, d), depth - 2));
+    s.push((m, d));
+    s
+}

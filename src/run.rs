@@ -1,0 +1,140 @@
+//! A run: one problem, one model, one optimiser, stepped on demand, watched by the bounded trace.
+
+use crate::config::Config;
+use crate::metrics;
+use crate::model::Model;
+use crate::optim::{self, Optimizer};
+use crate::problem::Problem;
+use crate::sampling::Sampler;
+use crate::trace::{Sample, Trace, DEFAULT_CAPACITY};
+
+/// Factor by which the loss may exceed its starting value before the run is declared divergent.
+pub const DIVERGENCE_GROWTH: f64 = 1e6;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Running,
+    /// All `config.steps` steps are done.
+    Finished,
+    /// The loss became NaN/∞ or grew by [`DIVERGENCE_GROWTH`]; the message says what to change.
+    Diverged(String),
+}
+
+pub struct Run {
+    pub config: Config,
+    pub problem: Problem,
+    pub model: Model,
+    optimizer: Box<dyn Optimizer>,
+    pub trace: Trace,
+    step: u64,
+    initial_loss: f64,
+    last_loss: f64,
+    status: Status,
+}
+
+impl Run {
+    /// Starts a run from a validated config (see [`Config::from_json`]). Problem and initialisation both
+    /// come from `config.seed`, so equal configs give identical trajectories.
+    pub fn new(config: Config) -> Run {
+        let mut sampler = Sampler::new(config.seed);
+        let problem = Problem::from_config(&config, &mut sampler);
+        let model = Model::from_config(&config, &mut sampler);
+        let optimizer = optim::from_config(&config.optimizer);
+        let trace = Trace::new(config.record_every, DEFAULT_CAPACITY);
+        let mut run = Run { config, problem, model, optimizer, trace, step: 0, initial_loss: f64::NAN, last_loss: f64::NAN, status: Status::Running };
+        let sample = run.measure();
+        run.initial_loss = sample.loss;
+        run.last_loss = sample.loss;
+        run.trace.push(sample);
+        run
+    }
+
+    /// Steps done so far.
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// ℓ(W) at the most recent step taken.
+    pub fn last_loss(&self) -> f64 {
+        self.last_loss
+    }
+
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// Runs up to `k` more steps (fewer when the run finishes or diverges); returns how many were done.
+    pub fn advance(&mut self, k: u64) -> u64 {
+        let mut done = 0;
+        while done < k && self.status == Status::Running {
+            let loss = self.optimizer.step(&mut self.model, &self.problem);
+            self.last_loss = loss;
+            if !loss.is_finite() || loss > DIVERGENCE_GROWTH * self.initial_loss.max(f64::MIN_POSITIVE) {
+                self.diverge(loss);
+                break;
+            }
+            if self.step > 0 && self.trace.due(self.step) {
+                // The model's forward buffers still hold W at this step (before the update).
+                let sample = self.sample_at(self.step, loss, self.model.end_to_end().clone());
+                self.trace.push(sample);
+            }
+            self.step += 1;
+            done += 1;
+            if self.step >= self.config.steps {
+                self.status = Status::Finished;
+                let last = self.measure();
+                self.last_loss = last.loss;
+                if !last.loss.is_finite() {
+                    self.diverge(last.loss);
+                } else if self.trace.last().map(|s| s.step) != Some(self.step) {
+                    self.trace.push(last);
+                }
+            }
+        }
+        done
+    }
+
+    /// Metrics of the current factors (recomputes W).
+    pub fn measure(&self) -> Sample {
+        let w = self.model.product();
+        let loss = self.problem.loss(&w);
+        self.sample_at(self.step, loss, w)
+    }
+
+    fn sample_at(&self, step: u64, loss: f64, w: nalgebra::DMatrix<f64>) -> Sample {
+        let finite = w.iter().all(|v| v.is_finite());
+        let sv = if finite { metrics::singular_values(&w) } else { vec![f64::NAN; w.nrows().min(w.ncols())] };
+        Sample {
+            step,
+            loss,
+            nuclear_norm: metrics::nuclear_norm(&sv),
+            effective_rank: metrics::effective_rank(&sv),
+            test_error: self.problem.test_error(&w),
+            balance: self.model.balance_gap(),
+            singular_values: sv,
+        }
+    }
+
+    fn diverge(&mut self, loss: f64) {
+        let lr = self.config.optimizer.lr();
+        let what = if loss.is_finite() {
+            format!("the loss grew from {:.3e} to {:.3e}", self.initial_loss, loss)
+        } else {
+            "the loss became NaN or infinite".to_string()
+        };
+        self.status = Status::Diverged(format!(
+            "Diverged at step {}: {what}. The step size optimizer.lr = {lr} is too large for this problem; try lr = {} or smaller.",
+            self.step,
+            suggest_lr(lr)
+        ));
+    }
+}
+
+/// A round step size about four times smaller than `lr`.
+fn suggest_lr(lr: f64) -> String {
+    let target = lr / 4.0;
+    let mag = 10f64.powf(target.log10().floor());
+    let lead = [5.0, 2.0, 1.0].into_iter().find(|&c| c * mag <= target).unwrap_or(1.0);
+    let decimals = (-target.log10().floor()).max(0.0) as usize;
+    format!("{:.*}", decimals, lead * mag)
+}

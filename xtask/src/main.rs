@@ -1,0 +1,136 @@
+//! Build helper: `cargo xtask build | serve [--port P] | test`.
+//!
+//! build: installs what is missing (wasm32 target, the wasm-bindgen CLI at exactly the version in
+//!        Cargo.lock), compiles the core to wasm and writes the JS bindings to www/pkg.
+//! serve: build, then serve www/ on http://127.0.0.1:PORT (default 8000).
+//! test:  every test: native `cargo test`, then the wasm build and the real-browser tests
+//!        (headless Chromium driven by playwright-core against the served page).
+
+mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => build(),
+        Some("serve") => parse_port(&args[1..]).and_then(|port| {
+            build()?;
+            server::serve(&root().join("www"), port, |url| println!("rankflow is running at {url}  (Ctrl-C to stop)"))
+        }),
+        Some("test") => test(),
+        _ => Err("usage: cargo xtask build | serve [--port PORT] | test".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_port(args: &[String]) -> Result<u16, String> {
+    match args {
+        [] => Ok(8000),
+        [flag, p] if flag == "--port" => p.parse().map_err(|_| format!("--port: expected 0..65535, got {p:?}")),
+        _ => Err("usage: cargo xtask serve [--port PORT]".into()),
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{shown} failed with {status}")) }
+}
+
+fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The wasm-bindgen version locked in Cargo.lock (the CLI must match it exactly).
+fn locked_wasm_bindgen_version() -> Result<String, String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("wasm-bindgen not found in Cargo.lock".into())
+}
+
+fn ensure_toolchain() -> Result<(), String> {
+    let targets = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let want = locked_wasm_bindgen_version()?;
+    let have = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) != Some(want.as_str()) {
+        eprintln!("xtask: installing wasm-bindgen-cli {want} (found {:?}); this takes a few minutes once", have.trim());
+        run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))?;
+    }
+    Ok(())
+}
+
+/// Compiles the core to wasm and writes www/pkg/rankflow.js + rankflow_bg.wasm.
+fn build() -> Result<(), String> {
+    ensure_toolchain()?;
+    let root = root();
+    run(Command::new("cargo")
+        .current_dir(&root)
+        .args(["build", "--release", "--lib", "--package", "rankflow", "--target", "wasm32-unknown-unknown"]))?;
+    let wasm = root.join("target/wasm32-unknown-unknown/release/rankflow.wasm");
+    run(Command::new("wasm-bindgen")
+        .arg("--target")
+        .arg("web")
+        .arg("--no-typescript")
+        .arg("--out-dir")
+        .arg(root.join("www/pkg"))
+        .arg(&wasm))?;
+    let size = std::fs::metadata(root.join("www/pkg/rankflow_bg.wasm")).map(|m| m.len()).unwrap_or(0);
+    eprintln!("xtask: built www/pkg ({} KB wasm)", size / 1024);
+    Ok(())
+}
+
+fn ensure_chromium() -> Result<PathBuf, String> {
+    let path = PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()));
+    if path.exists() {
+        return Ok(path);
+    }
+    let is_root = output(Command::new("id").arg("-u")).map(|s| s.trim() == "0").unwrap_or(false);
+    if !is_root {
+        return Err(format!("Chromium not found at {}; install it (Debian: apt-get install chromium) or set CHROMIUM", path.display()));
+    }
+    eprintln!("xtask: installing Chromium with apt-get");
+    run(Command::new("apt-get").arg("update").arg("-q"))?;
+    run(Command::new("apt-get").args(["install", "-y", "-q", "chromium"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(path)
+}
+
+fn test() -> Result<(), String> {
+    let root = root();
+    run(Command::new("cargo").current_dir(&root).args(["test", "--release", "--workspace"]))?;
+    build()?;
+    let chromium = ensure_chromium()?;
+    let browser_dir = root.join("tests/browser");
+    if !browser_dir.join("node_modules/playwright-core").exists() {
+        run(Command::new("npm").current_dir(&browser_dir).args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    let (url, _server) = server::spawn(&root.join("www"))?;
+    eprintln!("xtask: browser tests against {url}");
+    run(Command::new("node")
+        .current_dir(&browser_dir)
+        .args(["--test", "--test-concurrency=1"])
+        .env("RANKFLOW_URL", &url)
+        .env("CHROMIUM", &chromium))
+}
