@@ -438,3 +438,60 @@ fn forbid(field: &str, present: bool, kind: &str) -> Result<(), ConfigError> {
     }
     Ok(())
 }
+
+/// Parses a typed matrix such as `? 1 1 / 1 ? 0.1 / 1 0.1 ?` into `values` rows: rows are separated by
+/// `/`, `;` or new lines, entries by spaces or commas, `?` marks an unobserved entry. Errors name the row
+/// and entry (1-based) under the field `problem.values`.
+pub fn parse_matrix_text(text: &str) -> Result<Vec<Vec<Option<f64>>>, ConfigError> {
+    let field = "problem.values";
+    if text.len() > 100_000 {
+        return Err(ConfigError::new(field, format!("text is {} characters; at most 100000", text.len())));
+    }
+    let rows: Vec<&str> = text.split(['/', ';', '\n']).map(str::trim).filter(|r| !r.is_empty()).collect();
+    if rows.is_empty() {
+        return Err(ConfigError::new(field, "is empty: type rows like `? 1 1 / 1 ? 0.1 / 1 0.1 ?`"));
+    }
+    if rows.len() > MAX_ENTRIES_DIM {
+        return Err(ConfigError::new(field, format!("has {} rows; at most {MAX_ENTRIES_DIM}", rows.len())));
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<&str> = row.split([' ', ',', '\t']).filter(|c| !c.is_empty()).collect();
+        if cells.len() > MAX_ENTRIES_DIM {
+            return Err(ConfigError::new(field, format!("row {} has {} entries; at most {MAX_ENTRIES_DIM}", i + 1, cells.len())));
+        }
+        let mut parsed = Vec::with_capacity(cells.len());
+        for (j, cell) in cells.iter().enumerate() {
+            if *cell == "?" {
+                parsed.push(None);
+                continue;
+            }
+            match cell.parse::<f64>() {
+                Ok(v) if v.is_finite() && v.abs() <= MAX_ABS_VALUE => parsed.push(Some(v)),
+                _ => {
+                    let shown: String = cell.chars().take(20).collect();
+                    return Err(ConfigError::new(
+                        field,
+                        format!("row {}, entry {}: {shown:?} is not ? or a number in [-{MAX_ABS_VALUE}, {MAX_ABS_VALUE}]", i + 1, j + 1),
+                    ));
+                }
+            }
+        }
+        if let Some(first) = out.first().map(|r: &Vec<Option<f64>>| r.len()) {
+            if parsed.len() != first {
+                return Err(ConfigError::new(field, format!("row {} has {} entries but row 1 has {first}", i + 1, parsed.len())));
+            }
+        }
+        out.push(parsed);
+    }
+    Ok(out)
+}
+
+/// Inverse of [`parse_matrix_text`]: rows joined by ` / `, `?` for unobserved.
+pub fn matrix_text(values: &[Vec<Option<f64>>]) -> String {
+    values
+        .iter()
+        .map(|row| row.iter().map(|v| v.map_or("?".to_string(), |x| x.to_string())).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}

@@ -118,3 +118,17 @@ impl Lab {
         Ok(())
     }
 }
+
+/// Parses matrix text (`? 1 1 / 1 ? 0.1 / 1 0.1 ?`) into the JSON of `problem.values`; throws a message
+/// naming the row and entry when malformed.
+#[wasm_bindgen]
+pub fn parse_matrix(text: &str) -> Result<String, JsError> {
+    let values = crate::config::parse_matrix_text(text).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(serde_json::to_string(&values).unwrap_or_default())
+}
+
+/// Matrix text for `problem.values` JSON (`null` → `?`); "" when the JSON is not such a matrix.
+#[wasm_bindgen]
+pub fn matrix_text(values_json: &str) -> String {
+    serde_json::from_str::<Vec<Vec<Option<f64>>>>(values_json).map(|v| crate::config::matrix_text(&v)).unwrap_or_default()
+}

@@ -1,0 +1,31 @@
+// Launches Debian's Chromium through playwright-core (never downloads a browser) and opens the served page.
+import { chromium } from "playwright-core";
+
+export const BASE_URL = process.env.RANKFLOW_URL ?? "http://127.0.0.1:8000/";
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync",
+      // playwright gives every launch a fresh temporary --user-data-dir itself.
+    ],
+  });
+}
+
+/** Opens the page and collects console errors and uncaught exceptions. */
+export async function openPage(browser, { query = "", viewport = { width: 1280, height: 900 }, deviceScaleFactor = 1 } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(BASE_URL + query);
+  await page.waitForFunction(() => !document.getElementById("play").disabled, null, { timeout: 20000 });
+  return { page, errors, context };
+}
+
+export const stepCount = (page) => page.$eval("#r-step", (el) => Number(el.textContent.replace(/[^0-9]/g, "")));
+export const chartPixels = (page, id) => page.$eval(`#${id}`, (c) => c.toDataURL());

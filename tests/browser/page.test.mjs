@@ -1,0 +1,102 @@
+// The page in a real headless Chromium: loads cleanly, plays, steps, validates input, survives divergence.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, stepCount, chartPixels } from "./harness.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test("loads without console errors and draws both charts", async () => {
+  const { page, errors, context } = await openPage(browser);
+  const title = await page.$eval("#preset-title", (el) => el.textContent);
+  assert.match(title, /one singular value at a time/);
+  // A drawn chart is not a blank canvas: sample its pixels.
+  const inked = await page.$eval("#sv-chart", (c) => {
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let dark = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 600) dark++;
+    return dark;
+  });
+  assert.ok(inked > 500, `singular-value chart looks blank (${inked} inked pixels)`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("Play advances the step readout and changes the chart; Pause stops it", async () => {
+  const { page, errors, context } = await openPage(browser);
+  const before = await chartPixels(page, "sv-chart");
+  assert.equal(await stepCount(page), 0);
+  await page.click("#play");
+  await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 2000, null, { timeout: 20000 });
+  await page.waitForFunction(() => /\d/.test(document.getElementById("r-rate").textContent), null, { timeout: 5000 });
+  await page.click("#play"); // pause
+  const paused = await stepCount(page);
+  await page.waitForTimeout(400);
+  assert.equal(await stepCount(page), paused, "steps advanced while paused");
+  assert.notEqual(await chartPixels(page, "sv-chart"), before, "chart did not change");
+  const rate = await page.$eval("#r-rate", (el) => Number(el.textContent.replace(/[^0-9]/g, "")));
+  assert.ok(rate > 0, "steps/s readout not updated");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("Step and Reset: same seed replays the same trajectory", async () => {
+  const { page, context } = await openPage(browser);
+  await page.click("#step");
+  const first = await stepCount(page);
+  assert.ok(first > 0);
+  const loss1 = await page.$eval("#r-loss", (el) => el.textContent);
+  await page.click("#reset");
+  assert.equal(await stepCount(page), 0);
+  await page.click("#step");
+  assert.equal(await stepCount(page), first);
+  assert.equal(await page.$eval("#r-loss", (el) => el.textContent), loss1);
+  await context.close();
+});
+
+test("a bad value shows a message naming the field and keeps the page alive", async () => {
+  const { page, errors, context } = await openPage(browser);
+  await page.fill('[data-field="model.depth"]', "99");
+  await page.press('[data-field="model.depth"]', "Tab");
+  const msg = await page.$eval("#message", (el) => (el.hidden ? "" : el.textContent));
+  assert.match(msg, /^model\.depth: must be an integer in \[1, 8\], got 99/);
+  assert.equal(await page.getAttribute('[data-field="model.depth"]', "aria-invalid"), "true");
+  // Malformed custom matrix text.
+  await page.selectOption('[data-field="problem.kind"]', "entries");
+  await page.fill('[data-field="problem.values"]', "? 1 / 1 x");
+  await page.press('[data-field="problem.values"]', "Tab");
+  assert.match(await page.$eval("#message", (el) => el.textContent), /problem\.values: row 2, entry 2: "x" is not \? or a number/);
+  // Fix it: the message clears and the run restarts.
+  await page.fill('[data-field="problem.values"]', "? 1 / 1 0");
+  await page.fill('[data-field="optimizer.lr"]', "0.1");
+  await page.fill('[data-field="model.depth"]', "2");
+  await page.press('[data-field="model.depth"]', "Tab");
+  assert.equal(await page.$eval("#message", (el) => el.hidden), true);
+  await page.click("#play");
+  await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 100);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a diverging run pauses with an explanation instead of drawing garbage", async () => {
+  const { page, errors, context } = await openPage(browser);
+  await page.fill('[data-field="optimizer.lr"]', "5000");
+  await page.press('[data-field="optimizer.lr"]', "Tab");
+  await page.click("#play");
+  await page.waitForFunction(() => !document.getElementById("message").hidden, null, { timeout: 20000 });
+  const msg = await page.$eval("#message", (el) => el.textContent);
+  assert.match(msg, /Diverged at step \d+.*optimizer\.lr = 5000 is too large.*try lr = \d/);
+  assert.equal(await page.$eval("#play", (el) => el.textContent.includes("Play")), true, "run should be paused");
+  const shown = await page.$$eval(".readouts dd", (els) => els.map((e) => e.textContent).join(" "));
+  assert.doesNotMatch(shown, /NaN|Infinity/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("HiDPI: the canvas backing store is scaled by devicePixelRatio", async () => {
+  const { page, context } = await openPage(browser, { deviceScaleFactor: 2 });
+  const [w, cw] = await page.$eval("#sv-chart", (c) => [c.width, c.clientWidth]);
+  assert.equal(w, Math.round(cw * 2));
+  await context.close();
+});

@@ -1,0 +1,270 @@
+// rankflow page shell: reads the form into a config, asks the wasm core to step and draw, shows read-outs.
+// No numerical code here: the core owns the state and validates everything (messages name the field).
+import init, { Lab, validate, presets_json, default_preset, parse_matrix, matrix_text } from "./pkg/rankflow.js";
+
+const $ = (id) => document.getElementById(id);
+const form = $("config");
+const fields = [...form.querySelectorAll("[data-field]")];
+const FRAME_BUDGET_MS = 12;           // stepping time per animation frame; drawing comes on top
+const SPEED_MAX = 5000;               // steps per frame at the top of the speed slider
+
+let lab = null;
+let presets = [];
+let playing = false;
+let dirty = true;                     // charts need a redraw
+let rate = { steps: 0, since: performance.now() };
+
+// ---------- formatting ----------
+const fmt = (v, digits = 4) => {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "–";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  return a >= 1e4 || a < 1e-3 ? v.toExponential(digits - 1) : String(+v.toPrecision(digits));
+};
+const speedFromSlider = (v) => Math.max(1, Math.round(10 ** ((+v / 100) * Math.log10(SPEED_MAX))));
+
+// ---------- form <-> config ----------
+function setPath(obj, path, value) {
+  const keys = path.split(".");
+  let o = obj;
+  for (const k of keys.slice(0, -1)) o = o[k] ??= {};
+  o[keys.at(-1)] = value;
+}
+function getPath(obj, path) {
+  return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+function kindVisible(el, kind) {
+  const holder = el.closest("[data-kinds]");
+  return !holder || holder.dataset.kinds.split(" ").includes(kind);
+}
+
+/** Reads the form into a config object; returns {config} or {error, field}. */
+function readForm() {
+  const config = {};
+  const kind = form.querySelector('[data-field="problem.kind"]').value;
+  for (const el of fields) {
+    const path = el.dataset.field;
+    if (!kindVisible(el, kind)) continue;
+    if (el.type === "checkbox") { if (el.checked || path === "model.symmetric") setPath(config, path, el.checked); continue; }
+    const raw = el.value.trim();
+    if (path === "model.init_scale") { setPath(config, path, 10 ** +raw); continue; }
+    if (path === "problem.values") {
+      try { setPath(config, path, JSON.parse(parse_matrix(raw))); }
+      catch (e) { return { error: e.message, field: path }; }
+      continue;
+    }
+    if (path === "problem.singular_values") {
+      if (raw === "") continue;
+      const parts = raw.split(/[\s,]+/).filter(Boolean);
+      // Pass non-numbers through as strings: the core's message then names the field.
+      setPath(config, path, parts.map((p) => (Number.isFinite(Number(p)) ? Number(p) : p)));
+      continue;
+    }
+    if (el.tagName === "SELECT") { setPath(config, path, raw); continue; }
+    if (raw === "") continue;                       // blank = default
+    const num = Number(raw);
+    setPath(config, path, Number.isFinite(num) ? num : raw);
+  }
+  return { config };
+}
+
+function writeForm(config) {
+  for (const el of fields) {
+    const path = el.dataset.field;
+    const v = getPath(config, path);
+    if (el.type === "checkbox") el.checked = !!v;
+    else if (path === "model.init_scale") el.value = Math.log10(v ?? 1e-3).toFixed(1);
+    else if (path === "problem.values") el.value = v ? matrix_text(JSON.stringify(v)) : "? 1 1 / 1 ? 0.1 / 1 0.1 ?";
+    else if (path === "problem.singular_values") el.value = v ? v.join(" ") : "";
+    else if (path === "model.width" || path === "problem.m") {
+      // Leave auto-filled sizes blank so they follow n.
+      const n = getPath(config, "problem.n");
+      el.value = v === undefined || (path === "problem.m" && v === n) || (path === "model.width" && v === Math.max(n ?? 0, getPath(config, "problem.m") ?? 0)) ? "" : v;
+    }
+    else el.value = v ?? "";
+  }
+  syncVisibility();
+  syncAlpha();
+}
+
+function syncVisibility() {
+  const kind = form.querySelector('[data-field="problem.kind"]').value;
+  for (const holder of form.querySelectorAll("[data-kinds]")) holder.hidden = !holder.dataset.kinds.split(" ").includes(kind);
+}
+function syncAlpha() {
+  const e = +form.querySelector('[data-field="model.init_scale"]').value;
+  $("alpha-value").textContent = `α = ${fmt(10 ** e, 2)}`;
+}
+function syncSpeed() {
+  $("speed-value").textContent = `${speedFromSlider($("speed").value)} steps/frame`;
+}
+
+// ---------- messages ----------
+function showMessage(text, field) {
+  const box = $("message");
+  box.textContent = text;              // text only, never HTML
+  box.hidden = !text;
+  for (const el of fields) el.removeAttribute("aria-invalid");
+  if (field) {
+    const el = fields.find((f) => field === f.dataset.field || field.startsWith(f.dataset.field + ".") || field.startsWith(f.dataset.field + "["));
+    if (el) el.setAttribute("aria-invalid", "true");
+  }
+}
+const fieldOf = (msg) => msg.split(":")[0];
+function setStatus(text) { $("status").textContent = text; }
+
+// ---------- run control ----------
+function start(config) {
+  const json = JSON.stringify(config);
+  const msg = validate(json);
+  if (msg) { showMessage(msg, fieldOf(msg)); return false; }
+  try {
+    const next = new Lab(json);
+    lab?.free();
+    lab = next;
+  } catch (e) {
+    showMessage(e.message, fieldOf(e.message));
+    return false;
+  }
+  showMessage("");
+  rate = { steps: 0, since: performance.now() };
+  $("r-rate").textContent = "–";
+  dirty = true;
+  setStatus(playing ? "Running…" : "Ready: press Play.");
+  for (const b of ["play", "step", "reset"]) $(b).disabled = false;
+  return true;
+}
+
+function setPlaying(on) {
+  playing = on && lab?.status() === "running";
+  $("play").textContent = playing ? "❚❚ Pause" : "▶ Play";
+  $("play").setAttribute("aria-pressed", String(playing));
+  rate = { steps: 0, since: performance.now() };
+  if (playing) setStatus("Running…");
+}
+
+function advance(budgetMs, maxSteps) {
+  const t0 = performance.now();
+  let done = 0;
+  // Chunks small enough to stop close to the budget, large enough to amortise the call.
+  let chunk = Math.max(1, Math.min(maxSteps, 64));
+  while (done < maxSteps) {
+    const n = lab.advance(Math.min(chunk, maxSteps - done));
+    done += n;
+    if (n === 0 || performance.now() - t0 > budgetMs) break;
+    chunk = Math.min(chunk * 2, 4096);
+  }
+  if (done > 0) dirty = true;
+  return done;
+}
+
+function afterSteps() {
+  const status = lab.status();
+  if (status === "diverged") {
+    setPlaying(false);
+    showMessage(lab.message());
+    setStatus("Paused: the run diverged.");
+  } else if (status === "finished") {
+    setPlaying(false);
+    setStatus(`Finished all ${lab.step().toLocaleString()} steps. Reset to replay, or raise “steps”.`);
+  }
+}
+
+function updateReadouts() {
+  const r = JSON.parse(lab.readout());
+  $("r-step").textContent = r.step.toLocaleString();
+  $("r-loss").textContent = fmt(r.loss);
+  $("r-test").textContent = fmt(r.test_error);
+  $("r-erank").textContent = fmt(r.effective_rank, 3);
+  $("r-nuclear").textContent = fmt(r.nuclear_norm);
+}
+
+function resizeCanvas(canvas, dpr) {
+  const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
+  const h = Math.max(1, Math.round(canvas.clientHeight * dpr));
+  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+}
+
+const darkQuery = matchMedia("(prefers-color-scheme: dark)");
+function draw() {
+  const dpr = window.devicePixelRatio || 1;
+  const sv = $("sv-chart"), loss = $("loss-chart");
+  resizeCanvas(sv, dpr);
+  resizeCanvas(loss, dpr);
+  try {
+    lab.draw(sv, loss, $("log-steps").checked, dpr, darkQuery.matches);
+  } catch (e) {
+    showMessage(`Drawing failed: ${e.message}`);
+  }
+  updateReadouts();
+  dirty = false;
+}
+
+function frame(now) {
+  if (lab) {
+    if (playing) {
+      const done = advance(FRAME_BUDGET_MS, speedFromSlider($("speed").value));
+      rate.steps += done;
+      if (now - rate.since > 250) {
+        $("r-rate").textContent = Math.round((rate.steps * 1000) / (now - rate.since)).toLocaleString();
+        rate = { steps: 0, since: now };
+      }
+      afterSteps();
+    }
+    if (dirty) draw();
+  }
+  requestAnimationFrame(frame);
+}
+
+// ---------- wiring ----------
+function applyPreset(name) {
+  const p = presets.find((x) => x.name === name);
+  if (!p) return;
+  $("preset").value = name;
+  $("preset-title").textContent = p.title;
+  $("preset-explanation").textContent = p.explanation;
+  writeForm(p.config);
+  start(p.config);
+}
+
+function onFormChange(ev) {
+  if (ev.target.id === "preset") { applyPreset(ev.target.value); return; }
+  syncVisibility();
+  syncAlpha();
+  const read = readForm();
+  if (read.error) { showMessage(read.error, read.field); return; }
+  if ($("preset").value !== "custom") {
+    $("preset").value = "custom";
+    $("preset-title").textContent = "Custom configuration";
+    $("preset-explanation").textContent = "Edited by hand. Pick a preset to return to a documented experiment.";
+  }
+  const wasPlaying = playing;
+  if (start(read.config)) setPlaying(wasPlaying);
+}
+
+async function main() {
+  await init();
+  presets = JSON.parse(presets_json());
+  const select = $("preset");
+  for (const p of presets) select.add(new Option(p.title, p.name));
+  select.add(new Option("Custom (edited)", "custom"));
+  form.addEventListener("change", onFormChange);
+  form.addEventListener("submit", (e) => e.preventDefault());
+  form.querySelector('[data-field="model.init_scale"]').addEventListener("input", syncAlpha);
+  $("speed").addEventListener("input", syncSpeed);
+  $("log-steps").addEventListener("change", () => { dirty = true; });
+  $("play").addEventListener("click", () => setPlaying(!playing));
+  $("step").addEventListener("click", () => { setPlaying(false); advance(50, speedFromSlider($("speed").value)); afterSteps(); });
+  $("reset").addEventListener("click", () => { const r = readForm(); if (!r.error) { const was = playing; start(r.config); setPlaying(was); } });
+  new ResizeObserver(() => { dirty = true; }).observe($("sv-chart").parentElement);
+  darkQuery.addEventListener("change", () => { dirty = true; });
+  syncSpeed();
+  applyPreset(default_preset());
+  requestAnimationFrame(frame);
+}
+
+main().catch((e) => {
+  setStatus("");
+  showMessage(`rankflow could not start: ${e.message}. It needs a browser with WebAssembly, served over http(s).`);
+});
