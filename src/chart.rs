@@ -66,15 +66,11 @@ pub fn singular_values_figure(samples: &[Sample], truth: Option<&[f64]>, log_x: 
         })
         .collect();
     if let (Some(truth), Some(first), Some(last)) = (truth, samples.first(), samples.last()) {
-        let (x0, x1) = (first.step.max(1) as f64, last.step.max(2) as f64);
+        // Span the recorded steps; on a log step axis start at the first positive step.
+        let x0 = if log_x { samples.iter().map(|s| s.step).find(|&s| s > 0).unwrap_or(1) } else { first.step } as f64;
+        let x1 = (last.step as f64).max(x0 + 1.0);
         for (i, &s) in truth.iter().enumerate().take(max_series) {
-            series.push(Series {
-                label: None,
-                points: vec![Some((x0.min(first.step as f64).max(if log_x { 1.0 } else { 0.0 }), s)), Some((x1, s))],
-                color: series_color(i),
-                dashed: true,
-                width: 1.0,
-            });
+            series.push(Series { label: None, points: vec![Some((x0, s)), Some((x1, s))], color: series_color(i), dashed: true, width: 1.0 });
         }
     }
     Figure {
@@ -203,7 +199,7 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
     let xaxis = Axis { log: fig.log_x, floor: 0.0 };
     let yaxis = Axis { log: fig.log_y, floor: if fig.log_y { ylo.max(yhi / LOG_DYNAMIC_RANGE) } else { f64::NEG_INFINITY } };
     let (x0, x1) = match (xaxis.map(xlo), xaxis.map(xhi)) {
-        (Some(a), Some(b)) if fig.log_x => (a.min(0.0), b.max(a + 1.0)),
+        (Some(a), Some(b)) if fig.log_x => (a.floor(), b.max(a.floor() + 1.0)),
         (Some(a), Some(b)) => (a.min(0.0), b.max(a + 1.0)),
         _ => (0.0, 1.0),
     };
@@ -225,7 +221,7 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
     let mut chart = ChartBuilder::on(area)
         .margin(px(8.0))
         .caption(&fig.title, title_font)
-        .x_label_area_size(px(30.0))
+        .x_label_area_size(px(40.0))
         .y_label_area_size(px(46.0))
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
@@ -276,7 +272,7 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
             .label_font(font)
             .background_style(bg.mix(0.85))
             .border_style(grid)
-            .position(SeriesLabelPosition::UpperRight)
+            .position(SeriesLabelPosition::LowerLeft)
             .draw()
             .map_err(err)?;
     }

@@ -12,13 +12,13 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 pub const MAX_STEPS: u64 = 1_000_000_000;
 pub const MAX_RECORD_EVERY: u64 = 1_000_000;
 /// Largest matrix side for random problems (full, completion, sensing).
-pub const MAX_DIM: usize = 300;
+pub const MAX_DIM: usize = 200;
 /// Largest side of a user-typed `entries` matrix.
 pub const MAX_ENTRIES_DIM: usize = 50;
 pub const MAX_DEPTH: usize = 8;
 pub const MAX_WIDTH: usize = 512;
-/// Cap on the number of factor parameters Σ_j rows(W_j)·cols(W_j).
-pub const MAX_PARAMETERS: usize = 2_000_000;
+/// Cap on the work of one step (see [`step_flops`]), so a single step stays well under a frame in the browser.
+pub const MAX_STEP_FLOPS: f64 = 2e8;
 /// Cap on K·m·n, the size of the sensing operator (8 bytes each).
 pub const MAX_SENSING_SIZE: usize = 4_000_000;
 pub const MIN_INIT_SCALE: f64 = 1e-12;
@@ -204,8 +204,15 @@ impl Config {
         let de = &mut serde_json::Deserializer::from_str(text);
         let raw: Config = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
-            let field = if path == "." || path.is_empty() { "config".to_string() } else { path };
-            ConfigError { field, message: e.into_inner().to_string() }
+            let message = e.into_inner().to_string();
+            let mut field = if path == "." || path.is_empty() { "config".to_string() } else { path };
+            // Internally tagged enums (optimizer) report the enclosing path: name the unknown key too.
+            if let Some(key) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+                if !field.ends_with(key) {
+                    field = if field == "config" { key.to_string() } else { format!("{field}.{key}") };
+                }
+            }
+            ConfigError { field, message }
         })?;
         raw.validated()
     }
@@ -392,26 +399,34 @@ impl ModelConfig {
                 format!("must be a number in [{MIN_INIT_SCALE:e}, {MAX_INIT_SCALE}], got {a}"),
             ));
         }
-        let params = parameter_count(m, n, width, self.depth, self.symmetric);
-        if params > MAX_PARAMETERS {
+        let flops = step_flops(m, n, width, self.depth, self.symmetric);
+        if flops > MAX_STEP_FLOPS {
             return Err(ConfigError::new(
                 "model.width",
-                format!("depth {} × width {width} gives {params} parameters; at most {MAX_PARAMETERS} are allowed", self.depth),
+                format!(
+                    "depth {} × width {width} on a {m}×{n} target costs {:.0} MFLOP per step; at most {:.0} are allowed (lower width or depth)",
+                    self.depth,
+                    flops / 1e6,
+                    MAX_STEP_FLOPS / 1e6
+                ),
             ));
         }
         Ok(())
     }
 }
 
-/// Σ_j rows(W_j)·cols(W_j) for W_1: d×n, W_2…W_{L−1}: d×d, W_L: m×d (W_1: m×n when L = 1); m·d for U.
-pub fn parameter_count(m: usize, n: usize, d: usize, depth: usize, symmetric: bool) -> usize {
+/// Floating-point operations of one gradient step of the factorization: the forward product and the two
+/// back-propagation products per factor above the first, 6·n·Σ_{j≥2} rows(W_j)·cols(W_j) (W_1: d×n,
+/// W_2…W_{L−1}: d×d, W_L: m×d); 6·m²·d for the symmetric U (m×d).
+pub fn step_flops(m: usize, n: usize, d: usize, depth: usize, symmetric: bool) -> f64 {
+    let (m, n, d) = (m as f64, n as f64, d as f64);
     if symmetric {
-        return m * d;
+        return 6.0 * m * m * d;
     }
     if depth == 1 {
-        return m * n;
+        return 2.0 * m * n;
     }
-    d * n + (depth - 2) * d * d + m * d
+    6.0 * n * ((depth - 2) as f64 * d * d + m * d)
 }
 
 /// |Ω| for a completion problem: round(p·m·n) entries, or for a PSD target round(p·n(n+1)/2) unordered pairs

@@ -11,6 +11,7 @@ const SPEED_MAX = 5000;               // steps per frame at the top of the speed
 let lab = null;
 let presets = [];
 let playing = false;
+let pending = 0;                      // steps still owed to a Step click (run in budgeted chunks)
 let dirty = true;                     // charts need a redraw
 let rate = { steps: 0, since: performance.now() };
 
@@ -128,6 +129,7 @@ function start(config) {
     return false;
   }
   showMessage("");
+  pending = 0;
   rate = { steps: 0, since: performance.now() };
   $("r-rate").textContent = "–";
   dirty = true;
@@ -203,6 +205,11 @@ function draw() {
 
 function frame(now) {
   if (lab) {
+    if (pending > 0 && !playing) {
+      pending -= advance(FRAME_BUDGET_MS, pending);
+      if (lab.status() !== "running") pending = 0;
+      afterSteps();
+    }
     if (playing) {
       const done = advance(FRAME_BUDGET_MS, speedFromSlider($("speed").value));
       rate.steps += done;
@@ -255,7 +262,8 @@ async function main() {
   $("speed").addEventListener("input", syncSpeed);
   $("log-steps").addEventListener("change", () => { dirty = true; });
   $("play").addEventListener("click", () => setPlaying(!playing));
-  $("step").addEventListener("click", () => { setPlaying(false); advance(50, speedFromSlider($("speed").value)); afterSteps(); });
+  // Step: exactly one frame's worth of steps, spread over frames so a slow model never blocks the page.
+  $("step").addEventListener("click", () => { setPlaying(false); pending += speedFromSlider($("speed").value); });
   $("reset").addEventListener("click", () => { const r = readForm(); if (!r.error) { const was = playing; start(r.config); setPlaying(was); } });
   new ResizeObserver(() => { dirty = true; }).observe($("sv-chart").parentElement);
   darkQuery.addEventListener("change", () => { dirty = true; });

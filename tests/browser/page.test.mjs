@@ -41,16 +41,20 @@ test("Play advances the step readout and changes the chart; Pause stops it", asy
   await context.close();
 });
 
-test("Step and Reset: same seed replays the same trajectory", async () => {
+test("Step advances exactly one frame's worth; Reset replays the same trajectory", async () => {
   const { page, context } = await openPage(browser);
+  const perFrame = await page.$eval("#speed-value", (el) => Number(el.textContent.replace(/[^0-9]/g, "")));
+  assert.ok(perFrame > 0);
+  const stepped = (n) => page.waitForFunction((n) => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) === n, n);
   await page.click("#step");
-  const first = await stepCount(page);
-  assert.ok(first > 0);
+  await stepped(perFrame);
   const loss1 = await page.$eval("#r-loss", (el) => el.textContent);
   await page.click("#reset");
-  assert.equal(await stepCount(page), 0);
+  await stepped(0);
   await page.click("#step");
-  assert.equal(await stepCount(page), first);
+  await stepped(perFrame);
+  await page.waitForTimeout(200);
+  assert.equal(await stepCount(page), perFrame, "Step overshot");
   assert.equal(await page.$eval("#r-loss", (el) => el.textContent), loss1);
   await context.close();
 });
