@@ -24,6 +24,9 @@ pub const MAX_SENSING_SIZE: usize = 4_000_000;
 pub const MIN_INIT_SCALE: f64 = 1e-12;
 pub const MAX_INIT_SCALE: f64 = 10.0;
 pub const MAX_LR: f64 = 1e4;
+pub const MAX_NOISE: f64 = 10.0;
+/// Largest parameter count for which Hessian read-outs are offered.
+pub const MAX_HESSIAN_PARAMETERS: usize = 2000;
 pub const MAX_ABS_VALUE: f64 = 1e6;
 /// Longest JSON text accepted by [`Config::from_json`] (bytes).
 pub const MAX_JSON_BYTES: usize = 1 << 20;
@@ -64,6 +67,9 @@ pub struct Config {
     pub problem: ProblemConfig,
     #[serde(default)]
     pub model: ModelConfig,
+    /// Record the smallest and largest Hessian eigenvalue of the loss at each sample (≤ 2,000 parameters).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hessian: bool,
     #[serde(default)]
     pub optimizer: OptimizerConfig,
 }
@@ -135,11 +141,14 @@ pub struct ModelConfig {
     /// α, the initialisation scale.
     #[serde(default = "default_init_scale")]
     pub init_scale: f64,
+    /// Optional α per factor (order W_1 … W_L), overriding `init_scale`: imbalanced initialisations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init_scales: Option<Vec<f64>>,
 }
 
 impl Default for ModelConfig {
     fn default() -> Self {
-        Self { depth: default_depth(), width: None, symmetric: false, init: default_init(), init_scale: default_init_scale() }
+        Self { depth: default_depth(), width: None, symmetric: false, init: default_init(), init_scale: default_init_scale(), init_scales: None }
     }
 }
 
@@ -150,6 +159,31 @@ pub enum OptimizerConfig {
     Gd {
         #[serde(default = "default_lr")]
         lr: f64,
+    },
+    /// Perturbed GD (Liu et al. 2021): W_j ← W_j − η ∇_{W_j} L(W_1 + ξ_1, …, W_L + ξ_L), ξ_j i.i.d.
+    /// N(0, σ_{j,t}²) fresh each step, σ_{j,t} = σ_j / (1 + t/T) (constant without `anneal_steps`).
+    NoisyGd {
+        #[serde(default = "default_lr")]
+        lr: f64,
+        /// σ per factor in order W_1 … W_L, or one value for all.
+        noise: Vec<f64>,
+        /// T, the annealing time in steps.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        anneal_steps: Option<f64>,
+    },
+    /// Greedy Low-Rank Learning (Li, Luo & Lyu 2021): grow the rank one phase at a time from W = 0 along the
+    /// top eigen/singular vector of −∇ℓ(W), scaled by √ε, running GD to convergence in between.
+    Glrl {
+        #[serde(default = "default_lr")]
+        lr: f64,
+        #[serde(default = "default_epsilon")]
+        epsilon: f64,
+        /// Stop when the top value of −∇ℓ(W) is ≤ this; a phase has converged when ‖∇L‖_F ≤ this.
+        #[serde(default = "default_tolerance")]
+        tolerance: f64,
+        /// Cap on the GD steps of one phase.
+        #[serde(default = "default_max_phase_steps")]
+        max_phase_steps: u64,
     },
 }
 
@@ -162,8 +196,52 @@ impl Default for OptimizerConfig {
 impl OptimizerConfig {
     pub fn lr(&self) -> f64 {
         match self {
-            OptimizerConfig::Gd { lr } => *lr,
+            OptimizerConfig::Gd { lr } | OptimizerConfig::NoisyGd { lr, .. } | OptimizerConfig::Glrl { lr, .. } => *lr,
         }
+    }
+
+    fn validate(&self, factors: usize, model: &ModelConfig) -> Result<(), ConfigError> {
+        let lr = self.lr();
+        if !(lr.is_finite() && lr > 0.0 && lr <= MAX_LR) {
+            return Err(ConfigError::new("optimizer.lr", format!("must be a number in (0, {MAX_LR}], got {lr}")));
+        }
+        match self {
+            OptimizerConfig::Gd { .. } => {}
+            OptimizerConfig::NoisyGd { noise, anneal_steps, .. } => {
+                if noise.len() != 1 && noise.len() != factors {
+                    return Err(ConfigError::new(
+                        "optimizer.noise",
+                        format!("must list 1 value or one per factor ({factors}, in order W_1 … W_L), got {}", noise.len()),
+                    ));
+                }
+                for (i, &s) in noise.iter().enumerate() {
+                    if !(s.is_finite() && (0.0..=MAX_NOISE).contains(&s)) {
+                        return Err(ConfigError::new(&format!("optimizer.noise[{i}]"), format!("must be a number in [0, {MAX_NOISE}], got {s}")));
+                    }
+                }
+                if let Some(t) = anneal_steps {
+                    if !(t.is_finite() && *t > 0.0 && *t <= MAX_STEPS as f64) {
+                        return Err(ConfigError::new("optimizer.anneal_steps", format!("must be a number in (0, {MAX_STEPS}], got {t}")));
+                    }
+                }
+            }
+            OptimizerConfig::Glrl { epsilon, tolerance, max_phase_steps, .. } => {
+                if !(epsilon.is_finite() && (1e-16..=1.0).contains(epsilon)) {
+                    return Err(ConfigError::new("optimizer.epsilon", format!("must be a number in [1e-16, 1], got {epsilon}")));
+                }
+                if !(tolerance.is_finite() && *tolerance > 0.0 && *tolerance <= 1.0) {
+                    return Err(ConfigError::new("optimizer.tolerance", format!("must be a number in (0, 1], got {tolerance}")));
+                }
+                in_range_u64("optimizer.max_phase_steps", *max_phase_steps, 1, MAX_STEPS)?;
+                if !model.symmetric && model.depth != 2 {
+                    return Err(ConfigError::new(
+                        "model.depth",
+                        format!("GLRL runs on W = W₂W₁ (depth 2) or the symmetric model, got depth {}", model.depth),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -187,6 +265,15 @@ fn default_init_scale() -> f64 {
 }
 fn default_lr() -> f64 {
     0.05
+}
+fn default_epsilon() -> f64 {
+    1e-6
+}
+fn default_tolerance() -> f64 {
+    1e-6
+}
+fn default_max_phase_steps() -> u64 {
+    1_000_000
 }
 const DEFAULT_N: usize = 20;
 const DEFAULT_RANK: usize = 3;
@@ -229,9 +316,17 @@ impl Config {
         in_range_u64("record_every", self.record_every, 1, MAX_RECORD_EVERY)?;
         let (m, n) = self.problem.validate()?;
         self.model.validate(m, n)?;
-        let lr = self.optimizer.lr();
-        if !(lr.is_finite() && lr > 0.0 && lr <= MAX_LR) {
-            return Err(ConfigError::new("optimizer.lr", format!("must be a number in (0, {MAX_LR}], got {lr}")));
+        let factors = if self.model.symmetric { 1 } else { self.model.depth };
+        self.optimizer.validate(factors, &self.model)?;
+        if self.hessian {
+            let width = self.model.width.expect("validated width");
+            let p = parameter_count(m, n, width, self.model.depth, self.model.symmetric);
+            if p > MAX_HESSIAN_PARAMETERS {
+                return Err(ConfigError::new(
+                    "hessian",
+                    format!("Hessian read-outs need at most {MAX_HESSIAN_PARAMETERS} parameters; this model has {p}"),
+                ));
+            }
         }
         Ok(self)
     }
@@ -399,6 +494,20 @@ impl ModelConfig {
                 format!("must be a number in [{MIN_INIT_SCALE:e}, {MAX_INIT_SCALE}], got {a}"),
             ));
         }
+        if let Some(scales) = &self.init_scales {
+            let factors = if self.symmetric { 1 } else { self.depth };
+            if scales.len() != factors {
+                return Err(ConfigError::new("model.init_scales", format!("must list one α per factor ({factors}), got {}", scales.len())));
+            }
+            for (i, &a) in scales.iter().enumerate() {
+                if !(a.is_finite() && (MIN_INIT_SCALE..=MAX_INIT_SCALE).contains(&a)) {
+                    return Err(ConfigError::new(
+                        &format!("model.init_scales[{i}]"),
+                        format!("must be a number in [{MIN_INIT_SCALE:e}, {MAX_INIT_SCALE}], got {a}"),
+                    ));
+                }
+            }
+        }
         let flops = step_flops(m, n, width, self.depth, self.symmetric);
         if flops > MAX_STEP_FLOPS {
             return Err(ConfigError::new(
@@ -413,6 +522,17 @@ impl ModelConfig {
         }
         Ok(())
     }
+}
+
+/// Σ_j rows(W_j)·cols(W_j): the number of trainable parameters.
+pub fn parameter_count(m: usize, n: usize, d: usize, depth: usize, symmetric: bool) -> usize {
+    if symmetric {
+        return m * d;
+    }
+    if depth == 1 {
+        return m * n;
+    }
+    d * n + (depth - 2) * d * d + m * d
 }
 
 /// Floating-point operations of one gradient step of the factorization: the forward product and the two

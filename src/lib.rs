@@ -4,9 +4,13 @@
 //! (through `web`), the native CLI and the tests.
 
 pub mod chart;
+pub mod baseline;
 pub mod config;
+pub mod glrl;
+pub mod landscape;
 pub mod metrics;
 pub mod model;
+pub mod noisy_gd;
 pub mod optim;
 pub mod presets;
 pub mod problem;

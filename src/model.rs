@@ -11,6 +11,7 @@ use crate::sampling::Sampler;
 use nalgebra::DMatrix;
 
 /// A factorized model with reusable work buffers: the hot path allocates nothing.
+#[derive(Clone)]
 pub struct Model {
     pub symmetric: bool,
     /// W_1 … W_L in factor order (one factor U when symmetric).
@@ -28,16 +29,18 @@ pub struct Model {
 }
 
 impl Model {
-    /// Initialises the factors of a validated config: entries i.i.d. N(0, α²), α·I, or α·orthogonal.
+    /// Initialises the factors of a validated config: entries i.i.d. N(0, α²), α·I, or α·orthogonal
+    /// (α per factor when `init_scales` is given).
     pub fn from_config(cfg: &Config, sampler: &mut Sampler) -> Model {
         let (m, n) = cfg.dims();
         let mc = &cfg.model;
         let d = mc.width.expect("validated width");
         let shapes = factor_shapes(m, n, d, mc.depth, mc.symmetric);
-        let alpha = mc.init_scale;
         let factors = shapes
             .iter()
-            .map(|&(r, c)| match mc.init {
+            .enumerate()
+            .map(|(j, &(r, c))| (mc.init_scales.as_ref().map_or(mc.init_scale, |a| a[j]), r, c))
+            .map(|(alpha, r, c)| match mc.init {
                 InitKind::Gaussian => sampler.gaussian(r, c, alpha),
                 InitKind::Identity => DMatrix::identity(r, c) * alpha,
                 InitKind::Orthogonal => sampler.orthonormal(r, c) * alpha,
@@ -152,6 +155,16 @@ impl Model {
     /// Frobenius norm of each factor, in factor order W_1 … W_L.
     pub fn factor_norms(&self) -> Vec<f64> {
         self.factors.iter().map(|f| f.norm()).collect()
+    }
+
+    /// Number of trainable parameters.
+    pub fn parameter_count(&self) -> usize {
+        self.factors.iter().map(|f| f.len()).sum()
+    }
+
+    /// Shape of the target (m, n).
+    pub fn target_shape(&self) -> (usize, usize) {
+        self.grad_w.shape()
     }
 
     /// True when every factor entry is finite.

@@ -1,6 +1,8 @@
 //! The JSON document the CLI writes: config, recorded samples and the final state.
 
+use crate::baseline::{self, Baseline};
 use crate::config::Config;
+use crate::glrl::Phase;
 use crate::metrics;
 use crate::run::Run;
 use crate::trace::Sample;
@@ -12,6 +14,15 @@ pub struct Report {
     pub samples: Vec<Sample>,
     #[serde(rename = "final")]
     pub final_state: FinalState,
+    /// GLRL's greedy phases, one per phase actually run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<Phase>,
+    /// Why the optimiser stopped before `steps`, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_reason: Option<String>,
+    /// Minimum nuclear-norm (PSD: minimum-trace) solution consistent with the observations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
 }
 
 #[derive(Serialize)]
@@ -25,7 +36,9 @@ pub struct FinalState {
 }
 
 impl Report {
-    pub fn from_run(run: &Run) -> Report {
+    /// The report of a finished run, with the convex baseline when `with_baseline` and the problem has
+    /// observations (PSD form for the symmetric model or a PSD target).
+    pub fn from_run(run: &Run, with_baseline: bool) -> Report {
         let w = run.model.product();
         let sv = metrics::singular_values(&w);
         let final_state = FinalState {
@@ -34,6 +47,14 @@ impl Report {
             nuclear_norm: metrics::nuclear_norm(&sv),
             singular_values: sv,
         };
-        Report { config: run.config.clone(), samples: run.trace.samples().to_vec(), final_state }
+        let psd = run.config.model.symmetric || run.config.problem.psd;
+        Report {
+            config: run.config.clone(),
+            samples: run.trace.samples().to_vec(),
+            final_state,
+            phases: run.phases().to_vec(),
+            stop_reason: run.stop_reason().map(str::to_string),
+            baseline: if with_baseline { baseline::min_nuclear_norm(&run.problem, psd) } else { None },
+        }
     }
 }

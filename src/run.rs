@@ -1,12 +1,15 @@
 //! A run: one problem, one model, one optimiser, stepped on demand, watched by the bounded trace.
 
 use crate::config::Config;
+use crate::glrl::Phase;
+use crate::landscape;
 use crate::metrics;
 use crate::model::Model;
 use crate::optim::{self, Optimizer};
 use crate::problem::Problem;
 use crate::sampling::Sampler;
 use crate::trace::{Sample, Trace, DEFAULT_CAPACITY};
+use nalgebra::DMatrix;
 
 /// Factor by which the loss may exceed its starting value before the run is declared divergent.
 pub const DIVERGENCE_GROWTH: f64 = 1e6;
@@ -14,7 +17,7 @@ pub const DIVERGENCE_GROWTH: f64 = 1e6;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
     Running,
-    /// All `config.steps` steps are done.
+    /// All `config.steps` steps are done, or the method stopped by itself (see [`Run::stop_reason`]).
     Finished,
     /// The loss became NaN/∞ or grew by [`DIVERGENCE_GROWTH`]; the message says what to change.
     Diverged(String),
@@ -30,6 +33,7 @@ pub struct Run {
     initial_loss: f64,
     last_loss: f64,
     status: Status,
+    stop_reason: Option<String>,
 }
 
 impl Run {
@@ -38,14 +42,30 @@ impl Run {
     pub fn new(config: Config) -> Run {
         let mut sampler = Sampler::new(config.seed);
         let problem = Problem::from_config(&config, &mut sampler);
-        let model = Model::from_config(&config, &mut sampler);
-        let optimizer = optim::from_config(&config.optimizer);
+        let mut model = Model::from_config(&config, &mut sampler);
+        let mut optimizer = optim::from_config(&config);
+        optimizer.prepare(&mut model, &problem);
         let trace = Trace::new(config.record_every, DEFAULT_CAPACITY);
-        let mut run = Run { config, problem, model, optimizer, trace, step: 0, initial_loss: f64::NAN, last_loss: f64::NAN, status: Status::Running };
+        let mut run = Run {
+            config,
+            problem,
+            model,
+            optimizer,
+            trace,
+            step: 0,
+            initial_loss: f64::NAN,
+            last_loss: f64::NAN,
+            status: Status::Running,
+            stop_reason: None,
+        };
         let sample = run.measure();
         run.initial_loss = sample.loss;
         run.last_loss = sample.loss;
         run.trace.push(sample);
+        if let Some(reason) = run.optimizer.stopped() {
+            run.stop_reason = Some(reason.to_string());
+            run.status = Status::Finished;
+        }
         run
     }
 
@@ -63,55 +83,83 @@ impl Run {
         &self.status
     }
 
+    /// Why the optimiser stopped before `steps` (GLRL's stopping rule), if it did.
+    pub fn stop_reason(&self) -> Option<&str> {
+        self.stop_reason.as_deref()
+    }
+
+    /// GLRL's greedy phases (empty for other optimisers).
+    pub fn phases(&self) -> &[Phase] {
+        self.optimizer.phases()
+    }
+
     /// Runs up to `k` more steps (fewer when the run finishes or diverges); returns how many were done.
     pub fn advance(&mut self, k: u64) -> u64 {
         let mut done = 0;
         while done < k && self.status == Status::Running {
+            if self.step > 0 && self.trace.due(self.step) {
+                let sample = self.measure();
+                self.trace.push(sample);
+            }
             let loss = self.optimizer.step(&mut self.model, &self.problem);
             self.last_loss = loss;
+            if let Some(reason) = self.optimizer.stopped() {
+                self.stop_reason = Some(reason.to_string());
+                self.finish();
+                break;
+            }
             if !loss.is_finite() || loss > DIVERGENCE_GROWTH * self.initial_loss.max(f64::MIN_POSITIVE) {
                 self.diverge(loss);
                 break;
             }
-            if self.step > 0 && self.trace.due(self.step) {
-                // The model's forward buffers still hold W at this step (before the update).
-                let sample = self.sample_at(self.step, loss, self.model.end_to_end().clone());
-                self.trace.push(sample);
-            }
             self.step += 1;
             done += 1;
             if self.step >= self.config.steps {
-                self.status = Status::Finished;
-                let last = self.measure();
-                self.last_loss = last.loss;
-                if !last.loss.is_finite() {
-                    self.diverge(last.loss);
-                } else if self.trace.last().map(|s| s.step) != Some(self.step) {
-                    self.trace.push(last);
-                }
+                self.finish();
             }
         }
         done
     }
 
-    /// Metrics of the current factors (recomputes W).
+    fn finish(&mut self) {
+        self.status = Status::Finished;
+        let last = self.measure();
+        self.last_loss = last.loss;
+        if !last.loss.is_finite() {
+            self.diverge(last.loss);
+        } else if self.trace.last().map(|s| s.step) != Some(self.step) {
+            self.trace.push(last);
+        }
+    }
+
+    /// The current end-to-end matrix W.
+    pub fn end_to_end(&self) -> DMatrix<f64> {
+        self.model.product()
+    }
+
+    /// Metrics of the current factors (recomputes W; Hessian extremes when `config.hessian`).
     pub fn measure(&self) -> Sample {
         let w = self.model.product();
         let loss = self.problem.loss(&w);
-        self.sample_at(self.step, loss, w)
-    }
-
-    fn sample_at(&self, step: u64, loss: f64, w: nalgebra::DMatrix<f64>) -> Sample {
         let finite = w.iter().all(|v| v.is_finite());
         let sv = if finite { metrics::singular_values(&w) } else { vec![f64::NAN; w.nrows().min(w.ncols())] };
+        let (hessian_min, hessian_max) = if self.config.hessian && finite {
+            let (lo, hi) = landscape::hessian_extremes(&self.model, &self.problem);
+            (Some(lo), Some(hi))
+        } else {
+            (None, None)
+        };
         Sample {
-            step,
+            step: self.step,
             loss,
             nuclear_norm: metrics::nuclear_norm(&sv),
             effective_rank: metrics::effective_rank(&sv),
             test_error: self.problem.test_error(&w),
             balance: self.model.balance_gap(),
+            factor_norms: self.model.factor_norms(),
             singular_values: sv,
+            hessian_min,
+            hessian_max,
         }
     }
 

@@ -18,6 +18,14 @@ pub struct Sample {
     pub test_error: Option<f64>,
     /// max_j ‖W_{j+1}ᵀW_{j+1} − W_j W_jᵀ‖_F.
     pub balance: f64,
+    /// ‖W_j‖_F for each factor, order W_1 … W_L.
+    pub factor_norms: Vec<f64>,
+    /// Smallest Hessian eigenvalue of the loss (when `hessian` is on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hessian_min: Option<f64>,
+    /// Largest Hessian eigenvalue of the loss (when `hessian` is on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hessian_max: Option<f64>,
 }
 
 pub struct Trace {
@@ -78,7 +86,18 @@ mod tests {
     use super::*;
 
     fn sample(step: u64) -> Sample {
-        Sample { step, loss: 0.0, singular_values: vec![], nuclear_norm: 0.0, effective_rank: 0.0, test_error: None, balance: 0.0 }
+        Sample {
+            step,
+            loss: 0.0,
+            singular_values: vec![],
+            nuclear_norm: 0.0,
+            effective_rank: 0.0,
+            test_error: None,
+            balance: 0.0,
+            factor_norms: vec![],
+            hessian_min: None,
+            hessian_max: None,
+        }
     }
 
     #[test]

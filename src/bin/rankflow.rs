@@ -1,7 +1,7 @@
 //! Native command-line front end of the rankflow core.
 //!
-//!   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps]
-//!   rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps]
+//!   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
+//!   rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
 //!   rankflow presets
 //!
 //! Exit codes: 0 success, 1 the run diverged, 2 bad input (usage or config; the message names the field).
@@ -12,8 +12,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps]
-  rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps]
+  rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
+  rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
   rankflow presets";
 
 fn main() -> ExitCode {
@@ -42,6 +42,7 @@ struct RunArgs {
     out: Option<String>,
     svg: Option<String>,
     log_steps: bool,
+    baseline: bool,
 }
 
 enum Source {
@@ -50,7 +51,7 @@ enum Source {
 }
 
 fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
-    let (mut source, mut out, mut svg, mut log_steps) = (None, None, None, false);
+    let (mut source, mut out, mut svg, mut log_steps, mut baseline) = (None, None, None, false, true);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
@@ -61,11 +62,12 @@ fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
             "--out" => out = Some(value()?),
             "--svg" => svg = Some(value()?),
             "--log-steps" => log_steps = true,
+            "--no-baseline" => baseline = false,
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
     let source = source.ok_or_else(|| format!("run needs --config FILE or --preset NAME\n{USAGE}"))?;
-    Ok(RunArgs { source, out, svg, log_steps })
+    Ok(RunArgs { source, out, svg, log_steps, baseline })
 }
 
 fn load(source: &Source) -> Result<(String, Config), String> {
@@ -103,7 +105,7 @@ fn run(args: RunArgs) -> ExitCode {
         last.effective_rank,
     );
     if let Some(path) = &args.out {
-        let json = serde_json::to_string(&Report::from_run(&run)).expect("report serializes");
+        let json = serde_json::to_string(&Report::from_run(&run, args.baseline)).expect("report serializes");
         if let Err(e) = std::fs::write(path, json) {
             eprintln!("--out: cannot write {path}: {e}");
             return ExitCode::from(2);
