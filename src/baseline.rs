@@ -33,8 +33,8 @@ pub struct Baseline {
 
 /// Incremental solver: call [`BaselineSolver::iterate`] until it returns true (lets a page spread the work
 /// over frames).
-pub struct BaselineSolver<'a> {
-    problem: &'a Problem,
+pub struct BaselineSolver {
+    problem: Problem,
     psd: bool,
     step: f64,
     w: DMatrix<f64>,
@@ -47,9 +47,9 @@ pub struct BaselineSolver<'a> {
     done: bool,
 }
 
-impl<'a> BaselineSolver<'a> {
+impl BaselineSolver {
     /// None for full observation (the baseline is M itself).
-    pub fn new(problem: &'a Problem, psd: bool) -> Option<Self> {
+    pub fn new(problem: &Problem, psd: bool) -> Option<Self> {
         let (m, n) = (problem.rows, problem.cols);
         let lipschitz = match &problem.observation {
             Observation::Full { .. } => return None,
@@ -58,6 +58,7 @@ impl<'a> BaselineSolver<'a> {
         };
         let zero = DMatrix::zeros(m, n);
         let g0 = misfit_gradient(problem, &zero);
+        let problem = problem.clone();
         let lambda0 = g0.clone().singular_values().max().max(1e-12);
         Some(Self {
             problem,
@@ -80,7 +81,7 @@ impl<'a> BaselineSolver<'a> {
             if self.done {
                 break;
             }
-            let g = misfit_gradient(self.problem, &self.y);
+            let g = misfit_gradient(&self.problem, &self.y);
             let z = &self.y - g * self.step;
             let next = if self.psd { prox_trace_psd(&z, self.lambda * self.step) } else { prox_nuclear(&z, self.lambda * self.step) };
             let change = (&next - &self.w).norm();
@@ -90,7 +91,7 @@ impl<'a> BaselineSolver<'a> {
             self.t = t_next;
             self.iterations += 1;
             self.stage_iterations += 1;
-            if change <= 1e-12 * self.w.norm().max(1.0) || self.stage_iterations >= MAX_STAGE_ITERATIONS {
+            if change <= 1e-8 * self.w.norm().max(1.0) || self.stage_iterations >= MAX_STAGE_ITERATIONS {
                 if self.lambda <= self.lambda_min || self.iterations >= MAX_ITERATIONS {
                     self.done = true;
                 } else {
@@ -101,6 +102,10 @@ impl<'a> BaselineSolver<'a> {
                 }
             }
         }
+        self.done
+    }
+
+    pub fn is_done(&self) -> bool {
         self.done
     }
 
@@ -115,7 +120,7 @@ impl<'a> BaselineSolver<'a> {
             nuclear_norm: metrics::nuclear_norm(&sv),
             singular_values: sv,
             w: self.w.row_iter().map(|r| r.iter().copied().collect()).collect(),
-            residual: (2.0 * misfit(self.problem, &self.w) / count as f64).sqrt(),
+            residual: (2.0 * misfit(&self.problem, &self.w) / count as f64).sqrt(),
             iterations: self.iterations,
             psd: self.psd,
         }

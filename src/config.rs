@@ -178,7 +178,7 @@ pub enum OptimizerConfig {
         lr: f64,
         #[serde(default = "default_epsilon")]
         epsilon: f64,
-        /// Stop when the top value of −∇ℓ(W) is ≤ this; a phase has converged when ‖∇L‖_F ≤ this.
+        /// Stop when the top value of −∇ℓ(W) is ≤ this; a phase has converged when ‖∇L‖_F ≤ 0.1·this·√ε.
         #[serde(default = "default_tolerance")]
         tolerance: f64,
         /// Cap on the GD steps of one phase.

@@ -20,7 +20,7 @@ pub struct Phase {
     pub rank: usize,
     /// Top eigen/singular value of −∇ℓ(W_{r−1}) that started it.
     pub top_value: f64,
-    /// Step at which GD converged (‖∇L‖_F ≤ tolerance) or hit `max_phase_steps`.
+    /// Step at which GD converged (‖∇L‖_F ≤ 0.1·tolerance·√ε) or hit `max_phase_steps`.
     pub end_step: Option<u64>,
     /// Whether the phase converged (false: stopped by `max_phase_steps` or by the end of the run).
     pub converged: bool,
@@ -108,7 +108,8 @@ impl Optimizer for Glrl {
         }
         let loss = model.loss_and_gradients(problem);
         let grad_norm = model.grads.iter().map(|g| g.norm_squared()).sum::<f64>().sqrt();
-        let converged = grad_norm <= self.tolerance;
+        // A fresh direction starts with ‖∇L‖ ≈ 2λ√ε > 2·tolerance·√ε, so this cannot end a phase at its start.
+        let converged = grad_norm <= 0.1 * self.tolerance * self.epsilon.sqrt();
         if converged || self.phase_steps >= self.max_phase_steps {
             self.end_phase(model, converged);
             self.grow(model, problem);

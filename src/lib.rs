@@ -6,6 +6,7 @@
 pub mod chart;
 pub mod baseline;
 pub mod config;
+pub mod experiment;
 pub mod glrl;
 pub mod landscape;
 pub mod metrics;
@@ -17,6 +18,7 @@ pub mod problem;
 pub mod report;
 pub mod run;
 pub mod sampling;
+pub mod stages;
 pub mod trace;
 
 #[cfg(target_arch = "wasm32")]

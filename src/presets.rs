@@ -1,6 +1,7 @@
 //! Named experiments: a config plus what to look at.
 
 use crate::config::Config;
+use crate::experiment::{Claim, Experiment};
 use serde::Serialize;
 use serde_json::json;
 
@@ -11,75 +12,229 @@ pub struct Preset {
     pub title: &'static str,
     /// Two to four sentences: what to look at and the number to expect.
     pub explanation: &'static str,
+    /// The runs shown side by side (one for most presets).
+    pub runs: Vec<PresetRun>,
+    /// The number the claim is checked by (shown live on the page, printed by the CLI).
+    pub claim: Option<Claim>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PresetRun {
+    pub label: String,
+    /// Runs of one group share a colour and are aggregated together.
+    pub group: String,
     pub config: Config,
+}
+
+impl Preset {
+    /// The first run's config (what the page's form shows).
+    pub fn config(&self) -> &Config {
+        &self.runs[0].config
+    }
+
+    pub fn experiment(&self) -> Experiment {
+        Experiment::new(self.runs.iter().map(|r| (r.label.clone(), r.group.clone(), r.config.clone())).collect(), self.claim)
+    }
 }
 
 /// Name of the preset the page opens with.
 pub const DEFAULT: &str = "incremental";
 
+fn config(name: &str, cfg: &serde_json::Value) -> Config {
+    Config::from_json(&cfg.to_string()).unwrap_or_else(|e| panic!("preset {name} is invalid: {e}"))
+}
+
+fn one(name: &'static str, title: &'static str, explanation: &'static str, claim: Option<Claim>, cfg: serde_json::Value) -> Preset {
+    let config = config(name, &cfg);
+    Preset { name, title, explanation, runs: vec![PresetRun { label: String::new(), group: String::new(), config }], claim }
+}
+
+/// Several runs: (label, group, JSON patch applied to `base`).
+fn many(
+    name: &'static str,
+    title: &'static str,
+    explanation: &'static str,
+    claim: Claim,
+    base: serde_json::Value,
+    variants: Vec<(String, String, serde_json::Value)>,
+) -> Preset {
+    let runs = variants
+        .into_iter()
+        .map(|(label, group, patch)| {
+            let mut cfg = base.clone();
+            merge(&mut cfg, &patch);
+            PresetRun { label, group, config: config(name, &cfg) }
+        })
+        .collect();
+    Preset { name, title, explanation, runs, claim: Some(claim) }
+}
+
+/// Recursive JSON merge: objects merge key by key, anything else replaces.
+fn merge(base: &mut serde_json::Value, patch: &serde_json::Value) {
+    match (base, patch) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(p)) => {
+            for (k, v) in p {
+                merge(b.entry(k.clone()).or_insert(serde_json::Value::Null), v);
+            }
+        }
+        (b, p) => *b = p.clone(),
+    }
+}
+
 /// All presets, the default first.
 pub fn all() -> Vec<Preset> {
-    let mk = |name, title, explanation, cfg: serde_json::Value| Preset {
-        name,
-        title,
-        explanation,
-        config: Config::from_json(&cfg.to_string()).unwrap_or_else(|e| panic!("preset {name} is invalid: {e}")),
-    };
+    let incremental_problem = json!({"kind": "completion", "n": 30, "singular_values": [12.0, 6.0, 3.0, 1.5], "observed_fraction": 0.4});
     vec![
-        mk(
+        one(
             "incremental",
             "Incremental learning: one singular value at a time",
             "A 30×30 rank-4 target (singular values 12, 6, 3, 1.5) is completed from 40% of its entries by a \
              depth-3 factorization started at α = 1e-3. The singular values of W leave the floor one at a time, \
              largest first (near steps 4k, 6k, 10k and 35k), each jump ending a plateau of the loss; the test error \
              on unseen entries reaches ≈ 0 only after the fourth.",
-            json!({"seed": 1, "steps": 50000, "record_every": 20,
-                   "problem": {"kind": "completion", "n": 30, "singular_values": [12.0, 6.0, 3.0, 1.5], "observed_fraction": 0.4},
+            Some(Claim::StageTimes),
+            json!({"seed": 1, "steps": 50000, "record_every": 20, "problem": incremental_problem,
                    "model": {"depth": 3, "init": "gaussian", "init_scale": 1e-3},
                    "optimizer": {"kind": "gd", "lr": 4.0}}),
         ),
-        mk(
-            "depth-2",
-            "Same target, depth 2",
-            "The incremental preset at depth 2 (W = W₂W₁). The singular values still arrive in order, but the \
-             steps are softer: small directions grow alongside the large ones, so plateaus are shorter and less flat. \
-             Compare the shape of the curves with the depth-3 preset.",
-            json!({"seed": 1, "steps": 50000, "record_every": 20,
-                   "problem": {"kind": "completion", "n": 30, "singular_values": [12.0, 6.0, 3.0, 1.5], "observed_fraction": 0.4},
-                   "model": {"depth": 2, "init": "gaussian", "init_scale": 1e-3},
-                   "optimizer": {"kind": "gd", "lr": 4.0}}),
+        many(
+            "incremental-depth",
+            "Incremental learning at depth 2, 3 and 4",
+            "The incremental problem at depths 2, 3 and 4 (α = 1.8e-4, 1.8e-3, 1e-2). All three learn the four values \
+             in order, but deeper models wait longer on each plateau and then jump more sharply: σ₁…σ₄ arrive near \
+             steps 200–1.1k at depth 2, 2.3k–20k at depth 3 and 3k–38k at depth 4 (read-out below the chart).",
+            Claim::StageTimes,
+            json!({"seed": 1, "steps": 100000, "record_every": 50, "problem": incremental_problem,
+                   "model": {"init": "gaussian"}, "optimizer": {"kind": "gd", "lr": 4.0}}),
+            vec![
+                ("L = 2".into(), "L = 2".into(), json!({"model": {"depth": 2, "init_scale": 1.8e-4}})),
+                ("L = 3".into(), "L = 3".into(), json!({"model": {"depth": 3, "init_scale": 1.8e-3}})),
+                ("L = 4".into(), "L = 4".into(), json!({"model": {"depth": 4, "init_scale": 1e-2}})),
+            ],
         ),
-        mk(
+        many(
+            "glrl-equivalence",
+            "Gradient descent ≡ Greedy Low-Rank Learning as α → 0",
+            "A 10×10 PSD rank-3 target (eigenvalues 6, 3, 1.5), 60% observed, symmetric model W = UUᵀ. GLRL \
+             (markers: its phases) adds one rank at a time and stops after exactly 3 phases. GD from α = 1e-2, 1e-4 \
+             and 1e-6 passes near GLRL's W₁, W₂, W₃ in order: the worst closest approach (relative distance) shrinks \
+             as α shrinks, ≈ 0.29, 0.10 and 0.02.",
+            Claim::GlrlDistance,
+            json!({"seed": 1, "steps": 60000, "record_every": 20,
+                   "problem": {"kind": "completion", "n": 10, "psd": true, "singular_values": [6.0, 3.0, 1.5], "observed_fraction": 0.6},
+                   "model": {"depth": 2, "symmetric": true, "init": "gaussian"}, "optimizer": {"kind": "gd", "lr": 5.0}}),
+            vec![
+                ("GLRL".into(), "GLRL".into(), json!({"optimizer": {"kind": "glrl", "lr": 5.0, "epsilon": 1e-6, "tolerance": 1e-6}})),
+                ("GD α = 1e-2".into(), "α = 1e-2".into(), json!({"model": {"init_scale": 1e-2}})),
+                ("GD α = 1e-4".into(), "α = 1e-4".into(), json!({"model": {"init_scale": 1e-4}})),
+                ("GD α = 1e-6".into(), "α = 1e-6".into(), json!({"model": {"init_scale": 1e-6}})),
+            ],
+        ),
+        many(
+            "counterexample",
+            "3×3 completion where GD avoids the minimum nuclear norm",
+            "Observed: W₁₂ = W₁₃ = 1, W₂₃ = 0.1, diagonal unknown; symmetric model W = UUᵀ, η = 0.02. Every run \
+             fits exactly, yet the nuclear norm grows as α shrinks — 5.78, 8.05 and 9.76 for α = 1e-2, 1e-4, 1e-6 — \
+             away from the convex minimum 3.8 (dashed) and towards the rank-1 completion (10.2). The nuclear-norm conjecture \
+             fails.",
+            Claim::NuclearNorm,
+            json!({"seed": 1, "steps": 300000, "record_every": 100,
+                   "problem": {"kind": "entries", "values": [[null, 1.0, 1.0], [1.0, null, 0.1], [1.0, 0.1, null]]},
+                   "model": {"depth": 2, "symmetric": true, "init": "gaussian"}, "optimizer": {"kind": "gd", "lr": 0.02}}),
+            vec![
+                ("α = 1e-2".into(), "α = 1e-2".into(), json!({"model": {"init_scale": 1e-2}})),
+                ("α = 1e-4".into(), "α = 1e-4".into(), json!({"model": {"init_scale": 1e-4}})),
+                ("α = 1e-6".into(), "α = 1e-6".into(), json!({"model": {"init_scale": 1e-6}})),
+            ],
+        ),
+        many(
+            "depth-alpha",
+            "Depth weakens the dependence on α",
+            "Full observation of σ = 1, 0.5 (λ₂/λ₁ = 0.5), balanced orthogonal start with W(0) = 1e-6 · orthogonal, \
+             four seeds per depth. When σ₁ is learned, σ₂ has grown to ≈ α^(1−λ₂/λ₁) = 1e-3 at depth 2 but only \
+             ≈ α(1−λ₂/λ₁)^(−N/(N−2)) = 8e-6 at depth 3 and 4e-6 at depth 4 (medians here: 1.3e-3, 5.9e-6, 2.3e-6). \
+             With depth, small init really means one direction at a time; medians over seeds, since single seeds vary.",
+            Claim::SecondAtFirst,
+            json!({"steps": 16000, "record_every": 10, "problem": {"kind": "full", "n": 10, "singular_values": [1.0, 0.5]},
+                   "model": {"init": "orthogonal"}, "optimizer": {"kind": "gd", "lr": 0.1}}),
+            [(2usize, 1e-3f64), (3, 1e-2), (4, 10f64.powf(-1.5))]
+                .iter()
+                .flat_map(|&(depth, a)| {
+                    (1..=4u64).map(move |seed| {
+                        (format!("L = {depth}, seed {seed}"), format!("L = {depth}"), json!({"seed": seed, "model": {"depth": depth, "init_scale": a}}))
+                    })
+                })
+                .collect(),
+        ),
+        many(
+            "saddle-to-saddle",
+            "Saddle-to-saddle: one stage per singular value",
+            "Full observation of an 8×8 target with singular values 10, 5, 2.5, 1.25 (rank R = 4), depth 2 and \
+             depth 4 from small init. Each run passes R = 4 plateaus — loss ½Σ_{i>k} s_i² = 66.4, 16.6, 3.9, 0.78 — \
+             each a saddle escaped along one new direction. The Hessian's smallest eigenvalue on the plateaus is \
+             −10, −5, −2.5, −1.25 (= −s_{k+1}) at depth 2 but only −0.3 … 0 at depth 4: deep saddles are degenerate \
+             (flat to second order), so stages are counted from the loss, not from curvature.",
+            Claim::Stages,
+            json!({"seed": 2, "steps": 30000, "record_every": 10, "hessian": true,
+                   "problem": {"kind": "full", "n": 8, "singular_values": [10.0, 5.0, 2.5, 1.25]},
+                   "model": {"init": "gaussian"}, "optimizer": {"kind": "gd", "lr": 0.01}}),
+            vec![
+                ("L = 2".into(), "L = 2".into(), json!({"model": {"depth": 2, "init_scale": 1e-8}})),
+                ("L = 4".into(), "L = 4".into(), json!({"model": {"depth": 4, "init_scale": 3e-2}})),
+            ],
+        ),
+        many(
+            "noisy-gd",
+            "Noisy GD selects the flat minimum",
+            "W = XYᵀ with X = W₂, Yᵀ = W₁ (10×10, rank-1 target s = 1), started imbalanced (‖X‖ ≫ ‖Y‖). Noisy GD \
+             with σ_Y = 0.05, σ_X = 0.1 (annealed over T = 20k steps) drives ‖X‖/‖Y‖ to (σ_X/σ_Y)√(m/n) = 2 (1.98 here) \
+             and ‖X‖² to 2s; plain GD from the same start keeps its imbalance (ratio 6.2, ‖X‖² − ‖Y‖² ≈ 23.6 conserved).",
+            Claim::NormRatio,
+            json!({"seed": 1, "steps": 200000, "record_every": 200,
+                   "problem": {"kind": "full", "n": 10, "singular_values": [1.0]},
+                   "model": {"depth": 2, "width": 10, "init": "gaussian", "init_scales": [0.01, 0.5]}}),
+            vec![
+                ("noisy GD".into(), "noisy GD".into(), json!({"optimizer": {"kind": "noisy_gd", "lr": 0.02, "noise": [0.05, 0.1], "anneal_steps": 20000}})),
+                ("plain GD".into(), "plain GD".into(), json!({"optimizer": {"kind": "gd", "lr": 0.02}})),
+            ],
+        ),
+        many(
+            "norms-diverge",
+            "Norms diverge while the rank falls",
+            "2×2 completion with W₁₂ = W₂₁ = 1, W₂₂ = 0 observed (Razin & Cohen 2020): every completion has rank 2 and \
+             the minimum nuclear norm one has W₁₁ = 0. GD from α·I at depth 2 and 3 instead drives |W₁₁| up without \
+             bound (past 25 and 40 after 10⁶ steps) while σ₂/σ₁ → 0: the effective rank falls to 1 as every norm grows.",
+            Claim::NormsDiverge,
+            json!({"seed": 1, "steps": 1000000, "record_every": 500,
+                   "problem": {"kind": "entries", "values": [[null, 1.0], [1.0, 0.0]]},
+                   "model": {"init": "identity"}, "optimizer": {"kind": "gd", "lr": 0.01}}),
+            vec![
+                ("L = 2".into(), "L = 2".into(), json!({"model": {"depth": 2, "init_scale": 1e-3}})),
+                ("L = 3".into(), "L = 3".into(), json!({"model": {"depth": 3, "init_scale": 1e-2}})),
+            ],
+        ),
+        one(
             "full-staircase",
             "Full observation: a staircase of plateaus",
             "Full observation of a target with singular values 10, 5, 2.5, 1.25 (ℓ = ½‖W − M‖²). With depth 4 and \
              α = 1e-2 the loss rests near ½Σ_{i>k} s_i² — 39.8, 3.9, 0.78, 0 — one plateau per learned value.",
+            Some(Claim::Stages),
             json!({"seed": 2, "steps": 40000, "record_every": 20,
                    "problem": {"kind": "full", "n": 20, "singular_values": [10.0, 5.0, 2.5, 1.25]},
                    "model": {"depth": 4, "init": "gaussian", "init_scale": 1e-2},
                    "optimizer": {"kind": "gd", "lr": 0.01}}),
         ),
-        mk(
+        one(
             "sensing",
             "Matrix sensing with Gaussian measurements",
             "A 20×20 target with singular values 12, 6, 3 is seen only through 240 random Gaussian measurements \
              ⟨A_k, W⟩: fewer than its 400 entries, more than its 111 degrees of freedom. Depth 3 from α = 1e-3 learns \
              the three values in turn (near steps 2k, 4k and 9.5k) and the recovery error ‖W − M‖/‖M‖ falls below 1e-6.",
+            Some(Claim::StageTimes),
             json!({"seed": 3, "steps": 20000, "record_every": 20,
                    "problem": {"kind": "sensing", "n": 20, "singular_values": [12.0, 6.0, 3.0], "measurements": 240},
                    "model": {"depth": 3, "init": "gaussian", "init_scale": 1e-3},
                    "optimizer": {"kind": "gd", "lr": 0.01}}),
-        ),
-        mk(
-            "counterexample",
-            "3×3 completion where GD avoids the minimum nuclear norm",
-            "Observed: W₁₂ = W₁₃ = 1, W₂₃ = 0.1, diagonal unknown; symmetric model W = UUᵀ from α = 1e-4. The \
-             minimum nuclear norm completion has trace 3.8, yet GD fits exactly and ends near 7.9, on its way to the \
-             rank-1 completion (trace 10.2) as α shrinks.",
-            json!({"seed": 1, "steps": 200000, "record_every": 50,
-                   "problem": {"kind": "entries", "values": [[null, 1.0, 1.0], [1.0, null, 0.1], [1.0, 0.1, null]]},
-                   "model": {"depth": 2, "symmetric": true, "init": "gaussian", "init_scale": 1e-4},
-                   "optimizer": {"kind": "gd", "lr": 0.02}}),
         ),
     ]
 }

@@ -5,6 +5,7 @@ use crate::sampling::Sampler;
 use nalgebra::{DMatrix, DVector, DVectorView, DVectorViewMut};
 
 /// How W is compared with the target.
+#[derive(Clone)]
 pub enum Observation {
     /// ℓ(W) = ½‖W − M‖_F².
     Full { target: DMatrix<f64> },
@@ -15,6 +16,7 @@ pub enum Observation {
 }
 
 /// A matrix-recovery problem: an m×n target (when known) and how it is observed.
+#[derive(Clone)]
 pub struct Problem {
     pub rows: usize,
     pub cols: usize,

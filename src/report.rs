@@ -1,6 +1,6 @@
 //! The JSON document the CLI writes: config, recorded samples and the final state.
 
-use crate::baseline::{self, Baseline};
+use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::glrl::Phase;
 use crate::metrics;
@@ -36,9 +36,8 @@ pub struct FinalState {
 }
 
 impl Report {
-    /// The report of a finished run, with the convex baseline when `with_baseline` and the problem has
-    /// observations (PSD form for the symmetric model or a PSD target).
-    pub fn from_run(run: &Run, with_baseline: bool) -> Report {
+    /// The report of a finished run (with the convex baseline when given).
+    pub fn from_run(run: &Run, baseline: Option<Baseline>) -> Report {
         let w = run.model.product();
         let sv = metrics::singular_values(&w);
         let final_state = FinalState {
@@ -47,14 +46,22 @@ impl Report {
             nuclear_norm: metrics::nuclear_norm(&sv),
             singular_values: sv,
         };
-        let psd = run.config.model.symmetric || run.config.problem.psd;
         Report {
             config: run.config.clone(),
             samples: run.trace.samples().to_vec(),
             final_state,
             phases: run.phases().to_vec(),
             stop_reason: run.stop_reason().map(str::to_string),
-            baseline: if with_baseline { baseline::min_nuclear_norm(&run.problem, psd) } else { None },
+            baseline,
         }
     }
+}
+
+/// One run of a multi-run experiment.
+#[derive(Serialize)]
+pub struct LabelledReport {
+    pub label: String,
+    pub group: String,
+    #[serde(flatten)]
+    pub report: Report,
 }

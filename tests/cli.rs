@@ -80,5 +80,53 @@ fn presets_are_listed_and_runnable_by_name() {
     assert!(list.lines().next().unwrap().starts_with("incremental"));
     let o = rankflow(&["run", "--preset", "counterexample"]);
     assert!(o.status.success());
-    assert!(String::from_utf8(o.stdout).unwrap().starts_with("preset counterexample: 200000 steps"));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.starts_with("preset counterexample [α = 1e-2]: 300000 steps"), "{text}");
+    assert!(text.contains("claim: convex baseline (minimum trace, PSD): 3.800"), "{text}");
+}
+
+#[test]
+fn report_carries_factor_norms_hessian_phases_and_baseline() {
+    let cfg = temp("glrl.json");
+    let out = temp("glrl-out.json");
+    std::fs::write(
+        &cfg,
+        r#"{"seed": 1, "steps": 100000, "record_every": 50, "hessian": true,
+            "problem": {"kind": "entries", "values": [[null, 1, 1], [1, null, 0.1], [1, 0.1, null]]},
+            "model": {"depth": 2, "symmetric": true},
+            "optimizer": {"kind": "glrl", "lr": 0.05, "epsilon": 1e-6, "tolerance": 1e-6}}"#,
+    )
+    .unwrap();
+    let o = rankflow(&["run", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let phases = r["phases"].as_array().unwrap();
+    assert!(!phases.is_empty());
+    assert_eq!(phases[0]["step"], 0);
+    assert!(phases[0]["top_value"].as_f64().unwrap() > 0.0);
+    assert!(r["stop_reason"].as_str().unwrap().contains("GLRL stopped"));
+    let s = &r["samples"][1];
+    assert_eq!(s["factor_norms"].as_array().unwrap().len(), 1);
+    assert!(s["hessian_min"].is_f64() && s["hessian_max"].is_f64());
+    assert!(s["hessian_min"].as_f64().unwrap() <= s["hessian_max"].as_f64().unwrap());
+    let b = &r["baseline"];
+    assert!((b["nuclear_norm"].as_f64().unwrap() - 3.8).abs() < 0.01);
+    assert_eq!(b["W"].as_array().unwrap().len(), 3);
+    assert_eq!(b["singular_values"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn multi_run_presets_write_every_run_and_the_claim() {
+    let out = temp("noisy.json");
+    let o = rankflow(&["run", "--preset", "noisy-gd", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let runs = r["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["label"], "noisy GD");
+    assert_eq!(runs[0]["config"]["optimizer"]["noise"], serde_json::json!([0.05, 0.1]));
+    let norms = runs[0]["samples"].as_array().unwrap().last().unwrap()["factor_norms"].as_array().unwrap().clone();
+    let ratio = norms[1].as_f64().unwrap() / norms[0].as_f64().unwrap();
+    assert!((ratio / 2.0 - 1.0).abs() < 0.03, "ratio {ratio}");
+    assert!((r["claim"]["values"]["noisy GD"]["ratio"].as_f64().unwrap() - ratio).abs() < 1e-9);
 }

@@ -1,38 +1,46 @@
-//! Every preset runs cleanly and shows what its explanation promises.
+//! Every preset runs cleanly and shows the numbers its explanation promises.
 
+use rankflow::experiment::Experiment;
+use rankflow::stages::learned_steps;
 use rankflow::{presets, Run, Status};
+use serde_json::Value;
 
-fn finished(name: &str) -> Run {
-    let preset = presets::find(name).unwrap();
-    let mut run = Run::new(preset.config);
-    let steps = run.config.steps;
-    run.advance(steps);
-    assert_eq!(run.status(), &Status::Finished, "{name}");
-    run
+fn finished(name: &str) -> Experiment {
+    let mut exp = presets::find(name).unwrap_or_else(|| panic!("no preset {name}")).experiment();
+    while exp.running() {
+        exp.advance(1 << 20);
+    }
+    for m in &exp.members {
+        assert_eq!(m.run.status(), &Status::Finished, "{name} [{}]", m.label);
+    }
+    exp
 }
 
-/// First recorded step at which σ_i exceeds half of `target`.
-fn learned_at(run: &Run, i: usize, target: f64) -> Option<u64> {
-    run.trace.samples().iter().find(|s| s.singular_values[i] > 0.5 * target).map(|s| s.step)
+fn value(exp: &Experiment, key: &str) -> Value {
+    exp.readout().values[key].clone()
 }
 
 #[test]
-fn every_preset_finishes_without_divergence_and_fits() {
-    for p in presets::all() {
-        let run = finished(p.name);
-        let last = run.trace.last().unwrap();
-        let first = &run.trace.samples()[0];
-        assert!(last.loss < 1e-3 * first.loss, "{}: loss {} → {}", p.name, first.loss, last.loss);
-        assert!(p.explanation.len() > 80 && p.explanation.split(". ").count() >= 2, "{}: explanation too thin", p.name);
+fn every_preset_is_valid_explained_and_finishes_without_divergence() {
+    let all = presets::all();
+    assert_eq!(all[0].name, presets::DEFAULT);
+    for p in all {
+        assert!(p.explanation.len() > 120, "{}: explanation too thin", p.name);
+        assert!(p.explanation.chars().any(|c| c.is_ascii_digit()), "{}: explanation states no number", p.name);
+        let exp = finished(p.name);
+        assert!(exp.diverged().is_none());
+        if p.claim.is_some() {
+            assert!(!exp.readout().lines.is_empty(), "{}: no claim read-out", p.name);
+        }
     }
 }
 
 #[test]
 fn incremental_preset_learns_one_singular_value_at_a_time() {
-    let run = finished("incremental");
+    let exp = finished("incremental");
+    let run = &exp.members[0].run;
     let s = [12.0, 6.0, 3.0, 1.5];
-    let times: Vec<u64> = (0..4).map(|i| learned_at(&run, i, s[i]).unwrap_or_else(|| panic!("σ{} never learned", i + 1))).collect();
-    // Largest first, each well after the previous (separated by a plateau).
+    let times: Vec<u64> = learned_steps(run.trace.samples(), &s).into_iter().map(|t| t.expect("every value learned")).collect();
     for w in times.windows(2) {
         assert!(w[1] as f64 > 1.3 * w[0] as f64, "not staged: {times:?}");
     }
@@ -47,39 +55,69 @@ fn incremental_preset_learns_one_singular_value_at_a_time() {
     }
     let last = run.trace.last().unwrap();
     assert!(last.test_error.unwrap() < 1e-2, "test error {:?}", last.test_error);
-    for (got, want) in last.singular_values.iter().zip(s) {
-        assert!((got - want).abs() < 0.01 * want, "final σ {got} vs {want}");
+}
+
+#[test]
+fn incremental_depth_every_depth_learns_in_order_and_deeper_waits_longer() {
+    let exp = finished("incremental-depth");
+    let firsts: Vec<u64> = exp
+        .members
+        .iter()
+        .map(|m| {
+            let t: Vec<u64> = learned_steps(m.run.trace.samples(), &[12.0, 6.0, 3.0, 1.5]).into_iter().map(Option::unwrap).collect();
+            assert!(t.windows(2).all(|w| w[1] > w[0]), "{}: {t:?}", m.label);
+            t[0]
+        })
+        .collect();
+    assert!(firsts[0] < firsts[1] && firsts[1] < firsts[2], "first plateau lengths {firsts:?}");
+}
+
+#[test]
+fn sensing_preset_recovers_in_three_stages() {
+    let exp = finished("sensing");
+    let run = &exp.members[0].run;
+    let times: Vec<u64> = learned_steps(run.trace.samples(), &[12.0, 6.0, 3.0]).into_iter().map(Option::unwrap).collect();
+    for (t, want) in times.iter().zip([2000.0, 4000.0, 9500.0]) {
+        assert!((*t as f64 / want - 1.0).abs() < 0.25, "learned at {times:?}");
     }
+    assert!(run.trace.last().unwrap().test_error.unwrap() < 1e-6);
 }
 
 #[test]
-fn full_staircase_learns_all_four_in_order() {
-    let run = finished("full-staircase");
+fn saddle_to_saddle_counts_r_stages_with_curvature_only_at_depth_two() {
+    let exp = finished("saddle-to-saddle");
     let s = [10.0, 5.0, 2.5, 1.25];
-    let times: Vec<u64> = (0..4).map(|i| learned_at(&run, i, s[i]).unwrap()).collect();
-    assert!(times.windows(2).all(|w| w[1] > w[0]), "{times:?}");
-}
-
-#[test]
-fn counterexample_moves_away_from_the_nuclear_norm_minimiser() {
-    let run = finished("counterexample");
-    let last = run.trace.last().unwrap();
-    assert!(last.loss < 1e-20, "exact fit expected, loss {}", last.loss);
-    // science.md item 3: 7.8–8.4 over seeds at α = 1e-4; the minimum nuclear norm is 3.8, the rank-1 completion 10.2.
-    assert!((7.5..8.7).contains(&last.nuclear_norm), "nuclear norm {}", last.nuclear_norm);
-    assert!(last.singular_values[2] < 1e-6);
+    for (label, member) in [("L = 2", 0), ("L = 4", 1)] {
+        let v = value(&exp, label);
+        assert_eq!(v["stages"], 4, "{label}: {v}");
+        let levels: Vec<f64> = v["plateaus"].as_array().unwrap().iter().map(|p| p["loss"].as_f64().unwrap()).collect();
+        for (k, level) in levels.iter().enumerate() {
+            let want = 0.5 * s[k..].iter().map(|x| x * x).sum::<f64>();
+            assert!((level / want - 1.0).abs() < 0.03, "{label}: plateau {k} at {level}, want {want}");
+        }
+        let curv: Vec<f64> = v["hessian_min"].as_array().unwrap().iter().map(|c| c.as_f64().unwrap()).collect();
+        for (k, c) in curv.iter().enumerate() {
+            if member == 0 {
+                // Depth 2: strict saddles, λ_min = −s_{k+1}.
+                assert!((c + s[k]).abs() < 0.02 * s[k], "depth 2, plateau {k}: λ_min {c}, want {}", -s[k]);
+            } else {
+                // Depth 4: degenerate saddles, far flatter than −s_{k+1}.
+                assert!(c.abs() < 0.15 * s[k], "depth 4, plateau {k}: λ_min {c}");
+            }
+        }
+    }
 }
 
 #[test]
 fn same_seed_same_trajectory() {
     let a = finished("sensing");
     let b = finished("sensing");
-    assert_eq!(a.trace.samples(), b.trace.samples());
+    assert_eq!(a.members[0].run.trace.samples(), b.members[0].run.trace.samples());
 }
 
 #[test]
 fn history_memory_is_flat_over_long_runs() {
-    let mut cfg = presets::find("counterexample").unwrap().config;
+    let mut cfg = presets::find("counterexample").unwrap().config().clone();
     cfg.steps = 2_000_000;
     cfg.record_every = 1;
     let mut run = Run::new(cfg);
@@ -87,15 +125,4 @@ fn history_memory_is_flat_over_long_runs() {
     assert!(run.trace.samples().len() <= run.trace.capacity());
     assert!(run.trace.samples().len() >= run.trace.capacity() / 2);
     assert_eq!(run.trace.last().unwrap().step, 2_000_000);
-}
-
-#[test]
-fn sensing_preset_recovers_in_three_stages() {
-    let run = finished("sensing");
-    let s = [12.0, 6.0, 3.0];
-    let times: Vec<u64> = (0..3).map(|i| learned_at(&run, i, s[i]).unwrap()).collect();
-    for (t, want) in times.iter().zip([2000.0, 4000.0, 9500.0]) {
-        assert!((*t as f64 / want - 1.0).abs() < 0.25, "learned at {times:?}");
-    }
-    assert!(run.trace.last().unwrap().test_error.unwrap() < 1e-6);
 }

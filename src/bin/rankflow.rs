@@ -6,8 +6,9 @@
 //!
 //! Exit codes: 0 success, 1 the run diverged, 2 bad input (usage or config; the message names the field).
 
-use rankflow::report::Report;
-use rankflow::{chart, presets, Config, Run, Status};
+use rankflow::experiment::Experiment;
+use rankflow::report::{LabelledReport, Report};
+use rankflow::{chart, presets, Config};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -70,48 +71,83 @@ fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
     Ok(RunArgs { source, out, svg, log_steps, baseline })
 }
 
-fn load(source: &Source) -> Result<(String, Config), String> {
+fn load(source: &Source) -> Result<(String, Experiment), String> {
     match source {
         Source::File(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("config: cannot read {path}: {e}"))?;
-            Config::from_json(&text).map(|c| (path.clone(), c)).map_err(|e| e.to_string())
+            let config = Config::from_json(&text).map_err(|e| e.to_string())?;
+            Ok((path.clone(), Experiment::single(config)))
         }
         Source::Preset(name) => presets::find(name)
-            .map(|p| (format!("preset {name}"), p.config))
+            .map(|p| (format!("preset {name}"), p.experiment()))
             .ok_or_else(|| format!("preset: unknown name {name:?}; one of {}", presets::names())),
     }
 }
 
 fn run(args: RunArgs) -> ExitCode {
-    let (label, config) = match load(&args.source) {
+    let (label, mut exp) = match load(&args.source) {
         Ok(x) => x,
         Err(msg) => return bad_input(&msg),
     };
     let started = Instant::now();
-    let mut run = Run::new(config);
-    let steps = run.config.steps;
-    run.advance(steps);
+    while exp.running() {
+        exp.advance(1 << 20);
+    }
     let secs = started.elapsed().as_secs_f64();
-    let last = run.measure();
-    let top: Vec<String> = last.singular_values.iter().take(6).map(|s| format!("{s:.4}")).collect();
-    let test = last.test_error.map_or("n/a".to_string(), |t| format!("{t:.3e}"));
-    println!(
-        "{label}: {} steps in {secs:.2} s ({:.0} steps/s); loss {:.3e}; σ = [{}]; nuclear norm {:.4}; effective rank {:.3}; test error {test}",
-        run.step(),
-        run.step() as f64 / secs.max(1e-9),
-        last.loss,
-        top.join(", "),
-        last.nuclear_norm,
-        last.effective_rank,
-    );
+    let total: u64 = exp.members.iter().map(|m| m.run.step()).sum();
+    let timing = format!("{total} steps in {secs:.2} s ({:.0} steps/s)", total as f64 / secs.max(1e-9));
+    for m in &exp.members {
+        let run = &m.run;
+        let last = run.measure();
+        let top: Vec<String> = last.singular_values.iter().take(6).map(|s| format!("{s:.4}")).collect();
+        let test = last.test_error.map_or("n/a".to_string(), |t| format!("{t:.3e}"));
+        let (name, steps) = if exp.members.len() == 1 {
+            (label.clone(), timing.clone())
+        } else {
+            (format!("{label} [{}]", m.label), format!("{} steps", run.step()))
+        };
+        println!(
+            "{name}: {steps}; loss {:.3e}; σ = [{}]; nuclear norm {:.4}; effective rank {:.3}; test error {test}",
+            last.loss,
+            top.join(", "),
+            last.nuclear_norm,
+            last.effective_rank,
+        );
+    }
+    if exp.members.len() > 1 {
+        println!("{label}: {timing}");
+    }
+    if args.baseline {
+        exp.finish_baseline();
+    }
+    let readout = exp.readout();
+    for line in &readout.lines {
+        println!("claim: {line}");
+    }
     if let Some(path) = &args.out {
-        let json = serde_json::to_string(&Report::from_run(&run, args.baseline)).expect("report serializes");
-        if let Err(e) = std::fs::write(path, json) {
+        let baseline = exp.baseline();
+        let claim = exp.claim.map(|_| &readout);
+        let json = if exp.members.len() == 1 {
+            let mut v = serde_json::to_value(Report::from_run(&exp.members[0].run, baseline)).expect("report serializes");
+            if let Some(c) = claim {
+                v["claim"] = serde_json::to_value(c).expect("readout serializes");
+            }
+            v
+        } else {
+            let runs: Vec<LabelledReport> = exp
+                .members
+                .iter()
+                .map(|m| LabelledReport { label: m.label.clone(), group: m.group.clone(), report: Report::from_run(&m.run, None) })
+                .collect();
+            serde_json::json!({"runs": runs, "baseline": baseline, "claim": claim})
+        };
+        if let Err(e) = std::fs::write(path, json.to_string()) {
             eprintln!("--out: cannot write {path}: {e}");
             return ExitCode::from(2);
         }
     }
     if let Some(path) = &args.svg {
+        let run = &exp.members[0].run;
         let truth = run.problem.truth_singular_values();
         let svg = chart::run_svg(run.trace.samples(), truth.as_deref(), args.log_steps, 900, 900).unwrap_or_else(|e| e);
         if let Err(e) = std::fs::write(path, svg) {
@@ -119,7 +155,7 @@ fn run(args: RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if let Status::Diverged(msg) = run.status() {
+    if let Some(msg) = exp.diverged() {
         eprintln!("{msg}");
         return ExitCode::from(1);
     }

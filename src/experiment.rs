@@ -1,0 +1,313 @@
+//! Several runs side by side (same problem and seed, different models or optimisers), the convex baseline,
+//! and the number each paper claim is checked by.
+
+use crate::baseline::{Baseline, BaselineSolver};
+use crate::config::{Config, OptimizerConfig};
+use crate::run::{Run, Status};
+use crate::stages;
+use nalgebra::DMatrix;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+/// Which number a preset's claim is read off by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Claim {
+    /// Step at which each target singular value is learned (σ_i first > ½ s_i).
+    StageTimes,
+    /// Closest approach of each GD run to GLRL's phase outputs W_1, W_2, …
+    GlrlDistance,
+    /// Final nuclear norm of each run against the convex baseline.
+    NuclearNorm,
+    /// σ₂(W) at the step σ₁ is learned, median over the runs of each group (seeds).
+    SecondAtFirst,
+    /// Plateaus of the loss (one per stage) and the smallest Hessian eigenvalue on each.
+    Stages,
+    /// Factor norm ratio ‖W_L‖/‖W_1‖ against the noisy-GD prediction (σ_L/σ_1)√(m/n).
+    NormRatio,
+    /// |W₁₁| and σ₂/σ₁ of the 2×2 example whose norms diverge while the effective rank falls.
+    NormsDiverge,
+}
+
+pub struct Member {
+    pub label: String,
+    /// Runs of one group share a colour and are aggregated together (e.g. seeds of one depth).
+    pub group: String,
+    pub run: Run,
+    /// For GlrlDistance: min over time of ‖W(t) − W_r‖_F / ‖W_r‖_F for each GLRL phase output r.
+    closest: Vec<f64>,
+}
+
+pub struct Experiment {
+    pub members: Vec<Member>,
+    pub claim: Option<Claim>,
+    baseline: Option<BaselineSolver>,
+    glrl_outputs: Vec<DMatrix<f64>>,
+}
+
+/// Baseline iterations per `advance` call (each is one SVD), so a page can spread the solve over frames.
+pub const BASELINE_ITERATIONS_PER_ADVANCE: usize = 40;
+
+impl Experiment {
+    /// `members`: (label, group, validated config). The convex baseline is solved alongside (PSD form for the
+    /// symmetric model or a PSD target) whenever the first run's problem has observations.
+    pub fn new(members: Vec<(String, String, Config)>, claim: Option<Claim>) -> Experiment {
+        let mut members: Vec<Member> =
+            members.into_iter().map(|(label, group, config)| Member { label, group, run: Run::new(config), closest: vec![] }).collect();
+        let baseline = members.first().and_then(|m| {
+            let c = &m.run.config;
+            BaselineSolver::new(&m.run.problem, c.model.symmetric || c.problem.psd)
+        });
+        let mut glrl_outputs = vec![];
+        if claim == Some(Claim::GlrlDistance) {
+            // GLRL runs first, to the end: its phase outputs are the landmarks the GD runs are measured against.
+            if let Some(g) = members.iter_mut().find(|m| is_glrl(&m.run.config)) {
+                let steps = g.run.config.steps;
+                g.run.advance(steps);
+                glrl_outputs = g.run.phases().iter().filter_map(|p| p.output.clone()).collect();
+            }
+            for m in members.iter_mut().filter(|m| !is_glrl(&m.run.config)) {
+                m.closest = vec![f64::INFINITY; glrl_outputs.len()];
+            }
+        }
+        let mut e = Experiment { members, claim, baseline, glrl_outputs };
+        e.track();
+        e
+    }
+
+    /// One run from one config.
+    pub fn single(config: Config) -> Experiment {
+        Experiment::new(vec![(String::new(), String::new(), config)], None)
+    }
+
+    /// Advances every running member by up to `k` steps (in chunks of its recording interval when distances are
+    /// tracked) and the baseline by a few iterations; returns the most steps any member took.
+    pub fn advance(&mut self, k: u64) -> u64 {
+        let mut most = 0;
+        let tracking = !self.glrl_outputs.is_empty();
+        for i in 0..self.members.len() {
+            let chunk = if tracking { self.members[i].run.config.record_every.max(1) } else { k.max(1) };
+            let mut done = 0;
+            while done < k {
+                let n = self.members[i].run.advance(chunk.min(k - done));
+                if n == 0 {
+                    break;
+                }
+                done += n;
+                if tracking {
+                    self.track_member(i);
+                }
+            }
+            most = most.max(done);
+        }
+        if let Some(b) = &mut self.baseline {
+            b.iterate(BASELINE_ITERATIONS_PER_ADVANCE);
+        }
+        most
+    }
+
+    /// True while some member is still running.
+    pub fn running(&self) -> bool {
+        self.members.iter().any(|m| *m.run.status() == Status::Running)
+    }
+
+    /// The first divergence message, if any member diverged.
+    pub fn diverged(&self) -> Option<String> {
+        self.members.iter().find_map(|m| match m.run.status() {
+            Status::Diverged(msg) => Some(if m.label.is_empty() { msg.clone() } else { format!("{}: {msg}", m.label) }),
+            _ => None,
+        })
+    }
+
+    /// Solves the baseline to the end (CLI, tests).
+    pub fn finish_baseline(&mut self) {
+        if let Some(b) = &mut self.baseline {
+            while !b.iterate(1000) {}
+        }
+    }
+
+    /// The baseline once solved.
+    pub fn baseline(&self) -> Option<Baseline> {
+        self.baseline.as_ref().filter(|b| b.is_done()).map(|b| b.result())
+    }
+
+    fn track(&mut self) {
+        for i in 0..self.members.len() {
+            self.track_member(i);
+        }
+    }
+
+    fn track_member(&mut self, i: usize) {
+        if self.glrl_outputs.is_empty() || is_glrl(&self.members[i].run.config) {
+            return;
+        }
+        let w = self.members[i].run.end_to_end();
+        for (r, out) in self.glrl_outputs.iter().enumerate() {
+            let d = (&w - out).norm() / out.norm().max(1e-300);
+            let c = &mut self.members[i].closest[r];
+            *c = c.min(d);
+        }
+    }
+
+    /// Current distance of member i to the nearest GLRL phase output (relative), if tracked.
+    pub fn distance_to_glrl(&self, i: usize) -> Option<f64> {
+        if self.glrl_outputs.is_empty() || is_glrl(&self.members[i].run.config) {
+            return None;
+        }
+        let w = self.members[i].run.end_to_end();
+        self.glrl_outputs.iter().map(|o| (&w - o).norm() / o.norm().max(1e-300)).min_by(f64::total_cmp)
+    }
+
+    /// The claim's numbers now: human-readable lines and machine-readable values.
+    pub fn readout(&self) -> Readout {
+        let mut lines = vec![];
+        let mut values = Map::new();
+        let name = |m: &Member| if m.label.is_empty() { "run".to_string() } else { m.label.clone() };
+        match self.claim {
+            None => {}
+            Some(Claim::StageTimes) => {
+                for m in &self.members {
+                    let targets = m.run.problem.truth_singular_values().unwrap_or_default();
+                    let steps = stages::learned_steps(m.run.trace.samples(), &targets);
+                    let shown: Vec<String> = steps.iter().map(|s| s.map_or("–".into(), fmt_step)).collect();
+                    lines.push(format!("{}: σ₁…σ{} learned at steps {}", name(m), targets.len(), shown.join(" · ")));
+                    values.insert(name(m), json!(steps));
+                }
+            }
+            Some(Claim::GlrlDistance) => {
+                for (i, m) in self.members.iter().enumerate() {
+                    if is_glrl(&m.run.config) {
+                        let tops: Vec<String> = m.run.phases().iter().map(|p| format!("{:.3}", p.top_value)).collect();
+                        lines.push(format!("{}: {} phases (top values {})", name(m), self.glrl_outputs.len(), tops.join(", ")));
+                        continue;
+                    }
+                    let worst = m.closest.iter().copied().fold(0.0, f64::max);
+                    let shown: Vec<String> = m.closest.iter().map(|d| format!("{d:.3}")).collect();
+                    let now = self.distance_to_glrl(i).map_or("–".into(), |d| format!("{d:.3}"));
+                    lines.push(format!(
+                        "{}: closest approach to W₁…W{}: {} (worst {worst:.3}); now {now} from the nearest",
+                        name(m),
+                        m.closest.len(),
+                        shown.join(", ")
+                    ));
+                    values.insert(name(m), json!({"closest": m.closest, "worst": worst}));
+                }
+            }
+            Some(Claim::NuclearNorm) => {
+                for m in &self.members {
+                    let s = m.run.measure();
+                    lines.push(format!("{}: ‖W‖* = {:.3}, loss {:.1e}, σ₃ = {:.1e}", name(m), s.nuclear_norm, s.loss, s.singular_values.get(2).copied().unwrap_or(0.0)));
+                    values.insert(name(m), json!({"nuclear_norm": s.nuclear_norm, "loss": s.loss}));
+                }
+                if let Some(b) = self.baseline() {
+                    lines.push(format!("convex baseline ({}): {:.3}", if b.psd { "minimum trace, PSD" } else { "minimum nuclear norm" }, b.nuclear_norm));
+                    values.insert("baseline".into(), json!(b.nuclear_norm));
+                } else if self.baseline.is_some() {
+                    lines.push("convex baseline: solving…".into());
+                }
+            }
+            Some(Claim::SecondAtFirst) => {
+                let mut groups: Vec<(String, Vec<f64>, usize)> = vec![];
+                for m in &self.members {
+                    let targets = m.run.problem.truth_singular_values().unwrap_or_default();
+                    let at = targets.first().and_then(|&s1| {
+                        m.run.trace.samples().iter().find(|s| s.singular_values[0] > 0.5 * s1).map(|s| s.singular_values.get(1).copied().unwrap_or(0.0))
+                    });
+                    match groups.iter_mut().find(|g| g.0 == m.group) {
+                        Some(g) => {
+                            g.1.extend(at);
+                            g.2 += 1;
+                        }
+                        None => groups.push((m.group.clone(), at.into_iter().collect(), 1)),
+                    }
+                }
+                for (group, mut v, total) in groups {
+                    v.sort_by(f64::total_cmp);
+                    let median = (!v.is_empty()).then(|| v[v.len() / 2]);
+                    let range = if v.is_empty() { String::new() } else { format!(" (range {:.1e} … {:.1e})", v[0], v[v.len() - 1]) };
+                    lines.push(format!(
+                        "{group}: σ₂ when σ₁ is learned = {} median of {}/{total} seeds{range}",
+                        median.map_or("–".into(), |x| format!("{x:.1e}")),
+                        v.len()
+                    ));
+                    values.insert(group, json!({"median": median, "values": v}));
+                }
+            }
+            Some(Claim::Stages) => {
+                for m in &self.members {
+                    let samples = m.run.trace.samples();
+                    let plateaus = stages::plateaus(samples);
+                    let curv: Vec<Option<f64>> = plateaus
+                        .iter()
+                        .map(|p| {
+                            let mid = (p.start_step + p.end_step) / 2;
+                            samples.iter().filter(|s| s.step >= p.start_step && s.step <= mid).last().and_then(|s| s.hessian_min)
+                        })
+                        .collect();
+                    let levels: Vec<String> = plateaus.iter().map(|p| format!("{:.3}", p.loss)).collect();
+                    let mut line = format!("{}: {} stages (loss plateaus at {})", name(m), plateaus.len(), levels.join(", "));
+                    if curv.iter().any(Option::is_some) {
+                        let c: Vec<String> = curv.iter().map(|c| c.map_or("–".into(), |x| format!("{x:.2}"))).collect();
+                        line.push_str(&format!("; λ_min on them: {}", c.join(", ")));
+                    }
+                    lines.push(line);
+                    values.insert(name(m), json!({"stages": plateaus.len(), "plateaus": plateaus, "hessian_min": curv}));
+                }
+            }
+            Some(Claim::NormRatio) => {
+                for m in &self.members {
+                    let n = m.run.model.factor_norms();
+                    let (first, last) = (n[0], n[n.len() - 1]);
+                    let (rows, cols) = m.run.config.dims();
+                    let predicted = match &m.run.config.optimizer {
+                        OptimizerConfig::NoisyGd { noise, .. } if noise.len() > 1 => {
+                            Some(noise[noise.len() - 1] / noise[0] * (rows as f64 / cols as f64).sqrt())
+                        }
+                        OptimizerConfig::NoisyGd { .. } => Some((rows as f64 / cols as f64).sqrt()),
+                        _ => None,
+                    };
+                    let ratio = last / first;
+                    lines.push(format!(
+                        "{}: ‖W_L‖/‖W₁‖ = {ratio:.3}{}; ‖W₁‖² + ‖W_L‖² = {:.3}; ‖W_L‖² − ‖W₁‖² = {:.3}",
+                        name(m),
+                        predicted.map_or(String::new(), |p| format!(" (predicted {p:.3})")),
+                        first * first + last * last,
+                        last * last - first * first
+                    ));
+                    values.insert(name(m), json!({"ratio": ratio, "predicted": predicted, "sum_squares": first * first + last * last}));
+                }
+            }
+            Some(Claim::NormsDiverge) => {
+                for m in &self.members {
+                    let w = m.run.end_to_end();
+                    let s = m.run.measure();
+                    let ratio = s.singular_values[1] / s.singular_values[0];
+                    lines.push(format!(
+                        "{}: |W₁₁| = {:.3}, σ₂/σ₁ = {ratio:.2e}, effective rank {:.4}, ‖W‖* = {:.3}, loss {:.1e}",
+                        name(m),
+                        w[(0, 0)].abs(),
+                        s.effective_rank,
+                        s.nuclear_norm,
+                        s.loss
+                    ));
+                    values.insert(name(m), json!({"w11": w[(0, 0)].abs(), "sv_ratio": ratio}));
+                }
+            }
+        }
+        Readout { lines, values: Value::Object(values) }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Readout {
+    pub lines: Vec<String>,
+    pub values: Value,
+}
+
+fn is_glrl(c: &Config) -> bool {
+    matches!(c.optimizer, OptimizerConfig::Glrl { .. })
+}
+
+fn fmt_step(s: u64) -> String {
+    crate::chart::step_tick_label(s as f64)
+}
