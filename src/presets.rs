@@ -135,8 +135,8 @@ pub fn all() -> Vec<Preset> {
             "3×3 completion where GD avoids the minimum nuclear norm",
             "Observed: W₁₂ = W₁₃ = 1, W₂₃ = 0.1, diagonal unknown; symmetric model W = UUᵀ, η = 0.02. Every run \
              fits exactly, yet the nuclear norm grows as α shrinks — 5.78, 8.05 and 9.76 for α = 1e-2, 1e-4, 1e-6 — \
-             away from the convex minimum 3.8 (dashed) and towards the rank-1 completion (10.2). The nuclear-norm conjecture \
-             fails.",
+             away from the convex minimum 3.8 and towards GLRL's output, the rank-1 completion (10.2). The nuclear-norm \
+             conjecture fails.",
             Claim::NuclearNorm,
             json!({"seed": 1, "steps": 300000, "record_every": 100,
                    "problem": {"kind": "entries", "values": [[null, 1.0, 1.0], [1.0, null, 0.1], [1.0, 0.1, null]]},
@@ -145,6 +145,7 @@ pub fn all() -> Vec<Preset> {
                 ("α = 1e-2".into(), "α = 1e-2".into(), json!({"model": {"init_scale": 1e-2}})),
                 ("α = 1e-4".into(), "α = 1e-4".into(), json!({"model": {"init_scale": 1e-4}})),
                 ("α = 1e-6".into(), "α = 1e-6".into(), json!({"model": {"init_scale": 1e-6}})),
+                ("GLRL".into(), "GLRL".into(), json!({"optimizer": {"kind": "glrl", "lr": 0.1, "epsilon": 1e-6, "tolerance": 1e-6}})),
             ],
         ),
         many(

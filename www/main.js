@@ -231,8 +231,8 @@ function applyPreset(name) {
   $("preset").value = name;
   $("preset-title").textContent = p.title;
   $("preset-explanation").textContent = p.explanation;
-  writeForm(p.config);
-  start(p.config);
+  writeForm(p.runs[0].config);
+  start(p.runs[0].config);
 }
 
 function onFormChange(ev) {
