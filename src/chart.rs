@@ -51,57 +51,124 @@ pub struct Figure {
     pub log_x: bool,
     pub log_y: bool,
     pub series: Vec<Series>,
+    /// Vertical marker lines at these x (data space), e.g. GLRL phase starts.
+    pub markers: Vec<(f64, RGBColor)>,
+    /// Shaded x-intervals (data space), e.g. detected plateaus.
+    pub bands: Vec<(f64, f64, RGBColor)>,
+    /// Draw a legend of the labelled series.
+    pub legend: bool,
 }
 
-/// σ_i(W) against step, one line per singular value (the top `max_series`), target values dashed.
-pub fn singular_values_figure(samples: &[Sample], truth: Option<&[f64]>, log_x: bool, max_series: usize) -> Figure {
-    let k = samples.iter().map(|s| s.singular_values.len()).max().unwrap_or(0).min(max_series);
-    let mut series: Vec<Series> = (0..k)
-        .map(|i| Series {
-            label: Some(format!("σ{}", i + 1)),
-            points: samples.iter().map(|s| s.singular_values.get(i).map(|&v| (s.step as f64, v))).collect(),
-            color: series_color(i),
-            dashed: false,
-            width: if i < PALETTE.len() { 2.0 } else { 1.0 },
-        })
-        .collect();
-    if let (Some(truth), Some(first), Some(last)) = (truth, samples.first(), samples.last()) {
-        // Span the recorded steps; on a log step axis start at the first positive step.
-        let x0 = if log_x { samples.iter().map(|s| s.step).find(|&s| s > 0).unwrap_or(1) } else { first.step } as f64;
-        let x1 = (last.step as f64).max(x0 + 1.0);
-        for (i, &s) in truth.iter().enumerate().take(max_series) {
-            series.push(Series { label: None, points: vec![Some((x0, s)), Some((x1, s))], color: series_color(i), dashed: true, width: 1.0 });
+/// One run as drawn: its samples, its legend label and colour.
+pub struct RunView<'a> {
+    pub label: String,
+    pub samples: &'a [Sample],
+    pub color: RGBColor,
+    /// Whether this run gets a legend entry (one per group).
+    pub legend: bool,
+}
+
+fn horizontal(samples: &[Sample], log_x: bool, y: f64) -> Vec<Option<(f64, f64)>> {
+    let x0 = if log_x { samples.iter().map(|s| s.step).find(|&s| s > 0).unwrap_or(1) } else { samples.first().map_or(0, |s| s.step) } as f64;
+    let x1 = (samples.last().map_or(1, |s| s.step) as f64).max(x0 + 1.0);
+    vec![Some((x0, y)), Some((x1, y))]
+}
+
+/// σ_i(W) against step. One run: a line per singular value (top `max_series`), coloured by index. Several
+/// runs: the top `per_run` values of each, coloured by run. Target values dashed in colour, the convex
+/// baseline's dotted in grey.
+pub fn singular_values_figure(runs: &[RunView], truth: Option<&[f64]>, baseline: Option<&[f64]>, log_x: bool, max_series: usize) -> Figure {
+    let single = runs.len() == 1;
+    let per_run = if single { max_series } else { truth.map_or(4, |t| t.len().max(1)).min(max_series) };
+    let mut series = vec![];
+    for run in runs {
+        let k = run.samples.iter().map(|s| s.singular_values.len()).max().unwrap_or(0).min(per_run);
+        for i in 0..k {
+            series.push(Series {
+                label: if single { Some(format!("σ{}", i + 1)) } else { (i == 0 && run.legend).then(|| run.label.clone()) },
+                points: run.samples.iter().map(|s| s.singular_values.get(i).map(|&v| (s.step as f64, v))).collect(),
+                color: if single { series_color(i) } else { run.color },
+                dashed: false,
+                width: if !single || i < PALETTE.len() { 2.0 } else { 1.0 },
+            });
         }
     }
-    Figure {
-        title: if truth.is_some() { "singular values of W (dashed: target)".into() } else { "singular values of W".into() },
-        x_desc: "step".into(),
-        y_desc: "σᵢ(W)".into(),
-        log_x,
-        log_y: true,
-        series,
+    let samples = runs.iter().map(|r| r.samples).max_by_key(|s| s.last().map_or(0, |x| x.step)).unwrap_or(&[]);
+    for (i, &s) in truth.unwrap_or(&[]).iter().enumerate().take(max_series) {
+        let color = if single { series_color(i) } else { RGBColor(0x70, 0x70, 0x70) };
+        series.push(Series { label: None, points: horizontal(samples, log_x, s), color, dashed: true, width: 1.0 });
     }
+    for &s in baseline.unwrap_or(&[]).iter().filter(|&&s| s > 1e-9).take(max_series) {
+        series.push(Series { label: None, points: horizontal(samples, log_x, s), color: RGBColor(0xa0, 0xa0, 0xa0), dashed: true, width: 2.0 });
+    }
+    let mut title = "singular values of W".to_string();
+    match (truth.is_some(), baseline.is_some()) {
+        (true, true) => title.push_str(" (dashed: target; grey: convex baseline)"),
+        (true, false) => title.push_str(" (dashed: target)"),
+        (false, true) => title.push_str(" (grey dashed: convex baseline)"),
+        _ => {}
+    }
+    Figure { title, x_desc: "step".into(), y_desc: "σᵢ(W)".into(), log_x, log_y: true, series, markers: vec![], bands: vec![], legend: !single }
 }
 
-/// ℓ(W) and, when known, the test error on unobserved entries, against step.
-pub fn loss_figure(samples: &[Sample], log_x: bool) -> Figure {
-    let mut series = vec![Series {
-        label: Some("loss ℓ(W)".into()),
-        points: samples.iter().map(|s| Some((s.step as f64, s.loss))).collect(),
-        color: PALETTE[0],
-        dashed: false,
-        width: 2.0,
-    }];
-    if samples.iter().any(|s| s.test_error.is_some()) {
+/// ℓ(W) and, when known, the test error on unobserved entries, against step (dashed), one colour per run.
+pub fn loss_figure(runs: &[RunView], log_x: bool) -> Figure {
+    let single = runs.len() == 1;
+    let mut series = vec![];
+    for run in runs {
         series.push(Series {
-            label: Some("test error".into()),
-            points: samples.iter().map(|s| s.test_error.map(|t| (s.step as f64, t))).collect(),
-            color: PALETTE[1],
+            label: if single { Some("loss ℓ(W)".into()) } else { run.legend.then(|| run.label.clone()) },
+            points: run.samples.iter().map(|s| Some((s.step as f64, s.loss))).collect(),
+            color: if single { PALETTE[0] } else { run.color },
             dashed: false,
             width: 2.0,
         });
+        if run.samples.iter().any(|s| s.test_error.is_some()) {
+            series.push(Series {
+                label: single.then(|| "test error".into()),
+                points: run.samples.iter().map(|s| s.test_error.map(|t| (s.step as f64, t))).collect(),
+                color: if single { PALETTE[1] } else { run.color },
+                dashed: !single,
+                width: if single { 2.0 } else { 1.0 },
+            });
+        }
     }
-    Figure { title: "loss".into(), x_desc: "step".into(), y_desc: String::new(), log_x, log_y: true, series }
+    let tests = runs.iter().any(|r| r.samples.iter().any(|s| s.test_error.is_some()));
+    let title = if tests && !single { "loss (dashed: test error)" } else { "loss" };
+    Figure { title: title.into(), x_desc: "step".into(), y_desc: String::new(), log_x, log_y: true, series, markers: vec![], bands: vec![], legend: true }
+}
+
+/// Smallest (solid) and largest (dashed) Hessian eigenvalue of the loss against step.
+pub fn hessian_figure(runs: &[RunView], log_x: bool) -> Figure {
+    let mut series = vec![];
+    for (i, run) in runs.iter().enumerate() {
+        let color = if runs.len() == 1 { PALETTE[0] } else { run.color };
+        series.push(Series {
+            label: Some(if runs.len() == 1 { "λ_min".into() } else { format!("{} λ_min", run.label) }).filter(|_| run.legend || runs.len() == 1),
+            points: run.samples.iter().map(|s| s.hessian_min.map(|h| (s.step as f64, h))).collect(),
+            color,
+            dashed: false,
+            width: 2.0,
+        });
+        series.push(Series {
+            label: (runs.len() == 1 && i == 0).then(|| "λ_max".into()),
+            points: run.samples.iter().map(|s| s.hessian_max.map(|h| (s.step as f64, h))).collect(),
+            color: if runs.len() == 1 { PALETTE[1] } else { color },
+            dashed: true,
+            width: 1.0,
+        });
+    }
+    Figure {
+        title: "Hessian of the loss: smallest (solid) and largest (dashed) eigenvalue".into(),
+        x_desc: "step".into(),
+        y_desc: String::new(),
+        log_x,
+        log_y: false,
+        series,
+        markers: vec![],
+        bands: vec![],
+        legend: true,
+    }
 }
 
 fn series_color(i: usize) -> RGBColor {
@@ -243,6 +310,19 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
         .draw()
         .map_err(err)?;
 
+    for &(a, b, color) in &fig.bands {
+        if let (Some(a), Some(b)) = (xaxis.map(a), xaxis.map(b)) {
+            chart.draw_series(std::iter::once(Rectangle::new([(a, y0), (b, y1)], color.mix(0.12).filled()))).map_err(err)?;
+        }
+    }
+    for &(x, color) in &fig.markers {
+        if let Some(x) = xaxis.map(x) {
+            let pieces = 40;
+            let dy = (y1 - y0) / pieces as f64;
+            let dash = (0..pieces).step_by(2).map(|k| PathElement::new(vec![(x, y0 + k as f64 * dy), (x, y0 + (k + 1) as f64 * dy)], color.stroke_width(px(1.0))));
+            chart.draw_series(dash).map_err(err)?;
+        }
+    }
     let mut labelled = false;
     for se in &fig.series {
         let style = se.color.stroke_width(px(se.width));
@@ -253,8 +333,7 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
                 chart.draw_series(LineSeries::new(segment, style)).map_err(err)?;
             }
         }
-        if let (Some(label), true) = (&se.label, fig.series.len() <= 3) {
-            // A short legend only for figures with few series; the singular-value figure is read by colour order.
+        if let (Some(label), true) = (&se.label, fig.legend) {
             labelled = true;
             let color = se.color;
             let w = px(se.width);
@@ -352,9 +431,91 @@ pub fn run_svg(samples: &[Sample], truth: Option<&[f64]>, log_x: bool, width: u3
     {
         let area = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
         let (top, bottom) = area.split_vertically(height * 3 / 5);
-        render(&top, &singular_values_figure(samples, truth, log_x, 20), Style::default())?;
-        render(&bottom, &loss_figure(samples, log_x), Style::default())?;
+        let runs = [RunView { label: String::new(), samples, color: PALETTE[0], legend: false }];
+        render(&top, &singular_values_figure(&runs, truth, None, log_x, 20), Style::default())?;
+        render(&bottom, &loss_figure(&runs, log_x), Style::default())?;
         area.present().map_err(|e| e.to_string())?;
     }
     Ok(buf)
+}
+
+/// One heatmap panel.
+pub enum Panel<'a> {
+    /// Diverging colours: orange for positive, blue for negative, white at 0; |v| ≥ `scale` saturates.
+    Values { title: &'a str, matrix: &'a nalgebra::DMatrix<f64>, scale: f64 },
+    /// Observed (dark) and unobserved (light) entries.
+    Mask { title: &'a str, mask: &'a nalgebra::DMatrix<bool> },
+}
+
+/// Largest side drawn cell by cell; bigger matrices are block-averaged down to it.
+pub const MAX_HEATMAP_SIDE: usize = 64;
+
+/// Heatmaps side by side (W, target, observed mask), square cells, titles above.
+pub fn render_matrices<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panels: &[Panel], style: Style) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let s = style.scale.clamp(0.25, 8.0);
+    let (bg, fg) = if style.dark { (RGBColor(0x14, 0x17, 0x1c), RGBColor(0xd8, 0xdd, 0xe3)) } else { (WHITE, RGBColor(0x22, 0x22, 0x22)) };
+    area.fill(&bg).map_err(err)?;
+    if panels.is_empty() {
+        return Ok(());
+    }
+    let font = ("sans-serif", 12.0 * s).into_font().color(&fg);
+    for (panel, sub) in panels.iter().zip(area.split_evenly((1, panels.len()))) {
+        let (title, cells): (&str, nalgebra::DMatrix<RGBColor>) = match panel {
+            Panel::Values { title, matrix, scale } => {
+                let m = shrink(&matrix.map(|v| v), MAX_HEATMAP_SIDE);
+                let scale = if *scale > 0.0 && scale.is_finite() { *scale } else { 1.0 };
+                (title, m.map(|v| diverging(v / scale, style.dark)))
+            }
+            Panel::Mask { title, mask } => {
+                let m = shrink(&mask.map(|b| if b { 1.0 } else { 0.0 }), MAX_HEATMAP_SIDE);
+                let (on, off) = if style.dark { (RGBColor(0xd8, 0xdd, 0xe3), RGBColor(0x2c, 0x32, 0x3a)) } else { (RGBColor(0x44, 0x44, 0x44), RGBColor(0xee, 0xee, 0xee)) };
+                (title, m.map(|v| blend(off, on, v)))
+            }
+        };
+        let inner = sub.titled(title, font.clone()).map_err(err)?;
+        let (w, h) = inner.dim_in_pixel();
+        let pad = (6.0 * s) as i32;
+        let side = ((w as i32 - 2 * pad).min(h as i32 - pad)).max(1);
+        let (rows, cols) = cells.shape();
+        let cell = side as f64 / rows.max(cols) as f64;
+        let x0 = (w as i32 - (cell * cols as f64) as i32) / 2;
+        for i in 0..rows {
+            for j in 0..cols {
+                let a = (x0 + (j as f64 * cell) as i32, (i as f64 * cell) as i32);
+                let b = (x0 + ((j + 1) as f64 * cell).ceil() as i32, ((i + 1) as f64 * cell).ceil() as i32);
+                inner.draw(&Rectangle::new([a, b], cells[(i, j)].filled())).map_err(err)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Block-averages a matrix so neither side exceeds `max`.
+fn shrink(m: &nalgebra::DMatrix<f64>, max: usize) -> nalgebra::DMatrix<f64> {
+    let (r, c) = m.shape();
+    let f = r.max(c).div_ceil(max).max(1);
+    if f == 1 {
+        return m.clone();
+    }
+    let (nr, nc) = (r.div_ceil(f), c.div_ceil(f));
+    nalgebra::DMatrix::from_fn(nr, nc, |i, j| {
+        let block = m.view((i * f, j * f), ((r - i * f).min(f), (c - j * f).min(f)));
+        block.sum() / block.len() as f64
+    })
+}
+
+fn blend(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * t).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Diverging colour for v ∈ [−1, 1]: blue ← neutral → orange (Okabe–Ito ends).
+fn diverging(v: f64, dark: bool) -> RGBColor {
+    let neutral = if dark { RGBColor(0x14, 0x17, 0x1c) } else { WHITE };
+    if !v.is_finite() {
+        return RGBColor(0x99, 0x99, 0x99);
+    }
+    if v >= 0.0 { blend(neutral, PALETTE[1], v) } else { blend(neutral, PALETTE[0], -v) }
 }

@@ -1,10 +1,12 @@
-//! wasm-bindgen bindings: JSON config in, steps, read-outs and drawing on canvases out.
+//! wasm-bindgen bindings: JSON config or preset name in, steps, read-outs and drawing on canvases out.
 //! Everything that crosses the boundary is validated here or in `config`; nothing here panics on input.
 
-use crate::chart::{self, Style};
+use crate::chart::{self, Panel, RunView, Style, PALETTE};
 use crate::config::Config;
+use crate::experiment::{Claim, Experiment};
 use crate::presets;
-use crate::run::{Run, Status};
+use crate::stages;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde_json::json;
@@ -25,7 +27,7 @@ pub fn validate(config_json: &str) -> String {
     Config::from_json(config_json).err().map(|e| e.to_string()).unwrap_or_default()
 }
 
-/// The presets as a JSON array of {name, title, explanation, config}.
+/// The presets as a JSON array of {name, title, explanation, runs: [{label, group, config}], claim}.
 #[wasm_bindgen]
 pub fn presets_json() -> String {
     serde_json::to_string(&presets::all()).unwrap_or_else(|_| "[]".into())
@@ -34,89 +36,6 @@ pub fn presets_json() -> String {
 #[wasm_bindgen]
 pub fn default_preset() -> String {
     presets::DEFAULT.to_string()
-}
-
-/// One live run.
-#[wasm_bindgen]
-pub struct Lab {
-    run: Run,
-    truth: Option<Vec<f64>>,
-}
-
-#[wasm_bindgen]
-impl Lab {
-    /// Starts a run; throws an Error whose message names the bad field.
-    #[wasm_bindgen(constructor)]
-    pub fn new(config_json: &str) -> Result<Lab, JsError> {
-        let config = Config::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
-        let run = Run::new(config);
-        let truth = run.problem.truth_singular_values();
-        Ok(Lab { run, truth })
-    }
-
-    /// Runs up to `steps` more steps; returns how many were done (0 once finished or diverged).
-    pub fn advance(&mut self, steps: u32) -> u32 {
-        self.run.advance(u64::from(steps)) as u32
-    }
-
-    /// Steps done so far.
-    pub fn step(&self) -> f64 {
-        self.run.step() as f64
-    }
-
-    /// "running", "finished" or "diverged".
-    pub fn status(&self) -> String {
-        match self.run.status() {
-            Status::Running => "running",
-            Status::Finished => "finished",
-            Status::Diverged(_) => "diverged",
-        }
-        .into()
-    }
-
-    /// Explanation when diverged, else "".
-    pub fn message(&self) -> String {
-        match self.run.status() {
-            Status::Diverged(m) => m.clone(),
-            _ => String::new(),
-        }
-    }
-
-    /// Latest read-outs as JSON: step, loss, test_error, nuclear_norm, effective_rank, singular_values (top 8).
-    pub fn readout(&self) -> String {
-        let last = self.run.trace.last();
-        json!({
-            "step": self.run.step(),
-            "loss": self.run.last_loss(),
-            "test_error": last.and_then(|s| s.test_error),
-            "nuclear_norm": last.map(|s| s.nuclear_norm),
-            "effective_rank": last.map(|s| s.effective_rank),
-            "singular_values": last.map(|s| s.singular_values.iter().take(8).copied().collect::<Vec<_>>()),
-            "samples": self.run.trace.samples().len(),
-        })
-        .to_string()
-    }
-
-    /// The validated config with every default filled in.
-    pub fn config_json(&self) -> String {
-        serde_json::to_string(&self.run.config).unwrap_or_default()
-    }
-
-    /// Draws the singular-value and loss figures. Canvases must already have their backing size set to
-    /// CSS size × `scale` (devicePixelRatio).
-    pub fn draw(&self, sv_canvas: HtmlCanvasElement, loss_canvas: HtmlCanvasElement, log_steps: bool, scale: f64, dark: bool) -> Result<(), JsError> {
-        let style = Style { scale: if scale.is_finite() { scale } else { 1.0 }, dark };
-        let samples = self.run.trace.samples();
-        let sv = chart::singular_values_figure(samples, self.truth.as_deref(), log_steps, MAX_DRAWN_SERIES);
-        let loss = chart::loss_figure(samples, log_steps);
-        for (canvas, fig) in [(sv_canvas, sv), (loss_canvas, loss)] {
-            let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?;
-            let area = backend.into_drawing_area();
-            chart::render(&area, &fig, style).map_err(|e| JsError::new(&e))?;
-            area.present().map_err(|e| JsError::new(&e.to_string()))?;
-        }
-        Ok(())
-    }
 }
 
 /// Parses matrix text (`? 1 1 / 1 ? 0.1 / 1 0.1 ?`) into the JSON of `problem.values`; throws a message
@@ -132,3 +51,170 @@ pub fn parse_matrix(text: &str) -> Result<String, JsError> {
 pub fn matrix_text(values_json: &str) -> String {
     serde_json::from_str::<Vec<Vec<Option<f64>>>>(values_json).map(|v| crate::config::matrix_text(&v)).unwrap_or_default()
 }
+
+/// One live experiment: a single run from a config, or a preset's runs side by side.
+#[wasm_bindgen]
+pub struct Lab {
+    exp: Experiment,
+    truth: Option<Vec<f64>>,
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// A single run; throws an Error whose message names the bad field.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config_json: &str) -> Result<Lab, JsError> {
+        let config = Config::from_json(config_json).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(Lab::wrap(Experiment::single(config)))
+    }
+
+    /// A preset's experiment (all its runs side by side).
+    pub fn from_preset(name: &str) -> Result<Lab, JsError> {
+        let preset = presets::find(name).ok_or_else(|| JsError::new(&format!("preset: unknown name; one of {}", presets::names())))?;
+        Ok(Lab::wrap(preset.experiment()))
+    }
+
+    fn wrap(exp: Experiment) -> Lab {
+        let truth = exp.members[0].run.problem.truth_singular_values();
+        Lab { exp, truth }
+    }
+
+    /// Runs every member up to `steps` more steps; returns the most any member did (0 once all stopped).
+    pub fn advance(&mut self, steps: u32) -> u32 {
+        self.exp.advance(u64::from(steps)) as u32
+    }
+
+    /// Steps done so far (the furthest member).
+    pub fn step(&self) -> f64 {
+        self.exp.members.iter().map(|m| m.run.step()).max().unwrap_or(0) as f64
+    }
+
+    /// "running" (some member still runs), "diverged" (some member diverged) or "finished".
+    pub fn status(&self) -> String {
+        if self.exp.diverged().is_some() {
+            "diverged"
+        } else if self.exp.running() {
+            "running"
+        } else {
+            "finished"
+        }
+        .into()
+    }
+
+    /// Divergence explanation, else why an optimiser stopped early (GLRL), else "".
+    pub fn message(&self) -> String {
+        self.exp.diverged().unwrap_or_else(|| {
+            self.exp.members.iter().filter_map(|m| m.run.stop_reason().map(|r| label_with(&m.label, r))).collect::<Vec<_>>().join("\n")
+        })
+    }
+
+    /// Read-outs of the first run as JSON: step, loss, test_error, nuclear_norm, effective_rank.
+    pub fn readout(&self) -> String {
+        let run = &self.exp.members[0].run;
+        let last = run.trace.last();
+        json!({
+            "step": run.step(),
+            "loss": run.last_loss(),
+            "test_error": last.and_then(|s| s.test_error),
+            "nuclear_norm": last.map(|s| s.nuclear_norm),
+            "effective_rank": last.map(|s| s.effective_rank),
+            "runs": self.exp.members.len(),
+        })
+        .to_string()
+    }
+
+    /// The claim's numbers now, as a JSON array of lines ("[]" without a claim).
+    pub fn claim_lines(&self) -> String {
+        serde_json::to_string(&self.exp.readout().lines).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// The first run's validated config with every default filled in.
+    pub fn config_json(&self) -> String {
+        serde_json::to_string(&self.exp.members[0].run.config).unwrap_or_default()
+    }
+
+    /// Whether any run records Hessian extremes.
+    pub fn has_hessian(&self) -> bool {
+        self.exp.members.iter().any(|m| m.run.config.hessian)
+    }
+
+    /// Draws the singular-value and loss figures. Canvases must already have their backing size set to
+    /// CSS size × `scale` (devicePixelRatio).
+    pub fn draw(&self, sv_canvas: HtmlCanvasElement, loss_canvas: HtmlCanvasElement, log_steps: bool, scale: f64, dark: bool) -> Result<(), JsError> {
+        let style = style(scale, dark);
+        let runs = self.views();
+        let baseline = self.exp.baseline().map(|b| b.singular_values);
+        let mut sv = chart::singular_values_figure(&runs, self.truth.as_deref(), baseline.as_deref(), log_steps, MAX_DRAWN_SERIES);
+        let mut loss = chart::loss_figure(&runs, log_steps);
+        for (m, view) in self.exp.members.iter().zip(&runs) {
+            for p in m.run.phases() {
+                sv.markers.push((p.step as f64, view.color));
+                loss.markers.push((p.step as f64, view.color));
+            }
+            if self.exp.claim == Some(Claim::Stages) {
+                for p in stages::plateaus(m.run.trace.samples()) {
+                    loss.bands.push((p.start_step as f64, p.end_step as f64, view.color));
+                }
+            }
+        }
+        paint(sv_canvas, |area| chart::render(area, &sv, style))?;
+        paint(loss_canvas, |area| chart::render(area, &loss, style))
+    }
+
+    /// Draws the Hessian-extremes figure.
+    pub fn draw_hessian(&self, canvas: HtmlCanvasElement, log_steps: bool, scale: f64, dark: bool) -> Result<(), JsError> {
+        let runs = self.views();
+        let fig = chart::hessian_figure(&runs, log_steps);
+        paint(canvas, |area| chart::render(area, &fig, style(scale, dark)))
+    }
+
+    /// Heatmaps of the first run's W, the target (when known) and the observed mask.
+    pub fn draw_matrices(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsError> {
+        let run = &self.exp.members[0].run;
+        let w = run.end_to_end();
+        let mask = run.problem.observed_mask();
+        let truth = run.problem.truth.as_ref();
+        let reference = truth.unwrap_or(&w);
+        let s = reference.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+        let mut panels = vec![Panel::Values { title: "W (current)", matrix: &w, scale: s }];
+        if let Some(t) = truth {
+            panels.push(Panel::Values { title: "target M", matrix: t, scale: s });
+        }
+        panels.push(Panel::Mask { title: "observed entries", mask: &mask });
+        paint(canvas, |area| chart::render_matrices(area, &panels, style(scale, dark)))
+    }
+}
+
+impl Lab {
+    fn views(&self) -> Vec<RunView<'_>> {
+        let mut groups: Vec<&str> = vec![];
+        self.exp
+            .members
+            .iter()
+            .map(|m| {
+                let legend = !groups.contains(&m.group.as_str());
+                if legend {
+                    groups.push(&m.group);
+                }
+                let idx = groups.iter().position(|g| *g == m.group).unwrap_or(0);
+                RunView { label: m.group.clone(), samples: m.run.trace.samples(), color: PALETTE[idx % PALETTE.len()], legend }
+            })
+            .collect()
+    }
+}
+
+fn label_with(label: &str, text: &str) -> String {
+    if label.is_empty() { text.to_string() } else { format!("{label}: {text}") }
+}
+
+fn style(scale: f64, dark: bool) -> Style {
+    Style { scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 }, dark }
+}
+
+fn paint(canvas: HtmlCanvasElement, draw: impl FnOnce(&DrawingArea<CanvasBackend, Shift>) -> Result<(), String>) -> Result<(), JsError> {
+    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?;
+    let area = backend.into_drawing_area();
+    draw(&area).map_err(|e| JsError::new(&e))?;
+    area.present().map_err(|e| JsError::new(&e.to_string()))
+}
+

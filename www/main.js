@@ -35,18 +35,23 @@ function getPath(obj, path) {
   return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
 }
 
-function kindVisible(el, kind) {
-  const holder = el.closest("[data-kinds]");
-  return !holder || holder.dataset.kinds.split(" ").includes(kind);
+const LISTS = new Set(["problem.singular_values", "model.init_scales", "optimizer.noise"]);
+const control = (path) => form.querySelector(`[data-field="${path}"]`);
+
+/** Whether a control is shown: its `data-show-if="path=v1 v2"` holder matches the current form. */
+function visible(el) {
+  const holder = el.closest("[data-show-if]");
+  if (!holder) return true;
+  const [path, values] = holder.dataset.showIf.split("=");
+  return values.split(" ").includes(control(path).value);
 }
 
 /** Reads the form into a config object; returns {config} or {error, field}. */
 function readForm() {
   const config = {};
-  const kind = form.querySelector('[data-field="problem.kind"]').value;
   for (const el of fields) {
     const path = el.dataset.field;
-    if (!kindVisible(el, kind)) continue;
+    if (!visible(el)) continue;
     if (el.type === "checkbox") { if (el.checked || path === "model.symmetric") setPath(config, path, el.checked); continue; }
     const raw = el.value.trim();
     if (path === "model.init_scale") { setPath(config, path, 10 ** +raw); continue; }
@@ -55,7 +60,7 @@ function readForm() {
       catch (e) { return { error: e.message, field: path }; }
       continue;
     }
-    if (path === "problem.singular_values") {
+    if (LISTS.has(path)) {
       if (raw === "") continue;
       const parts = raw.split(/[\s,]+/).filter(Boolean);
       // Pass non-numbers through as strings: the core's message then names the field.
@@ -77,7 +82,7 @@ function writeForm(config) {
     if (el.type === "checkbox") el.checked = !!v;
     else if (path === "model.init_scale") el.value = Math.log10(v ?? 1e-3).toFixed(1);
     else if (path === "problem.values") el.value = v ? matrix_text(JSON.stringify(v)) : "? 1 1 / 1 ? 0.1 / 1 0.1 ?";
-    else if (path === "problem.singular_values") el.value = v ? v.join(" ") : "";
+    else if (LISTS.has(path)) el.value = v ? v.join(" ") : "";
     else if (path === "model.width" || path === "problem.m") {
       // Leave auto-filled sizes blank so they follow n.
       const n = getPath(config, "problem.n");
@@ -90,8 +95,10 @@ function writeForm(config) {
 }
 
 function syncVisibility() {
-  const kind = form.querySelector('[data-field="problem.kind"]').value;
-  for (const holder of form.querySelectorAll("[data-kinds]")) holder.hidden = !holder.dataset.kinds.split(" ").includes(kind);
+  for (const holder of form.querySelectorAll("[data-show-if]")) {
+    const [path, values] = holder.dataset.showIf.split("=");
+    holder.hidden = !values.split(" ").includes(control(path).value);
+  }
 }
 function syncAlpha() {
   const e = +form.querySelector('[data-field="model.init_scale"]').value;
@@ -116,12 +123,13 @@ const fieldOf = (msg) => msg.split(":")[0];
 function setStatus(text) { $("status").textContent = text; }
 
 // ---------- run control ----------
-function start(config) {
+/** Starts a single run from a config object, or a preset's experiment when `presetName` is given. */
+function start(config, presetName) {
   const json = JSON.stringify(config);
   const msg = validate(json);
   if (msg) { showMessage(msg, fieldOf(msg)); return false; }
   try {
-    const next = new Lab(json);
+    const next = presetName ? Lab.from_preset(presetName) : new Lab(json);
     lab?.free();
     lab = next;
   } catch (e) {
@@ -169,7 +177,8 @@ function afterSteps() {
     setStatus("Paused: the run diverged.");
   } else if (status === "finished") {
     setPlaying(false);
-    setStatus(`Finished all ${lab.step().toLocaleString()} steps. Reset to replay, or raise “steps”.`);
+    const why = lab.message();
+    setStatus(why ? `Stopped at step ${lab.step().toLocaleString()}. ${why}` : `Finished all ${lab.step().toLocaleString()} steps. Reset to replay, or raise “steps”.`);
   }
 }
 
@@ -194,14 +203,39 @@ function draw() {
   const sv = $("sv-chart"), loss = $("loss-chart");
   resizeCanvas(sv, dpr);
   resizeCanvas(loss, dpr);
+  const logSteps = $("log-steps").checked;
   try {
-    lab.draw(sv, loss, $("log-steps").checked, dpr, darkQuery.matches);
+    lab.draw(sv, loss, logSteps, dpr, darkQuery.matches);
+    const hasHessian = lab.has_hessian();
+    $("hessian-section").hidden = !hasHessian;
+    if (hasHessian) {
+      const h = $("hessian-chart");
+      resizeCanvas(h, dpr);
+      lab.draw_hessian(h, logSteps, dpr, darkQuery.matches);
+    }
+    // Heatmaps and the claim read-out change slowly: refresh them a few times a second.
+    const now = performance.now();
+    if (now - lastSlowDraw > 250 || !playing) {
+      lastSlowDraw = now;
+      if ($("matrix-view").open) {
+        const m = $("matrix-chart");
+        resizeCanvas(m, dpr);
+        lab.draw_matrices(m, dpr, darkQuery.matches);
+      }
+      const list = $("claim");
+      list.replaceChildren(...JSON.parse(lab.claim_lines()).map((line) => {
+        const li = document.createElement("li");
+        li.textContent = line;          // text only, never HTML
+        return li;
+      }));
+    }
   } catch (e) {
     showMessage(`Drawing failed: ${e.message}`);
   }
   updateReadouts();
   dirty = false;
 }
+let lastSlowDraw = 0;
 
 function frame(now) {
   if (lab) {
@@ -232,7 +266,7 @@ function applyPreset(name) {
   $("preset-title").textContent = p.title;
   $("preset-explanation").textContent = p.explanation;
   writeForm(p.runs[0].config);
-  start(p.runs[0].config);
+  start(p.runs[0].config, p.runs.length > 1 || p.claim ? p.name : undefined);
 }
 
 function onFormChange(ev) {
@@ -264,7 +298,14 @@ async function main() {
   $("play").addEventListener("click", () => setPlaying(!playing));
   // Step: exactly one frame's worth of steps, spread over frames so a slow model never blocks the page.
   $("step").addEventListener("click", () => { setPlaying(false); pending += speedFromSlider($("speed").value); });
-  $("reset").addEventListener("click", () => { const r = readForm(); if (!r.error) { const was = playing; start(r.config); setPlaying(was); } });
+  $("reset").addEventListener("click", () => {
+    const was = playing;
+    const preset = presets.find((p) => p.name === $("preset").value);
+    if (preset) { start(preset.runs[0].config, preset.runs.length > 1 || preset.claim ? preset.name : undefined); }
+    else { const r = readForm(); if (r.error) return; start(r.config); }
+    setPlaying(was);
+  });
+  $("matrix-view").addEventListener("toggle", () => { dirty = true; lastSlowDraw = 0; });
   new ResizeObserver(() => { dirty = true; }).observe($("sv-chart").parentElement);
   darkQuery.addEventListener("change", () => { dirty = true; });
   syncSpeed();
