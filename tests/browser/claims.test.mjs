@@ -1,0 +1,109 @@
+// The papers' claims on the page: every preset shows its read-out; key numbers appear as the explanations promise.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage } from "./harness.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function runPreset(page, name) {
+  await page.selectOption("#preset", name);
+  await page.$eval("#speed", (el) => { el.value = "100"; el.dispatchEvent(new Event("input")); });
+  await page.click("#play");
+  await page.waitForFunction(() => document.getElementById("play").textContent.includes("Play"), null, { timeout: 120000 });
+  await page.waitForTimeout(300);
+  return page.$$eval("#claim li", (els) => els.map((e) => e.textContent));
+}
+
+const inked = (page, id) => page.$eval(`#${id}`, (c) => {
+  const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - d[i + 1]) > 40 || Math.abs(d[i + 1] - d[i + 2]) > 40) n++;
+  return n;
+});
+
+test("every preset loads, draws and shows its claim read-out without errors", async () => {
+  const { page, errors, context } = await openPage(browser);
+  const names = await page.$$eval("#preset option", (os) => os.map((o) => o.value).filter((v) => v !== "custom"));
+  assert.ok(names.length >= 10, `only ${names.length} presets`);
+  for (const name of names) {
+    await page.selectOption("#preset", name);
+    await page.click("#step");
+    await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 0, null, { timeout: 20000 });
+    await page.waitForTimeout(300);
+    const lines = await page.$$eval("#claim li", (els) => els.map((e) => e.textContent));
+    assert.ok(lines.length > 0, `${name}: no claim read-out`);
+    assert.ok((await page.$eval("#preset-explanation", (e) => e.textContent)).length > 100, `${name}: no explanation`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("counterexample: nuclear norms grow as α shrinks, GLRL reaches 10.2, baseline 3.8", async () => {
+  const { page, errors, context } = await openPage(browser);
+  const lines = await runPreset(page, "counterexample");
+  const nn = (label) => Number(lines.find((l) => l.startsWith(label)).match(/‖W‖\* = ([0-9.]+)/)[1]);
+  assert.ok(nn("α = 1e-2") < nn("α = 1e-4") && nn("α = 1e-4") < nn("α = 1e-6"), lines.join("\n"));
+  assert.ok(nn("α = 1e-6") > 9.4);
+  assert.ok(Math.abs(nn("GLRL") - 10.2) < 1e-3);
+  // The baseline is solved over frames while the runs play.
+  await page.waitForFunction(() => [...document.querySelectorAll("#claim li")].some((l) => /convex baseline \(minimum trace, PSD\): 3\.80/.test(l.textContent)), null, { timeout: 30000 });
+  assert.ok(await inked(page, "matrix-chart") > 100, "matrix view is blank");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("noisy GD: factor norm ratio reaches the prediction, plain GD does not", async () => {
+  const { page, errors, context } = await openPage(browser);
+  const lines = await runPreset(page, "noisy-gd");
+  const noisy = lines.find((l) => l.startsWith("noisy GD"));
+  const ratio = Number(noisy.match(/= ([0-9.]+) \(predicted 2\.000\)/)[1]);
+  assert.ok(Math.abs(ratio / 2 - 1) < 0.03, noisy);
+  const plain = Number(lines.find((l) => l.startsWith("plain GD")).match(/= ([0-9.]+)/)[1]);
+  assert.ok(plain > 5, `plain GD ratio ${plain}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("saddle-to-saddle: four stages at each depth and a Hessian chart with its explanation", async () => {
+  const { page, errors, context } = await openPage(browser);
+  const lines = await runPreset(page, "saddle-to-saddle");
+  assert.equal(lines.filter((l) => / 4 stages /.test(l)).length, 2, lines.join("\n"));
+  assert.match(lines[0], /λ_min on them: -10\.00, -5\.00, -2\.50, -1\.25/);
+  assert.equal(await page.$eval("#hessian-section", (e) => e.hidden), false);
+  assert.match(await page.$eval("#hessian-section .note", (e) => e.textContent), /degenerate/);
+  assert.ok(await inked(page, "hessian-chart") > 100, "Hessian chart is blank");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("GLRL and GD side by side: distances shrink with α", async () => {
+  const { page, errors, context } = await openPage(browser);
+  const lines = await runPreset(page, "glrl-equivalence");
+  assert.match(lines[0], /^GLRL: 3 phases/);
+  const worst = ["GD α = 1e-2", "GD α = 1e-4", "GD α = 1e-6"].map((l) => Number(lines.find((x) => x.startsWith(l)).match(/worst ([0-9.]+)/)[1]));
+  assert.ok(worst[0] > worst[1] && worst[1] > worst[2], worst.join(", "));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("custom matrix editor: a typed matrix becomes an entries problem; malformed text is explained", async () => {
+  const { page, errors, context } = await openPage(browser);
+  await page.selectOption('[data-field="problem.kind"]', "entries");
+  await page.fill('[data-field="problem.values"]', "? 1 1 / 1 ? 0.1 / 1 0.1");
+  await page.press('[data-field="problem.values"]', "Tab");
+  assert.match(await page.$eval("#message", (e) => e.textContent), /problem\.values: row 3 has 2 entries but row 1 has 3/);
+  await page.fill('[data-field="problem.values"]', "? 1 1 / 1 ? 0.1 / 1 0.1 ?");
+  await page.fill('[data-field="model.depth"]', "2");
+  await page.fill('[data-field="optimizer.lr"]', "0.02");
+  await page.check('[data-field="model.symmetric"]');
+  await page.press('[data-field="optimizer.lr"]', "Tab");
+  assert.equal(await page.$eval("#message", (e) => e.hidden), true, await page.$eval("#message", (e) => e.textContent));
+  const cfg = await page.evaluate(() => document.querySelector('[data-field="problem.kind"]').value);
+  assert.equal(cfg, "entries");
+  await page.click("#play");
+  await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 1000);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
