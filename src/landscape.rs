@@ -104,3 +104,49 @@ fn unflatten(v: &[f64], mats: &mut [DMatrix<f64>]) {
         at += len;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn setup(json: &str) -> (Model, Problem) {
+        let cfg = Config::from_json(json).unwrap();
+        let mut sampler = Sampler::new(cfg.seed);
+        let problem = Problem::from_config(&cfg, &mut sampler);
+        let model = Model::from_config(&cfg, &mut sampler);
+        (model, problem)
+    }
+
+    #[test]
+    fn lanczos_extremes_match_the_dense_hessian() {
+        let (model, problem) = setup(r#"{"problem": {"kind": "completion", "n": 4, "rank": 2, "observed_fraction": 0.6},
+                                         "model": {"depth": 3, "width": 3, "init_scale": 0.7}}"#);
+        let mut hess = Hessian::at(&model, &problem);
+        let p = hess.dimension();
+        let mut dense = DMatrix::zeros(p, p);
+        for i in 0..p {
+            let mut e = vec![0.0; p];
+            e[i] = 1.0;
+            dense.set_column(i, &DVector::from_vec(hess.apply(&e)));
+        }
+        let sym = (&dense + dense.transpose()) * 0.5;
+        let ev = sym.symmetric_eigen().eigenvalues;
+        let (lo, hi) = hessian_extremes(&model, &problem);
+        assert!((lo - ev.min()).abs() < 1e-6 * ev.max().abs(), "λ_min {lo} vs dense {}", ev.min());
+        assert!((hi - ev.max()).abs() < 1e-6 * ev.max().abs(), "λ_max {hi} vs dense {}", ev.max());
+        assert!(lo < 0.0, "a random point of a nonconvex loss should show negative curvature");
+    }
+
+    #[test]
+    fn depth_two_origin_is_a_strict_saddle_with_curvature_plus_minus_s1() {
+        // At W₁ = W₂ = 0 the Hessian of ½‖W₂W₁ − M‖² has eigenvalues ±σ_i(M).
+        let (mut model, problem) = setup(r#"{"problem": {"kind": "full", "n": 5, "singular_values": [3.0, 1.0]},
+                                             "model": {"depth": 2, "width": 5, "init_scale": 1e-12}}"#);
+        for f in &mut model.factors {
+            f.fill(0.0);
+        }
+        let (lo, hi) = hessian_extremes(&model, &problem);
+        assert!((lo + 3.0).abs() < 1e-6 && (hi - 3.0).abs() < 1e-6, "({lo}, {hi})");
+    }
+}

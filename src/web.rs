@@ -119,6 +119,7 @@ impl Lab {
             "nuclear_norm": last.map(|s| s.nuclear_norm),
             "effective_rank": last.map(|s| s.effective_rank),
             "runs": self.exp.members.len(),
+            "baseline_nuclear_norm": self.exp.baseline().map(|b| b.nuclear_norm),
         })
         .to_string()
     }
@@ -147,9 +148,14 @@ impl Lab {
         let mut sv = chart::singular_values_figure(&runs, self.truth.as_deref(), baseline.as_deref(), log_steps, MAX_DRAWN_SERIES);
         let mut loss = chart::loss_figure(&runs, log_steps);
         for (m, view) in self.exp.members.iter().zip(&runs) {
+            // GLRL: a marker where each phase starts and (grey) where it converged.
             for p in m.run.phases() {
-                sv.markers.push((p.step as f64, view.color));
-                loss.markers.push((p.step as f64, view.color));
+                for (x, c) in [(Some(p.step), view.color), (p.end_step, RGBColor(0x90, 0x90, 0x90))] {
+                    if let Some(x) = x {
+                        sv.markers.push((x as f64, c));
+                        loss.markers.push((x as f64, c));
+                    }
+                }
             }
             if self.exp.claim == Some(Claim::Stages) {
                 for p in stages::plateaus(m.run.trace.samples()) {

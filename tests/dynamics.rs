@@ -48,9 +48,9 @@ fn balancedness_drift_is_proportional_to_step_size() {
     }
 }
 
-/// Rank-one full observation M = s·u vᵀ, balanced aligned init of depth L at end-to-end scale σ0.
-/// Returns σ(t) measured from GD (η = 1e-3) at the given times: the size of W along u vᵀ.
-fn aligned_run(depth: usize, s: f64, sigma0: f64, times: &[f64]) -> Vec<f64> {
+/// Rank-one full observation M = s·u vᵀ (n = 5) with a balanced aligned init of depth L at end-to-end scale
+/// σ0: W_1 = c·e vᵀ, W_j = c·e eᵀ, W_L = c·u eᵀ with c = σ0^{1/L}. Returns the model, the problem and (u, v).
+fn aligned(depth: usize, s: f64, sigma0: f64) -> (Model, Problem, DVector<f64>, DVector<f64>) {
     let n = 5;
     let (_, p, _) = problem(json!({"seed": 9, "problem": {"kind": "full", "n": n, "singular_values": [s]}}));
     let truth = p.truth.clone().unwrap();
@@ -66,7 +66,12 @@ fn aligned_run(depth: usize, s: f64, sigma0: f64, times: &[f64]) -> Vec<f64> {
         factors.push(&e * e.transpose() * c);
     }
     factors.push(&u * e.transpose() * c);
-    let mut model = Model::new(factors, false, n, n);
+    (Model::new(factors, false, n, n), p, u, v)
+}
+
+/// σ(t) = uᵀ W v measured from GD (η = 1e-3) at the given times, checking W stays on the line σ·u vᵀ.
+fn aligned_run(depth: usize, s: f64, sigma0: f64, times: &[f64]) -> Vec<f64> {
+    let (mut model, p, u, v) = aligned(depth, s, sigma0);
     let lr = 1e-3;
     let mut gd = GradientDescent { lr };
     let mut out = vec![];
@@ -77,12 +82,59 @@ fn aligned_run(depth: usize, s: f64, sigma0: f64, times: &[f64]) -> Vec<f64> {
             step += 1;
         }
         let w = model.product();
-        // W must stay on the line σ·u vᵀ.
         let sigma = (u.transpose() * &w * &v)[0];
         assert!((&w - &u * v.transpose() * sigma).norm() < 1e-9 * sigma.max(1.0), "W left the rank-one line");
         out.push(sigma);
     }
     out
+}
+
+#[test]
+fn learning_time_closed_forms() {
+    // Time for σ to reach s/2 from σ0 = 1e-6 with s = 1: ln(s/σ0 − 1)/(2s) = 6.9078 at depth 2; from
+    // ∫ dσ/(σ^{2−2/N}(s − σ)) = N t: 99.15 at depth 3 and 499.78 at depth 4.
+    for (depth, want) in [(2usize, 6.9078), (3, 99.15), (4, 499.78)] {
+        let (mut model, p, u, v) = aligned(depth, 1.0, 1e-6);
+        let lr = 1e-3;
+        let mut gd = GradientDescent { lr };
+        let sigma = |m: &Model| (u.transpose() * m.product() * &v)[0];
+        let mut steps = 0u64;
+        let mut prev = sigma(&model);
+        let time = loop {
+            gd.step(&mut model, &p);
+            steps += 1;
+            let now = sigma(&model);
+            if now >= 0.5 {
+                // Linear interpolation inside the last step.
+                break lr * ((steps - 1) as f64 + (0.5 - prev) / (now - prev));
+            }
+            prev = now;
+            assert!(steps < 2_000_000, "depth {depth}: σ never reached s/2");
+        };
+        assert!((time / want - 1.0).abs() < 0.01, "depth {depth}: GD reaches s/2 at t = {time}, closed form {want}");
+    }
+}
+
+#[test]
+fn noisy_gd_with_fixed_noise_shrinks_the_product_of_norms() {
+    // Rank-one M = s·a bᵀ, x, y vectors, constant noise: ‖x‖‖y‖ → s − √(mn) σ_X σ_Y, ‖x‖/‖y‖ → (σ_X/σ_Y)√(m/n).
+    for (m, n, sx, sy, s) in [(10usize, 10usize, 0.05, 0.05, 1.0), (10, 10, 0.1, 0.05, 2.0), (20, 5, 0.05, 0.05, 1.0)] {
+        let cfg = json!({"seed": 1, "steps": 200000, "record_every": 100,
+            "problem": {"kind": "full", "n": n, "m": m, "singular_values": [s]},
+            "model": {"depth": 2, "width": 1, "init": "gaussian", "init_scale": 0.3},
+            "optimizer": {"kind": "noisy_gd", "lr": 0.01, "noise": [sy, sx]}});
+        let mut run = rankflow::Run::new(Config::from_json(&cfg.to_string()).unwrap());
+        run.advance(200_000);
+        let samples = run.trace.samples();
+        let tail = &samples[samples.len() / 2..];
+        let mean = |f: &dyn Fn(&[f64]) -> f64| tail.iter().map(|x| f(&x.factor_norms)).sum::<f64>() / tail.len() as f64;
+        let product = mean(&|f| f[0] * f[1]);
+        let ratio = mean(&|f| f[1] / f[0]);
+        let want_product = s - ((m * n) as f64).sqrt() * sx * sy;
+        let want_ratio = sx / sy * (m as f64 / n as f64).sqrt();
+        assert!((product / want_product - 1.0).abs() < 0.005, "m={m} n={n}: ‖x‖‖y‖ = {product}, predicted {want_product}");
+        assert!((ratio / want_ratio - 1.0).abs() < 0.03, "m={m} n={n}: ratio {ratio}, predicted {want_ratio}");
+    }
 }
 
 #[test]

@@ -189,6 +189,7 @@ function updateReadouts() {
   $("r-test").textContent = fmt(r.test_error);
   $("r-erank").textContent = fmt(r.effective_rank, 3);
   $("r-nuclear").textContent = fmt(r.nuclear_norm);
+  $("r-baseline").textContent = r.baseline_nuclear_norm == null ? "–" : fmt(r.baseline_nuclear_norm);
 }
 
 function resizeCanvas(canvas, dpr) {
