@@ -45,8 +45,8 @@ pub struct Experiment {
     glrl_outputs: Vec<DMatrix<f64>>,
 }
 
-/// Baseline iterations per `advance` call (each is one SVD), so a page can spread the solve over frames.
-pub const BASELINE_ITERATIONS_PER_ADVANCE: usize = 40;
+/// Largest m·n for which the page solves the baseline (each iteration is one SVD of W).
+pub const MAX_LIVE_BASELINE_ENTRIES: usize = 100 * 100;
 
 impl Experiment {
     /// `members`: (label, group, validated config). The convex baseline is solved alongside (PSD form for the
@@ -81,7 +81,7 @@ impl Experiment {
     }
 
     /// Advances every running member by up to `k` steps (in chunks of its recording interval when distances are
-    /// tracked) and the baseline by a few iterations; returns the most steps any member took.
+    /// tracked); returns the most steps any member took. The baseline advances separately.
     pub fn advance(&mut self, k: u64) -> u64 {
         let mut most = 0;
         let tracking = !self.glrl_outputs.is_empty();
@@ -100,10 +100,15 @@ impl Experiment {
             }
             most = most.max(done);
         }
-        if let Some(b) = &mut self.baseline {
-            b.iterate(BASELINE_ITERATIONS_PER_ADVANCE);
-        }
         most
+    }
+
+    /// Runs up to `iterations` more iterations of the baseline solver; true once it is solved (or absent).
+    pub fn advance_baseline(&mut self, iterations: usize) -> bool {
+        match &mut self.baseline {
+            Some(b) => b.iterate(iterations),
+            None => true,
+        }
     }
 
     /// True while some member is still running.

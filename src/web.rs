@@ -84,6 +84,16 @@ impl Lab {
         self.exp.advance(u64::from(steps)) as u32
     }
 
+    /// Runs up to `iterations` iterations of the convex-baseline solver (each one SVD); returns true once it is
+    /// solved or not wanted (no observations, or more than 100×100 entries: too slow for a page).
+    pub fn advance_baseline(&mut self, iterations: u32) -> bool {
+        let (m, n) = self.exp.members[0].run.config.dims();
+        if m * n > crate::experiment::MAX_LIVE_BASELINE_ENTRIES {
+            return true;
+        }
+        self.exp.advance_baseline(iterations as usize)
+    }
+
     /// Steps done so far (the furthest member).
     pub fn step(&self) -> f64 {
         self.exp.members.iter().map(|m| m.run.step()).max().unwrap_or(0) as f64

@@ -138,6 +138,8 @@ function start(config, presetName) {
   }
   showMessage("");
   pending = 0;
+  baselineDone = false;
+  baselineIters = 1;
   rate = { steps: 0, since: performance.now() };
   $("r-rate").textContent = "–";
   dirty = true;
@@ -238,8 +240,22 @@ function draw() {
 }
 let lastSlowDraw = 0;
 
+// The convex baseline is solved a little every frame, within ~3 ms, adapting how many iterations fit.
+let baselineIters = 1;
+let baselineDone = false;
+function advanceBaseline() {
+  if (baselineDone) return;
+  const t0 = performance.now();
+  baselineDone = lab.advance_baseline(baselineIters);
+  const dt = performance.now() - t0;
+  if (dt < 1.5) baselineIters = Math.min(baselineIters * 2, 4096);
+  else if (dt > 3) baselineIters = Math.max(1, baselineIters >> 1);
+  if (baselineDone) { dirty = true; lastSlowDraw = 0; }
+}
+
 function frame(now) {
   if (lab) {
+    advanceBaseline();
     if (pending > 0 && !playing) {
       pending -= advance(FRAME_BUDGET_MS, pending);
       if (lab.status() !== "running") pending = 0;
