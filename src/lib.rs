@@ -20,6 +20,7 @@ pub mod run;
 pub mod sampling;
 pub mod stages;
 pub mod trace;
+pub mod url_state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

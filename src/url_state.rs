@@ -1,0 +1,321 @@
+//! The page's state in its URL: `?preset=NAME`, or one query parameter per config field named by its dotted
+//! path (`model.depth=3`, `problem.singular_values=12,6,3`, `problem.values=? 1 / 1 0`), plus view options
+//! (`embed`, `controls`, `autoplay`, `figure`, `log`, `speed`). Parsing never fails: an unknown or bad
+//! parameter becomes a message naming it, and that field keeps its default.
+
+use crate::config::{matrix_text, parse_matrix_text, Config};
+use crate::presets;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Longest query accepted (characters); longer ones are ignored whole, with a message.
+pub const MAX_QUERY: usize = 100_000;
+/// Config fields settable from the URL, in the order they are applied (kinds first).
+pub const FIELDS: [&str; 26] = [
+    "problem.kind",
+    "optimizer.kind",
+    "problem.n",
+    "problem.m",
+    "problem.rank",
+    "problem.observed_fraction",
+    "problem.psd",
+    "problem.measurements",
+    "problem.singular_values",
+    "problem.values",
+    "model.depth",
+    "model.width",
+    "model.symmetric",
+    "model.init",
+    "model.init_scale",
+    "model.init_scales",
+    "optimizer.lr",
+    "optimizer.noise",
+    "optimizer.anneal_steps",
+    "optimizer.epsilon",
+    "optimizer.tolerance",
+    "optimizer.max_phase_steps",
+    "seed",
+    "steps",
+    "record_every",
+    "hessian",
+];
+const LISTS: [&str; 3] = ["problem.singular_values", "model.init_scales", "optimizer.noise"];
+const BOOLS: [&str; 3] = ["problem.psd", "model.symmetric", "hessian"];
+const STRINGS: [&str; 3] = ["problem.kind", "optimizer.kind", "model.init"];
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct View {
+    pub embed: bool,
+    pub controls: bool,
+    pub autoplay: bool,
+    pub figure: bool,
+    pub log_steps: bool,
+    pub speed: Option<u32>,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        Self { embed: false, controls: true, autoplay: false, figure: false, log_steps: true, speed: None }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UrlState {
+    /// The preset to run (None: a custom config from the fields).
+    pub preset: Option<String>,
+    pub config: Config,
+    pub view: View,
+    /// One message per ignored parameter, naming it.
+    pub messages: Vec<String>,
+}
+
+/// Reads a query string (with or without the leading `?` or `#`).
+pub fn parse(query: &str) -> UrlState {
+    let default = presets::find(presets::DEFAULT).expect("default preset");
+    let mut state = UrlState { preset: Some(default.name.to_string()), config: default.config().clone(), view: View::default(), messages: vec![] };
+    let query = query.trim_start_matches(['?', '#']);
+    if query.len() > MAX_QUERY {
+        state.messages.push(format!("the link is {} characters long; at most {MAX_QUERY} are read, so it was ignored", query.len()));
+        return state;
+    }
+    let mut fields: Vec<(String, String)> = vec![];
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let (k, v) = (decode(k), decode(v));
+        match k.as_str() {
+            "preset" => match presets::find(&v) {
+                Some(p) => {
+                    state.preset = Some(p.name.to_string());
+                    state.config = p.config().clone();
+                }
+                None => state.messages.push(format!("parameter preset: unknown name {:?}; one of {}", shorten(&v), presets::names())),
+            },
+            "embed" | "controls" | "autoplay" | "figure" | "log" => match parse_bool(&v) {
+                Some(b) => match k.as_str() {
+                    "embed" => state.view.embed = b,
+                    "controls" => state.view.controls = b,
+                    "autoplay" => state.view.autoplay = b,
+                    "figure" => state.view.figure = b,
+                    _ => state.view.log_steps = b,
+                },
+                None => state.messages.push(format!("parameter {k}: expected 1/0 or true/false, got {:?}", shorten(&v))),
+            },
+            "speed" => match v.parse::<u32>() {
+                Ok(s) if (1..=5000).contains(&s) => state.view.speed = Some(s),
+                _ => state.messages.push(format!("parameter speed: expected steps per frame in [1, 5000], got {:?}", shorten(&v))),
+            },
+            _ if FIELDS.contains(&k.as_str()) => fields.push((k, v)),
+            _ => state.messages.push(format!("unknown parameter {:?} ignored", shorten(&k))),
+        }
+    }
+    if !fields.is_empty() {
+        state.preset = None;
+        fields.sort_by_key(|(k, _)| FIELDS.iter().position(|f| f == k));
+        let (config, mut msgs) = apply_fields(&state.config, &fields);
+        state.config = config;
+        state.messages.append(&mut msgs);
+    }
+    state
+}
+
+/// Applies `field=value` pairs to `base`; a pair that cannot be read, or that makes the config invalid, is
+/// dropped with a message (its field keeps the base value).
+fn apply_fields(base: &Config, fields: &[(String, String)]) -> (Config, Vec<String>) {
+    let mut messages = vec![];
+    let mut active: Vec<(String, Value)> = vec![];
+    for (k, v) in fields {
+        match to_json_value(k, v) {
+            Ok(val) => active.push((k.clone(), val)),
+            Err(e) => messages.push(format!("parameter {k}: {e}; using the default")),
+        }
+    }
+    loop {
+        let mut doc = serde_json::to_value(base).expect("config serializes");
+        for (k, v) in &active {
+            set(&mut doc, k, v.clone());
+        }
+        match Config::from_json(&doc.to_string()) {
+            Ok(c) => return (c, messages),
+            Err(e) => {
+                // Drop the parameter the error names, else the last one applied.
+                let idx = active
+                    .iter()
+                    .rposition(|(k, _)| e.field == *k || e.field.starts_with(&format!("{k}[")) || e.field.starts_with(&format!("{k}.")))
+                    .or(active.len().checked_sub(1));
+                match idx {
+                    Some(i) => {
+                        let (k, _) = active.remove(i);
+                        messages.push(format!("parameter {k}: {e}; using the default"));
+                    }
+                    None => return (base.clone(), messages),
+                }
+            }
+        }
+    }
+}
+
+/// Sets a dotted path in a JSON document. Changing `problem.kind` or `optimizer.kind` clears the fields that
+/// belong to the old kind.
+fn set(doc: &mut Value, path: &str, value: Value) {
+    let (section, key) = path.split_once('.').map_or((None, path), |(s, k)| (Some(s), k));
+    let obj = match section {
+        Some(s) => {
+            let entry = doc.as_object_mut().expect("object").entry(s.to_string()).or_insert(Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            entry.as_object_mut().expect("object")
+        }
+        None => doc.as_object_mut().expect("object"),
+    };
+    if key == "kind" && obj.get("kind") != Some(&value) {
+        let keep: &[&str] = if section == Some("optimizer") { &["lr"] } else { &[] };
+        obj.retain(|k, _| keep.contains(&k.as_str()));
+    }
+    obj.insert(key.to_string(), value);
+}
+
+fn to_json_value(path: &str, v: &str) -> Result<Value, String> {
+    if v.len() > 10_000 && path != "problem.values" {
+        return Err(format!("value is {} characters long", v.len()));
+    }
+    if path == "problem.values" {
+        return parse_matrix_text(v).map(|m| serde_json::to_value(m).expect("matrix serializes")).map_err(|e| e.message);
+    }
+    if BOOLS.contains(&path) {
+        return parse_bool(v).map(Value::Bool).ok_or_else(|| format!("expected 1/0 or true/false, got {:?}", shorten(v)));
+    }
+    if STRINGS.contains(&path) {
+        return Ok(Value::String(v.to_string()));
+    }
+    if LISTS.contains(&path) {
+        let items: Result<Vec<Value>, String> = v.split([',', ' ']).filter(|s| !s.is_empty()).map(number).collect();
+        return items.map(Value::Array);
+    }
+    number(v)
+}
+
+fn number(s: &str) -> Result<Value, String> {
+    let x: f64 = s.trim().parse().map_err(|_| format!("{:?} is not a number", shorten(s)))?;
+    if !x.is_finite() {
+        return Err(format!("{:?} is not a finite number", shorten(s)));
+    }
+    if x.fract() == 0.0 && x.abs() < 9.007e15 {
+        Ok(Value::from(x as i64))
+    } else {
+        Ok(Value::from(x))
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "true" | "" => Some(true),
+        "0" | "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// The query string (without `?`) that restores `config` exactly: every field, by dotted path.
+pub fn to_query(config: &Config) -> String {
+    let doc = serde_json::to_value(config).expect("config serializes");
+    let mut pairs = vec![];
+    for path in FIELDS {
+        let (section, key) = path.split_once('.').map_or((None, path), |(s, k)| (Some(s), k));
+        let v = match section {
+            Some(s) => doc.get(s).and_then(|o| o.get(key)),
+            None => doc.get(key),
+        };
+        let Some(v) = v else { continue };
+        let text = match (path, v) {
+            ("problem.values", _) => match serde_json::from_value::<Vec<Vec<Option<f64>>>>(v.clone()) {
+                Ok(m) => matrix_text(&m),
+                Err(_) => continue,
+            },
+            (_, Value::Array(items)) => items.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","),
+            (_, Value::String(s)) => s.clone(),
+            (_, other) => other.to_string(),
+        };
+        pairs.push(format!("{path}={}", encode(&text)));
+    }
+    pairs.join("&")
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s.to_string() }
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b'?' | b'/' => out.push(b as char),
+            b' ' => out.push_str("%20"),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_config_round_trips_through_the_query() {
+        for p in presets::all() {
+            for r in &p.runs {
+                let q = to_query(&r.config);
+                let back = parse(&q);
+                assert!(back.messages.is_empty(), "{}: {:?} from {q}", p.name, back.messages);
+                assert_eq!(back.config, r.config, "{}: {q}", p.name);
+            }
+        }
+    }
+
+    #[test]
+    fn bad_parameters_are_named_and_fall_back_per_field() {
+        let s = parse("?model.depth=99&optimizer.lr=0.5&colour=red&problem.n=abc&embed=1");
+        assert_eq!(s.config.model.depth, 3, "depth falls back to the default");
+        assert_eq!(s.config.optimizer.lr(), 0.5, "a good field is kept");
+        assert!(s.view.embed);
+        assert_eq!(s.messages.len(), 3, "{:?}", s.messages);
+        assert!(s.messages.iter().any(|m| m.starts_with("parameter model.depth: model.depth: must be an integer in [1, 8]")));
+        assert!(s.messages.iter().any(|m| m.contains("unknown parameter \"colour\"")));
+        assert!(s.messages.iter().any(|m| m.starts_with("parameter problem.n: \"abc\" is not a number")));
+    }
+
+    #[test]
+    fn presets_and_kinds() {
+        let s = parse("preset=noisy-gd&log=0&speed=100");
+        assert_eq!(s.preset.as_deref(), Some("noisy-gd"));
+        assert!(!s.view.log_steps);
+        assert_eq!(s.view.speed, Some(100));
+        let s = parse("problem.kind=entries&problem.values=%3F%201%20%2F%201%200&model.depth=2");
+        assert!(s.messages.is_empty(), "{:?}", s.messages);
+        assert_eq!(s.config.dims(), (2, 2));
+        assert!(parse("preset=%3Cscript%3E").messages[0].contains("unknown name"));
+    }
+}
