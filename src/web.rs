@@ -11,6 +11,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 /// Most singular values drawn (the rest are not informative at a glance).
@@ -50,6 +51,24 @@ pub fn parse_matrix(text: &str) -> Result<String, JsError> {
 #[wasm_bindgen]
 pub fn matrix_text(values_json: &str) -> String {
     serde_json::from_str::<Vec<Vec<Option<f64>>>>(values_json).map(|v| crate::config::matrix_text(&v)).unwrap_or_default()
+}
+
+/// Reads the page URL's query: {preset, config, view, messages} as JSON (never throws).
+#[wasm_bindgen]
+pub fn parse_url(query: &str) -> String {
+    serde_json::to_string(&crate::url_state::parse(query)).unwrap_or_else(|_| "{}".into())
+}
+
+/// The query string (without `?`) that restores a config exactly; "" for an invalid config.
+#[wasm_bindgen]
+pub fn config_query(config_json: &str) -> String {
+    Config::from_json(config_json).map(|c| crate::url_state::to_query(&c)).unwrap_or_default()
+}
+
+/// Bytes of linear memory the wasm module holds (flat over long runs: the history is bounded).
+#[wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
 }
 
 /// One live experiment: a single run from a config, or a preset's runs side by side.
@@ -153,6 +172,78 @@ impl Lab {
     /// CSS size × `scale` (devicePixelRatio).
     pub fn draw(&self, sv_canvas: HtmlCanvasElement, loss_canvas: HtmlCanvasElement, log_steps: bool, scale: f64, dark: bool) -> Result<(), JsError> {
         let style = style(scale, dark);
+        let (sv, loss) = self.figures(log_steps);
+        paint(sv_canvas, |area| chart::render(area, &sv, style))?;
+        paint(loss_canvas, |area| chart::render(area, &loss, style))
+    }
+
+    /// One chart ("singular_values", "loss" or "hessian") as an SVG document, drawn by the same plotters code.
+    pub fn svg(&self, chart_name: &str, width: u32, height: u32, log_steps: bool) -> Result<String, JsError> {
+        let (sv, loss) = self.figures(log_steps);
+        let fig = match chart_name {
+            "singular_values" => sv,
+            "loss" => loss,
+            "hessian" => chart::hessian_figure(&self.views(), log_steps),
+            other => return Err(JsError::new(&format!("unknown chart {other:?}"))),
+        };
+        chart::to_svg(&fig, width.clamp(100, 4000), height.clamp(100, 4000), Style::default()).map_err(|e| JsError::new(&e))
+    }
+
+    /// The recorded trajectories as CSV: one row per run and sample.
+    pub fn csv(&self) -> String {
+        let k = self.exp.members.iter().flat_map(|m| m.run.trace.samples().iter().map(|s| s.singular_values.len())).max().unwrap_or(0);
+        let mut out = String::from("run,step,loss,test_error,nuclear_norm,effective_rank,balance");
+        for i in 1..=k {
+            out.push_str(&format!(",sigma_{i}"));
+        }
+        out.push('\n');
+        for m in &self.exp.members {
+            let label = m.label.replace([',', '"', '\n'], " ");
+            for s in m.run.trace.samples() {
+                out.push_str(&format!(
+                    "{label},{},{},{},{},{},{}",
+                    s.step,
+                    s.loss,
+                    s.test_error.map_or(String::new(), |t| t.to_string()),
+                    s.nuclear_norm,
+                    s.effective_rank,
+                    s.balance
+                ));
+                for v in &s.singular_values {
+                    out.push_str(&format!(",{v}"));
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// The same JSON document as the CLI's `--out` (one run), or {"runs": […], "baseline", "claim"}.
+    pub fn report_json(&self) -> String {
+        let baseline = self.exp.baseline();
+        let claim = self.exp.claim.map(|_| self.exp.readout());
+        let doc = if self.exp.members.len() == 1 {
+            let mut v = serde_json::to_value(crate::report::Report::from_run(&self.exp.members[0].run, baseline)).unwrap_or_default();
+            if let Some(c) = claim {
+                v["claim"] = serde_json::to_value(c).unwrap_or_default();
+            }
+            v
+        } else {
+            let runs: Vec<crate::report::LabelledReport> = self
+                .exp
+                .members
+                .iter()
+                .map(|m| crate::report::LabelledReport { label: m.label.clone(), group: m.group.clone(), report: crate::report::Report::from_run(&m.run, None) })
+                .collect();
+            json!({"runs": runs, "baseline": baseline, "claim": claim})
+        };
+        doc.to_string()
+    }
+}
+
+impl Lab {
+    /// The singular-value and loss figures with markers (GLRL phases) and bands (plateaus).
+    fn figures(&self, log_steps: bool) -> (chart::Figure, chart::Figure) {
         let runs = self.views();
         let baseline = self.exp.baseline().map(|b| b.singular_values);
         let mut sv = chart::singular_values_figure(&runs, self.truth.as_deref(), baseline.as_deref(), log_steps, MAX_DRAWN_SERIES);
@@ -173,9 +264,12 @@ impl Lab {
                 }
             }
         }
-        paint(sv_canvas, |area| chart::render(area, &sv, style))?;
-        paint(loss_canvas, |area| chart::render(area, &loss, style))
+        (sv, loss)
     }
+}
+
+#[wasm_bindgen]
+impl Lab {
 
     /// Draws the Hessian-extremes figure.
     pub fn draw_hessian(&self, canvas: HtmlCanvasElement, log_steps: bool, scale: f64, dark: bool) -> Result<(), JsError> {

@@ -1,12 +1,13 @@
 // rankflow page shell: reads the form into a config, asks the wasm core to step and draw, shows read-outs.
 // No numerical code here: the core owns the state and validates everything (messages name the field).
-import init, { Lab, validate, presets_json, default_preset, parse_matrix, matrix_text } from "./pkg/rankflow.js";
+import init, { Lab, validate, presets_json, parse_matrix, matrix_text, parse_url, config_query } from "./pkg/rankflow.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("config");
 const fields = [...form.querySelectorAll("[data-field]")];
 const FRAME_BUDGET_MS = 12;           // stepping time per animation frame; drawing comes on top
 const SPEED_MAX = 5000;               // steps per frame at the top of the speed slider
+const DEFAULT_SPEED_SLIDER = 70;
 
 let lab = null;
 let presets = [];
@@ -14,6 +15,9 @@ let playing = false;
 let pending = 0;                      // steps still owed to a Step click (run in budgeted chunks)
 let dirty = true;                     // charts need a redraw
 let rate = { steps: 0, since: performance.now() };
+let current = { config: null, preset: null };   // what the running lab was started from (for the URL)
+let view = { embed: false, controls: true, autoplay: false, figure: false, log_steps: true, speed: null };
+const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 
 // ---------- formatting ----------
 const fmt = (v, digits = 4) => {
@@ -23,6 +27,8 @@ const fmt = (v, digits = 4) => {
   return a >= 1e4 || a < 1e-3 ? v.toExponential(digits - 1) : String(+v.toPrecision(digits));
 };
 const speedFromSlider = (v) => Math.max(1, Math.round(10 ** ((+v / 100) * Math.log10(SPEED_MAX))));
+const sliderFromSpeed = (s) => Math.round((100 * Math.log10(s)) / Math.log10(SPEED_MAX));
+const DEFAULT_SPEED = speedFromSlider(70);
 
 // ---------- form <-> config ----------
 function setPath(obj, path, value) {
@@ -137,6 +143,8 @@ function start(config, presetName) {
     return false;
   }
   showMessage("");
+  current = { config, preset: presetName ?? null };
+  syncUrl();
   pending = 0;
   baselineDone = false;
   baselineIters = 1;
@@ -275,6 +283,93 @@ function frame(now) {
   requestAnimationFrame(frame);
 }
 
+// ---------- URL state, export, import ----------
+function syncUrl() {
+  const params = [];
+  if (current.preset || ($("preset").value !== "custom" && presets.some((p) => p.name === $("preset").value))) {
+    params.push(`preset=${encodeURIComponent(current.preset ?? $("preset").value)}`);
+  } else if (current.config) {
+    const q = config_query(JSON.stringify(current.config));
+    if (q) params.push(q);
+  }
+  if (view.embed) params.push("embed=1");
+  if (view.embed && !view.controls) params.push("controls=0");
+  if (view.autoplay) params.push("autoplay=1");
+  if (view.figure) params.push("figure=1");
+  if (!$("log-steps").checked) params.push("log=0");
+  const speed = speedFromSlider($("speed").value);
+  if (speed !== DEFAULT_SPEED) params.push(`speed=${speed}`);
+  history.replaceState(null, "", `${location.pathname}?${params.join("&")}`);
+  const full = params.filter((p) => !/^(embed|controls|autoplay|figure)=/.test(p));
+  $("open-full").href = `${location.pathname}?${full.join("&")}`;
+}
+
+async function copyLink() {
+  syncUrl();
+  try {
+    await navigator.clipboard.writeText(location.href);
+    setStatus("Link copied: it restores this exact run.");
+  } catch {
+    setStatus(`Copy this link: ${location.href}`);
+  }
+}
+
+function download(name, blob) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+function exportAs(what) {
+  const base = current.preset ?? "rankflow";
+  const [kind, arg] = what.split(":");
+  try {
+    if (kind === "png") {
+      $(arg).toBlob((b) => b && download(`${base}-${arg.replace("-chart", "")}.png`, b), "image/png");
+    } else if (kind === "svg") {
+      const c = $(arg === "loss" ? "loss-chart" : "sv-chart");
+      const svg = lab.svg(arg, Math.max(300, c.clientWidth), Math.max(200, c.clientHeight), $("log-steps").checked);
+      download(`${base}-${arg}.svg`, new Blob([svg], { type: "image/svg+xml" }));
+    } else if (kind === "csv") {
+      download(`${base}-trajectories.csv`, new Blob([lab.csv()], { type: "text/csv" }));
+    } else if (kind === "json") {
+      download(`${base}-trajectories.json`, new Blob([lab.report_json()], { type: "application/json" }));
+    } else if (kind === "config") {
+      const cfg = JSON.stringify(JSON.parse(lab.config_json()), null, 2);
+      download(`${base}-config.json`, new Blob([cfg + "\n"], { type: "application/json" }));
+    }
+  } catch (e) {
+    showMessage(`Export failed: ${e.message}`);
+  }
+  $("export-menu").open = false;
+}
+
+function importConfig(text) {
+  const msg = validate(text);
+  if (msg) { showMessage(`Imported config rejected: ${msg}`, fieldOf(msg)); return; }
+  const config = JSON.parse(text);
+  writeForm(config);
+  $("preset").value = "custom";
+  $("preset-title").textContent = "Imported configuration";
+  $("preset-explanation").textContent = "Loaded from a config file; the CLI runs the same file with rankflow run --config.";
+  const was = playing;
+  if (start(config)) setPlaying(was);
+}
+
+function onKey(ev) {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const t = ev.target;
+  if (t.closest && t.closest("input, textarea, select, dialog")) return;
+  if (ev.key === " " && t.tagName !== "BUTTON" && t.tagName !== "SUMMARY") { ev.preventDefault(); if (lab) setPlaying(!playing); }
+  else if (ev.key === "s") { if (lab) { setPlaying(false); pending += speedFromSlider($("speed").value); } }
+  else if (ev.key === "r") { $("reset").click(); }
+  else if (ev.key === "?") { $("help").showModal(); }
+}
+
 // ---------- wiring ----------
 function applyPreset(name) {
   const p = presets.find((x) => x.name === name);
@@ -311,7 +406,20 @@ async function main() {
   form.addEventListener("submit", (e) => e.preventDefault());
   form.querySelector('[data-field="model.init_scale"]').addEventListener("input", syncAlpha);
   $("speed").addEventListener("input", syncSpeed);
-  $("log-steps").addEventListener("change", () => { dirty = true; });
+  $("speed").addEventListener("change", syncUrl);
+  $("log-steps").addEventListener("change", () => { dirty = true; syncUrl(); });
+  $("copy-link").addEventListener("click", copyLink);
+  for (const b of document.querySelectorAll("[data-export]")) b.addEventListener("click", () => exportAs(b.dataset.export));
+  $("import-file").addEventListener("change", async (e) => {
+    const file = e.target.files?.[0];
+    if (!file) return;
+    if (file.size > 1 << 20) { showMessage(`Imported config rejected: config: file is ${file.size} bytes; at most 1048576`); return; }
+    importConfig(await file.text());
+    e.target.value = "";
+  });
+  $("import-apply").addEventListener("click", () => importConfig($("import-text").value));
+  $("help-button").addEventListener("click", () => $("help").showModal());
+  document.addEventListener("keydown", onKey);
   $("play").addEventListener("click", () => setPlaying(!playing));
   // Step: exactly one frame's worth of steps, spread over frames so a slow model never blocks the page.
   $("step").addEventListener("click", () => { setPlaying(false); pending += speedFromSlider($("speed").value); });
@@ -325,8 +433,26 @@ async function main() {
   $("matrix-view").addEventListener("toggle", () => { dirty = true; lastSlowDraw = 0; });
   new ResizeObserver(() => { dirty = true; }).observe($("sv-chart").parentElement);
   darkQuery.addEventListener("change", () => { dirty = true; });
+  // The URL decides what runs: a preset, or every config field; bad parameters are reported, not fatal.
+  const state = JSON.parse(parse_url(location.search.length > 1 ? location.search : location.hash));
+  view = state.view;
+  document.body.classList.toggle("embed", view.embed);
+  document.body.classList.toggle("no-controls", view.embed && !view.controls);
+  document.body.classList.toggle("figure", view.figure);
+  $("open-full").hidden = !view.embed;
+  $("log-steps").checked = view.log_steps;
+  if (view.speed) $("speed").value = String(sliderFromSpeed(view.speed));
   syncSpeed();
-  applyPreset(default_preset());
+  if (state.preset) applyPreset(state.preset);
+  else {
+    writeForm(state.config);
+    $("preset").value = "custom";
+    $("preset-title").textContent = "Custom configuration (from the link)";
+    $("preset-explanation").textContent = "Every field comes from the page address. Pick a preset to return to a documented experiment.";
+    start(state.config);
+  }
+  if (state.messages.length) showMessage(`Some link parameters were ignored:\n${state.messages.join("\n")}`);
+  if (view.autoplay && !reducedMotion.matches) setPlaying(true);
   requestAnimationFrame(frame);
 }
 
