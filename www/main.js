@@ -55,9 +55,11 @@ function visible(el) {
 /** Reads the form into a config object; returns {config} or {error, field}. */
 function readForm() {
   const config = {};
+  const givenSpectrum = visible(control("problem.singular_values")) && control("problem.singular_values").value.trim() !== "";
   for (const el of fields) {
     const path = el.dataset.field;
     if (!visible(el)) continue;
+    if (path === "problem.rank" && givenSpectrum) continue;   // the rank is the number of singular values
     if (el.type === "checkbox") { if (el.checked || path === "model.symmetric") setPath(config, path, el.checked); continue; }
     const raw = el.value.trim();
     if (path === "model.init_scale") { setPath(config, path, 10 ** +raw); continue; }
