@@ -160,3 +160,18 @@ test("prefers-reduced-motion: autoplay does not start", async () => {
   assert.equal(await stepCount(page), 0);
   await context.close();
 });
+
+test("the static dist/ build works under a sub-path", { skip: !process.env.RANKFLOW_SUBPATH_URL }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(process.env.RANKFLOW_SUBPATH_URL + "?preset=sensing");
+  await page.waitForFunction(() => !document.getElementById("play").disabled, null, { timeout: 20000 });
+  await page.click("#play");
+  await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 500, null, { timeout: 20000 });
+  assert.match(page.url(), /\/dist\/\?preset=sensing/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

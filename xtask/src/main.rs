@@ -3,6 +3,7 @@
 //! build: installs what is missing (wasm32 target, the wasm-bindgen CLI at exactly the version in
 //!        Cargo.lock), compiles the core to wasm and writes the JS bindings to www/pkg.
 //! serve: build, then serve www/ on http://127.0.0.1:PORT (default 8000).
+//! dist:  build, then copy www/ into a self-contained dist/ (relative URLs only: any static host, any sub-path).
 //! test:  every test: native `cargo test`, then the wasm build and the real-browser tests
 //!        (headless Chromium driven by playwright-core against the served page).
 
@@ -20,7 +21,8 @@ fn main() -> ExitCode {
             server::serve(&root().join("www"), port, |url| println!("rankflow is running at {url}  (Ctrl-C to stop)"))
         }),
         Some("test") => test(),
-        _ => Err("usage: cargo xtask build | serve [--port PORT] | test".into()),
+        Some("dist") => dist().map(|d| println!("static site in {}", d.display())),
+        _ => Err("usage: cargo xtask build | serve [--port PORT] | dist | test".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -102,6 +104,32 @@ fn build() -> Result<(), String> {
     Ok(())
 }
 
+/// Builds and copies www/ to dist/ (replacing it).
+fn dist() -> Result<PathBuf, String> {
+    build()?;
+    let root = root();
+    let out = root.join("dist");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    }
+    copy_dir(&root.join("www"), &out).map_err(|e| format!("cannot copy www/ to dist/: {e}"))?;
+    Ok(out)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
 fn ensure_chromium() -> Result<PathBuf, String> {
     let path = PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()));
     if path.exists() {
@@ -120,17 +148,21 @@ fn ensure_chromium() -> Result<PathBuf, String> {
 fn test() -> Result<(), String> {
     let root = root();
     run(Command::new("cargo").current_dir(&root).args(["test", "--release", "--workspace"]))?;
-    build()?;
+    dist()?;
     let chromium = ensure_chromium()?;
     let browser_dir = root.join("tests/browser");
     if !browser_dir.join("node_modules/playwright-core").exists() {
         run(Command::new("npm").current_dir(&browser_dir).args(["ci", "--no-audit", "--no-fund"]))?;
     }
     let (url, _server) = server::spawn(&root.join("www"))?;
-    eprintln!("xtask: browser tests against {url}");
+    // The same site from dist/, under a sub-path, as a static host such as GitHub Pages serves it.
+    let (repo_url, _repo_server) = server::spawn(&root)?;
+    let subpath_url = format!("{repo_url}dist/");
+    eprintln!("xtask: browser tests against {url} (and {subpath_url})");
     run(Command::new("node")
         .current_dir(&browser_dir)
         .args(["--test", "--test-concurrency=1"])
         .env("RANKFLOW_URL", &url)
+        .env("RANKFLOW_SUBPATH_URL", &subpath_url)
         .env("CHROMIUM", &chromium))
 }
