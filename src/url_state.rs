@@ -131,6 +131,22 @@ fn apply_fields(base: &Config, fields: &[(String, String)]) -> (Config, Vec<Stri
     }
     loop {
         let mut doc = serde_json::to_value(base).expect("config serializes");
+        // Values the base derived from fields the link changes follow the link, not the base.
+        let given = |k: &str| active.iter().any(|(a, _)| a == k);
+        let derived = [
+            ("model", "width", given("problem.n") || given("problem.m")),
+            ("problem", "m", given("problem.n")),
+            ("problem", "singular_values", given("problem.rank")),
+            ("problem", "rank", given("problem.singular_values")),
+            ("problem", "measurements", given("problem.n") || given("problem.m") || given("problem.rank")),
+        ];
+        for (section, key, follows) in derived {
+            if follows && !given(&format!("{section}.{key}")) {
+                if let Some(obj) = doc.get_mut(section).and_then(Value::as_object_mut) {
+                    obj.remove(key);
+                }
+            }
+        }
         for (k, v) in &active {
             set(&mut doc, k, v.clone());
         }
@@ -305,6 +321,16 @@ mod tests {
         assert!(s.messages.iter().any(|m| m.starts_with("parameter model.depth: model.depth: must be an integer in [1, 8]")));
         assert!(s.messages.iter().any(|m| m.contains("unknown parameter \"colour\"")));
         assert!(s.messages.iter().any(|m| m.starts_with("parameter problem.n: \"abc\" is not a number")));
+    }
+
+    #[test]
+    fn derived_sizes_follow_the_link() {
+        let s = parse("problem.n=50&problem.rank=5&model.depth=4");
+        assert!(s.messages.is_empty(), "{:?}", s.messages);
+        assert_eq!(s.config.dims(), (50, 50));
+        assert_eq!(s.config.model.width, Some(50));
+        assert_eq!(s.config.problem.rank, Some(5));
+        assert_eq!(s.config.problem.singular_values, None);
     }
 
     #[test]

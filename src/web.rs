@@ -179,6 +179,16 @@ impl Lab {
 
     /// One chart ("singular_values", "loss" or "hessian") as an SVG document, drawn by the same plotters code.
     pub fn svg(&self, chart_name: &str, width: u32, height: u32, log_steps: bool) -> Result<String, JsError> {
+        let (w, h) = (width.clamp(100, 4000), height.clamp(100, 4000));
+        if chart_name == "matrices" {
+            let mut buf = String::new();
+            {
+                let area = plotters::backend::SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
+                self.with_panels(|panels| chart::render_matrices(&area, panels, Style::default())).map_err(|e| JsError::new(&e))?;
+                area.present().map_err(|e| JsError::new(&e.to_string()))?;
+            }
+            return Ok(buf);
+        }
         let (sv, loss) = self.figures(log_steps);
         let fig = match chart_name {
             "singular_values" => sv,
@@ -186,7 +196,7 @@ impl Lab {
             "hessian" => chart::hessian_figure(&self.views(), log_steps),
             other => return Err(JsError::new(&format!("unknown chart {other:?}"))),
         };
-        chart::to_svg(&fig, width.clamp(100, 4000), height.clamp(100, 4000), Style::default()).map_err(|e| JsError::new(&e))
+        chart::to_svg(&fig, w, h, Style::default()).map_err(|e| JsError::new(&e))
     }
 
     /// The recorded trajectories as CSV: one row per run and sample.
@@ -242,6 +252,21 @@ impl Lab {
 }
 
 impl Lab {
+    /// The heatmap panels of the first run: W, the target (when known), the observed mask.
+    fn with_panels<T>(&self, f: impl FnOnce(&[Panel]) -> T) -> T {
+        let run = &self.exp.members[0].run;
+        let w = run.end_to_end();
+        let mask = run.problem.observed_mask();
+        let truth = run.problem.truth.as_ref();
+        let s = truth.unwrap_or(&w).iter().fold(0.0f64, |a, v| a.max(v.abs()));
+        let mut panels = vec![Panel::Values { title: "W (current)", matrix: &w, scale: s }];
+        if let Some(t) = truth {
+            panels.push(Panel::Values { title: "target M", matrix: t, scale: s });
+        }
+        panels.push(Panel::Mask { title: "observed entries", mask: &mask });
+        f(&panels)
+    }
+
     /// The singular-value and loss figures with markers (GLRL phases) and bands (plateaus).
     fn figures(&self, log_steps: bool) -> (chart::Figure, chart::Figure) {
         let runs = self.views();
@@ -280,18 +305,10 @@ impl Lab {
 
     /// Heatmaps of the first run's W, the target (when known) and the observed mask.
     pub fn draw_matrices(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsError> {
-        let run = &self.exp.members[0].run;
-        let w = run.end_to_end();
-        let mask = run.problem.observed_mask();
-        let truth = run.problem.truth.as_ref();
-        let reference = truth.unwrap_or(&w);
-        let s = reference.iter().fold(0.0f64, |a, v| a.max(v.abs()));
-        let mut panels = vec![Panel::Values { title: "W (current)", matrix: &w, scale: s }];
-        if let Some(t) = truth {
-            panels.push(Panel::Values { title: "target M", matrix: t, scale: s });
-        }
-        panels.push(Panel::Mask { title: "observed entries", mask: &mask });
-        paint(canvas, |area| chart::render_matrices(area, &panels, style(scale, dark)))
+        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?;
+        let area = backend.into_drawing_area();
+        self.with_panels(|panels| chart::render_matrices(&area, panels, style(scale, dark))).map_err(|e| JsError::new(&e))?;
+        area.present().map_err(|e| JsError::new(&e.to_string()))
     }
 }
 

@@ -145,6 +145,7 @@ function start(config, presetName) {
     return false;
   }
   showMessage("");
+  stepCost = Infinity;                  // unknown: the first call runs one step and measures it
   current = { config, preset: presetName ?? null };
   syncUrl();
   pending = 0;
@@ -166,16 +167,24 @@ function setPlaying(on) {
   if (playing) setStatus("Running…");
 }
 
+// Measured cost of one step (ms, moving average): each call is sized to fit what is left of the frame budget,
+// so even a model whose single step takes tens of milliseconds never blocks a frame for long.
+let stepCost = Infinity;
 function advance(budgetMs, maxSteps) {
   const t0 = performance.now();
   let done = 0;
-  // Chunks small enough to stop close to the budget, large enough to amortise the call.
-  let chunk = Math.max(1, Math.min(maxSteps, 64));
   while (done < maxSteps) {
-    const n = lab.advance(Math.min(chunk, maxSteps - done));
+    const left = budgetMs - (performance.now() - t0);
+    if (left <= 0) break;
+    const chunk = Math.max(1, Math.min(maxSteps - done, Math.floor(left / stepCost)));
+    const t1 = performance.now();
+    const n = lab.advance(chunk);
+    if (n > 0) {
+      const per = Math.max(1e-4, (performance.now() - t1) / n);
+      stepCost = Number.isFinite(stepCost) ? 0.7 * stepCost + 0.3 * per : per;
+    }
     done += n;
-    if (n === 0 || performance.now() - t0 > budgetMs) break;
-    chunk = Math.min(chunk * 2, 4096);
+    if (n === 0) break;
   }
   if (done > 0) dirty = true;
   return done;
@@ -221,6 +230,7 @@ function draw() {
     lab.draw(sv, loss, logSteps, dpr, darkQuery.matches);
     const hasHessian = lab.has_hessian();
     $("hessian-section").hidden = !hasHessian;
+    for (const b of document.querySelectorAll('[data-needs="hessian"]')) b.hidden = !hasHessian;
     if (hasHessian) {
       const h = $("hessian-chart");
       resizeCanvas(h, dpr);
@@ -331,9 +341,10 @@ function exportAs(what) {
   const [kind, arg] = what.split(":");
   try {
     if (kind === "png") {
+      if (arg === "matrix-chart" && !$("matrix-view").open) { $("matrix-view").open = true; lastSlowDraw = 0; draw(); }
       $(arg).toBlob((b) => b && download(`${base}-${arg.replace("-chart", "")}.png`, b), "image/png");
     } else if (kind === "svg") {
-      const c = $(arg === "loss" ? "loss-chart" : "sv-chart");
+      const c = $({ loss: "loss-chart", hessian: "hessian-chart", matrices: "matrix-chart" }[arg] ?? "sv-chart");
       const svg = lab.svg(arg, Math.max(300, c.clientWidth), Math.max(200, c.clientHeight), $("log-steps").checked);
       download(`${base}-${arg}.svg`, new Blob([svg], { type: "image/svg+xml" }));
     } else if (kind === "csv") {
