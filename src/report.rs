@@ -65,3 +65,23 @@ pub struct LabelledReport {
     #[serde(flatten)]
     pub report: Report,
 }
+
+/// The JSON document of an experiment: one run's [`Report`] (plus `claim`), or
+/// `{"runs": [{label, group, …}], "baseline", "claim"}` for several runs. The baseline is included once solved.
+pub fn experiment_report(exp: &crate::experiment::Experiment) -> serde_json::Value {
+    let baseline = exp.baseline();
+    let claim = exp.claim.map(|_| exp.readout());
+    if exp.members.len() == 1 {
+        let mut v = serde_json::to_value(Report::from_run(&exp.members[0].run, baseline)).expect("report serializes");
+        if let Some(c) = claim {
+            v["claim"] = serde_json::to_value(c).expect("readout serializes");
+        }
+        return v;
+    }
+    let runs: Vec<LabelledReport> = exp
+        .members
+        .iter()
+        .map(|m| LabelledReport { label: m.label.clone(), group: m.group.clone(), report: Report::from_run(&m.run, None) })
+        .collect();
+    serde_json::json!({"runs": runs, "baseline": baseline, "claim": claim})
+}

@@ -230,24 +230,7 @@ impl Lab {
 
     /// The same JSON document as the CLI's `--out` (one run), or {"runs": […], "baseline", "claim"}.
     pub fn report_json(&self) -> String {
-        let baseline = self.exp.baseline();
-        let claim = self.exp.claim.map(|_| self.exp.readout());
-        let doc = if self.exp.members.len() == 1 {
-            let mut v = serde_json::to_value(crate::report::Report::from_run(&self.exp.members[0].run, baseline)).unwrap_or_default();
-            if let Some(c) = claim {
-                v["claim"] = serde_json::to_value(c).unwrap_or_default();
-            }
-            v
-        } else {
-            let runs: Vec<crate::report::LabelledReport> = self
-                .exp
-                .members
-                .iter()
-                .map(|m| crate::report::LabelledReport { label: m.label.clone(), group: m.group.clone(), report: crate::report::Report::from_run(&m.run, None) })
-                .collect();
-            json!({"runs": runs, "baseline": baseline, "claim": claim})
-        };
-        doc.to_string()
+        crate::report::experiment_report(&self.exp).to_string()
     }
 }
 

@@ -7,7 +7,7 @@
 //! Exit codes: 0 success, 1 the run diverged, 2 bad input (usage or config; the message names the field).
 
 use rankflow::experiment::Experiment;
-use rankflow::report::{LabelledReport, Report};
+use rankflow::report::experiment_report;
 use rankflow::{chart, presets, Config};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -125,22 +125,7 @@ fn run(args: RunArgs) -> ExitCode {
         println!("claim: {line}");
     }
     if let Some(path) = &args.out {
-        let baseline = exp.baseline();
-        let claim = exp.claim.map(|_| &readout);
-        let json = if exp.members.len() == 1 {
-            let mut v = serde_json::to_value(Report::from_run(&exp.members[0].run, baseline)).expect("report serializes");
-            if let Some(c) = claim {
-                v["claim"] = serde_json::to_value(c).expect("readout serializes");
-            }
-            v
-        } else {
-            let runs: Vec<LabelledReport> = exp
-                .members
-                .iter()
-                .map(|m| LabelledReport { label: m.label.clone(), group: m.group.clone(), report: Report::from_run(&m.run, None) })
-                .collect();
-            serde_json::json!({"runs": runs, "baseline": baseline, "claim": claim})
-        };
+        let json = experiment_report(&exp);
         if let Err(e) = std::fs::write(path, json.to_string()) {
             eprintln!("--out: cannot write {path}: {e}");
             return ExitCode::from(2);
