@@ -75,6 +75,31 @@ impl Experiment {
         e
     }
 
+    /// Up to a few configs side by side on the same problem: every run takes the first run's problem and seed.
+    /// The read-out is GLRL's distance when GLRL runs beside GD, else the learning steps when a target is known.
+    pub fn comparison(runs: Vec<(String, Config)>) -> Experiment {
+        let first = runs.first().map(|(_, c)| (c.problem.clone(), c.seed));
+        let members: Vec<(String, String, Config)> = runs
+            .into_iter()
+            .map(|(label, mut c)| {
+                if let Some((problem, seed)) = &first {
+                    c.problem = problem.clone();
+                    c.seed = *seed;
+                }
+                (label.clone(), label, c)
+            })
+            .collect();
+        let glrl = members.iter().any(|m| is_glrl(&m.2));
+        let claim = if glrl && members.iter().any(|m| !is_glrl(&m.2)) {
+            Some(Claim::GlrlDistance)
+        } else if members[0].2.problem.kind != crate::config::ProblemKind::Entries {
+            Some(Claim::StageTimes)
+        } else {
+            None
+        };
+        Experiment::new(members, claim)
+    }
+
     /// One run from one config.
     pub fn single(config: Config) -> Experiment {
         Experiment::new(vec![(String::new(), String::new(), config)], None)
@@ -169,7 +194,24 @@ impl Experiment {
         let mut values = Map::new();
         let name = |m: &Member| if m.label.is_empty() { "run".to_string() } else { m.label.clone() };
         match self.claim {
-            None => {}
+            None => {
+                // Without a claim: GLRL's phases, and for GD runs beside a GLRL run the distance to its outputs.
+                for (i, m) in self.members.iter().enumerate() {
+                    for p in m.run.phases() {
+                        lines.push(format!(
+                            "{}GLRL phase {} from step {} (top value {:.4}){}",
+                            if m.label.is_empty() { String::new() } else { format!("{}: ", m.label) },
+                            p.rank,
+                            p.step,
+                            p.top_value,
+                            p.end_step.map_or(String::new(), |e| format!(", converged at step {e}"))
+                        ));
+                    }
+                    if let Some(d) = self.distance_to_glrl(i) {
+                        lines.push(format!("{}: now {d:.3} (relative) from the nearest GLRL phase output", name(m)));
+                    }
+                }
+            }
             Some(Claim::StageTimes) => {
                 for m in &self.members {
                     let targets = m.run.problem.truth_singular_values().unwrap_or_default();

@@ -14,6 +14,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
+/// Most runs compared side by side from the page.
+const MAX_COMPARED: usize = 3;
 /// Most singular values drawn (the rest are not informative at a glance).
 const MAX_DRAWN_SERIES: usize = 20;
 
@@ -91,6 +93,26 @@ impl Lab {
     pub fn from_preset(name: &str) -> Result<Lab, JsError> {
         let preset = presets::find(name).ok_or_else(|| JsError::new(&format!("preset: unknown name; one of {}", presets::names())))?;
         Ok(Lab::wrap(preset.experiment()))
+    }
+
+    /// Runs side by side from a JSON array of {label, config} (2 or 3; every run uses the first's problem and
+    /// seed); throws a message naming the run and the field.
+    pub fn compare(runs_json: &str) -> Result<Lab, JsError> {
+        #[derive(serde::Deserialize)]
+        struct Entry {
+            label: String,
+            config: serde_json::Value,
+        }
+        let entries: Vec<Entry> = serde_json::from_str(runs_json).map_err(|e| JsError::new(&format!("comparison: {e}")))?;
+        if !(2..=MAX_COMPARED).contains(&entries.len()) {
+            return Err(JsError::new(&format!("comparison: needs 2 to {MAX_COMPARED} runs, got {}", entries.len())));
+        }
+        let mut runs = vec![];
+        for (i, e) in entries.into_iter().enumerate() {
+            let config = Config::from_json(&e.config.to_string()).map_err(|err| JsError::new(&format!("comparison run {} ({}): {err}", i + 1, e.label)))?;
+            runs.push((e.label.chars().take(40).collect(), config));
+        }
+        Ok(Lab::wrap(Experiment::comparison(runs)))
     }
 
     fn wrap(exp: Experiment) -> Lab {

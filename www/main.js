@@ -373,6 +373,61 @@ function importConfig(text) {
   if (start(config)) setPlaying(was);
 }
 
+// ---------- side-by-side comparison of custom runs ----------
+const MAX_COMPARED = 3;
+let compared = [];
+const runLabel = (c) => {
+  const kind = { gd: "GD", noisy_gd: "noisy GD", glrl: "GLRL" }[c.optimizer?.kind] ?? "GD";
+  const depth = c.model?.symmetric ? "UUᵀ" : `L=${c.model?.depth ?? 3}`;
+  return kind === "GLRL" ? `${kind} ${depth}` : `${kind} ${depth} α=${fmt(c.model?.init_scale ?? 1e-3, 2)}`;
+};
+function renderCompared() {
+  $("compare-list").replaceChildren(...compared.map((entry, i) => {
+    const li = document.createElement("li");
+    const name = document.createElement("span");
+    name.textContent = entry.label;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.textContent = "remove";
+    remove.setAttribute("aria-label", `remove ${entry.label}`);
+    remove.addEventListener("click", () => { compared.splice(i, 1); renderCompared(); });
+    li.append(name, remove);
+    return li;
+  }));
+  $("compare-run").disabled = compared.length < 2;
+  $("compare-clear").disabled = compared.length === 0;
+  $("compare-add").disabled = compared.length >= MAX_COMPARED;
+}
+function addCompared() {
+  const read = readForm();
+  if (read.error) { showMessage(read.error, read.field); return; }
+  const msg = validate(JSON.stringify(read.config));
+  if (msg) { showMessage(msg, fieldOf(msg)); return; }
+  let label = runLabel(read.config);
+  while (compared.some((c) => c.label === label)) label += "′";
+  compared.push({ label, config: read.config });
+  renderCompared();
+}
+function runComparison() {
+  try {
+    const next = Lab.compare(JSON.stringify(compared));
+    lab?.free();
+    lab = next;
+  } catch (e) {
+    showMessage(e.message);
+    return;
+  }
+  showMessage("");
+  $("preset").value = "custom";
+  $("preset-title").textContent = `Comparison: ${compared.map((c) => c.label).join(" vs ")}`;
+  $("preset-explanation").textContent = "Runs side by side on the first run's problem and seed; colours follow the legend.";
+  current = { config: compared[0].config, preset: null };
+  syncUrl();
+  pending = 0; baselineDone = false; baselineIters = 1; stepCost = Infinity;
+  dirty = true;
+  setPlaying(true);
+}
+
 function onKey(ev) {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const t = ev.target;
@@ -432,6 +487,9 @@ async function main() {
   });
   $("import-apply").addEventListener("click", () => importConfig($("import-text").value));
   $("help-button").addEventListener("click", () => $("help").showModal());
+  $("compare-add").addEventListener("click", addCompared);
+  $("compare-run").addEventListener("click", runComparison);
+  $("compare-clear").addEventListener("click", () => { compared = []; renderCompared(); });
   document.addEventListener("keydown", onKey);
   $("play").addEventListener("click", () => setPlaying(!playing));
   // Step: exactly one frame's worth of steps, spread over frames so a slow model never blocks the page.

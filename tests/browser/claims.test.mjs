@@ -107,3 +107,23 @@ test("custom matrix editor: a typed matrix becomes an entries problem; malformed
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("compare custom runs side by side: depth 3 vs depth 2 on the same problem", async () => {
+  const { page, errors, context } = await openPage(browser);
+  await page.click("#compare-add");
+  await page.fill('[data-field="model.depth"]', "2");
+  await page.press('[data-field="model.depth"]', "Tab");
+  await page.click("#compare-add");
+  assert.equal(await page.$$eval("#compare-list li", (l) => l.length), 2);
+  await page.click("#compare-run");
+  await page.$eval("#speed", (el) => { el.value = "100"; el.dispatchEvent(new Event("input")); });
+  await page.waitForFunction(() => document.getElementById("play").textContent.includes("Play"), null, { timeout: 120000 });
+  await page.waitForTimeout(300);
+  const lines = await page.$$eval("#claim li", (els) => els.map((e) => e.textContent));
+  assert.equal(lines.length, 2, lines.join("\n"));
+  assert.match(lines[0], /^GD L=3 α=0\.001: σ₁…σ4 learned at steps/);
+  assert.match(lines[1], /^GD L=2 α=0\.001: σ₁…σ4 learned at steps/);
+  assert.match(await page.$eval("#preset-title", (e) => e.textContent), /Comparison: GD L=3 α=0\.001 vs GD L=2 α=0\.001/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
