@@ -6,7 +6,7 @@
 //! symmetric: ∇_U ℓ(U Uᵀ) = (∇ℓ + ∇ℓᵀ) U.
 
 use crate::config::{Config, InitKind};
-use crate::problem::Problem;
+use crate::problem::{Observation, Problem};
 use crate::sampling::Sampler;
 use nalgebra::DMatrix;
 
@@ -26,6 +26,9 @@ pub struct Model {
     back: [DMatrix<f64>; 2],
     /// Transposes of prefix products, d×n → n×d scratch.
     prefix_t: DMatrix<f64>,
+    /// W_Lᵀ (d×m) and ∇_{W_L}ᵀ scratch for the sparse completion path (rows of W_L as contiguous columns).
+    top_t: DMatrix<f64>,
+    top_grad_t: DMatrix<f64>,
 }
 
 impl Model {
@@ -66,6 +69,8 @@ impl Model {
             grad_w: DMatrix::zeros(m, n),
             back: [DMatrix::zeros(d, n), DMatrix::zeros(d, n)],
             prefix_t: DMatrix::zeros(n, d),
+            top_t: DMatrix::zeros(d, m),
+            top_grad_t: DMatrix::zeros(d, m),
         }
     }
 
@@ -88,11 +93,6 @@ impl Model {
         self.prefix.last().expect("depth ≥ 1")
     }
 
-    /// The end-to-end matrix from the last [`Model::forward`] call.
-    pub fn end_to_end(&self) -> &DMatrix<f64> {
-        self.prefix.last().expect("depth ≥ 1")
-    }
-
     /// Fresh copy of W computed from the current factors.
     pub fn product(&self) -> DMatrix<f64> {
         if self.symmetric {
@@ -107,6 +107,11 @@ impl Model {
 
     /// Forward pass, ∇ℓ(W) and back-propagation into `self.grads`; returns ℓ(W).
     pub fn loss_and_gradients(&mut self, problem: &Problem) -> f64 {
+        if let (false, Observation::Entries { rows, cols, values, .. }) = (self.symmetric, &problem.observation) {
+            if self.factors.len() >= 2 {
+                return self.sparse_entries_gradients(rows, cols, values);
+            }
+        }
         self.forward();
         let loss = problem.loss_and_gradient(self.prefix.last().expect("depth ≥ 1"), &mut self.grad_w);
         if self.symmetric {
@@ -138,6 +143,53 @@ impl Model {
         }
         self.grads[0].copy_from(&self.back[cur]);
         loss
+    }
+
+    /// Completion fast path (depth ≥ 2): ∇ℓ(W) is zero off the observed set Ω, so W is formed only on Ω
+    /// (W_ij = W_L[i,:]·P[:,j] with P = W_{L−1}⋯W_1) and the two products that touch ∇ℓ cost |Ω|·d instead of
+    /// m·n·d: ∇_{W_L} = G Pᵀ and B = W_Lᵀ G accumulate one observed entry at a time. The rest back-propagates
+    /// densely as in the general path. Returns ℓ(W).
+    fn sparse_entries_gradients(&mut self, rows: &[usize], cols: &[usize], values: &[f64]) -> f64 {
+        let l = self.factors.len();
+        self.prefix[0].copy_from(&self.factors[0]);
+        for j in 1..l - 1 {
+            let (done, rest) = self.prefix.split_at_mut(j);
+            rest[0].gemm(1.0, &self.factors[j], &done[j - 1], 0.0);
+        }
+        let p = &self.prefix[l - 2];
+        self.factors[l - 1].transpose_to(&mut self.top_t);
+        self.top_grad_t.fill(0.0);
+        let back = &mut self.back[0];
+        back.fill(0.0);
+        let d = p.nrows();
+        let scale = 1.0 / values.len() as f64;
+        let mut sum = 0.0;
+        let (ps, ts) = (p.as_slice(), self.top_t.as_slice());
+        for ((&i, &j), &v) in rows.iter().zip(cols).zip(values) {
+            let (pj, ti) = (&ps[j * d..(j + 1) * d], &ts[i * d..(i + 1) * d]);
+            let w_ij: f64 = pj.iter().zip(ti).map(|(a, b)| a * b).sum();
+            let r = w_ij - v;
+            sum += r * r;
+            let g = r * scale;
+            for (acc, x) in self.top_grad_t.as_mut_slice()[i * d..(i + 1) * d].iter_mut().zip(pj) {
+                *acc += g * x;
+            }
+            for (acc, x) in back.as_mut_slice()[j * d..(j + 1) * d].iter_mut().zip(ti) {
+                *acc += g * x;
+            }
+        }
+        self.top_grad_t.transpose_to(&mut self.grads[l - 1]);
+        let mut cur = 0;
+        for j in (1..l - 1).rev() {
+            self.prefix[j - 1].transpose_to(&mut self.prefix_t);
+            self.grads[j].gemm(1.0, &self.back[cur], &self.prefix_t, 0.0);
+            let (a, b) = self.back.split_at_mut(1);
+            let (src, dst) = if cur == 0 { (&a[0], &mut b[0]) } else { (&b[0], &mut a[0]) };
+            dst.gemm_tr(1.0, &self.factors[j], src, 0.0);
+            cur = 1 - cur;
+        }
+        self.grads[0].copy_from(&self.back[cur]);
+        0.5 * sum * scale
     }
 
     /// Balancedness gap max_j ‖W_{j+1}ᵀ W_{j+1} − W_j W_jᵀ‖_F (0 for one factor or the symmetric model).

@@ -257,6 +257,7 @@ function draw() {
   }
   updateReadouts();
   dirty = false;
+  if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart");
 }
 let lastSlowDraw = 0;
 

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
+  rankflow bench --config FILE.json [--reps 5] [--seconds 0.5]   (steps/s of pure stepping, JSON line)
   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
   rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
   rankflow presets";
@@ -22,6 +23,10 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("run") => match parse_run_args(&args[1..]) {
             Ok(run_args) => run(run_args),
+            Err(msg) => bad_input(&msg),
+        },
+        Some("bench") => match parse_bench_args(&args[1..]) {
+            Ok((config, reps, seconds)) => bench(config, reps, seconds),
             Err(msg) => bad_input(&msg),
         },
         Some("presets") if args.len() == 1 => {
@@ -144,6 +149,60 @@ fn run(args: RunArgs) -> ExitCode {
         eprintln!("{msg}");
         return ExitCode::from(1);
     }
+    ExitCode::SUCCESS
+}
+
+fn parse_bench_args(args: &[String]) -> Result<(Config, usize, f64), String> {
+    let (mut config, mut reps, mut seconds) = (None, 5usize, 0.5f64);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        match flag.as_str() {
+            "--config" => {
+                let text = std::fs::read_to_string(value).map_err(|e| format!("config: cannot read {value}: {e}"))?;
+                config = Some(Config::from_json(&text).map_err(|e| e.to_string())?);
+            }
+            "--reps" => reps = value.parse().ok().filter(|r| (1..=100).contains(r)).ok_or("--reps: expected 1..100")?,
+            "--seconds" => seconds = value.parse().ok().filter(|s: &f64| *s > 0.0 && *s <= 60.0).ok_or("--seconds: expected (0, 60]")?,
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok((config.ok_or_else(|| format!("bench needs --config FILE\n{USAGE}"))?, reps, seconds))
+}
+
+/// Median steps/s of `reps` timed runs of about `seconds` each, after a warm-up; recording is switched off
+/// (record_every = steps) so only the optimiser is timed.
+fn bench(mut config: Config, reps: usize, seconds: f64) -> ExitCode {
+    config.steps = rankflow::config::MAX_STEPS;
+    config.record_every = rankflow::config::MAX_RECORD_EVERY;
+    let mut run = rankflow::Run::new(config.clone());
+    let t = Instant::now();
+    let mut chunk = 1u64;
+    while t.elapsed().as_secs_f64() < 0.2 * seconds {
+        run.advance(chunk);
+        chunk = (chunk * 2).min(1 << 20);
+    }
+    let mut rates = vec![];
+    for _ in 0..reps {
+        let (start, mut steps) = (Instant::now(), 0u64);
+        while start.elapsed().as_secs_f64() < seconds {
+            let n = run.advance(chunk.max(1));
+            if n == 0 {
+                eprintln!("bench: the run stopped ({:?}); use a smaller lr or more steps", run.status());
+                return ExitCode::from(1);
+            }
+            steps += n;
+        }
+        rates.push(steps as f64 / start.elapsed().as_secs_f64());
+    }
+    rates.sort_by(f64::total_cmp);
+    let (m, n) = config.dims();
+    let flops = rankflow::config::step_flops(m, n, config.model.width.unwrap_or(n), config.model.depth, config.model.symmetric);
+    println!(
+        "{}",
+        serde_json::json!({"engine": "native", "m": m, "n": n, "depth": config.model.depth, "steps_per_s": rates[rates.len() / 2],
+                            "dense_gflops": rates[rates.len() / 2] * flops / 1e9, "reps": rates})
+    );
     ExitCode::SUCCESS
 }
 

@@ -3,10 +3,12 @@
 //! build: installs what is missing (wasm32 target, the wasm-bindgen CLI at exactly the version in
 //!        Cargo.lock), compiles the core to wasm and writes the JS bindings to www/pkg.
 //! serve: build, then serve www/ on http://127.0.0.1:PORT (default 8000).
+//! bench: native, wasm (node, Chromium) and the numpy peer side by side; writes BENCHMARKS.md.
 //! dist:  build, then copy www/ into a self-contained dist/ (relative URLs only: any static host, any sub-path).
 //! test:  every test: native `cargo test`, then the wasm build and the real-browser tests
 //!        (headless Chromium driven by playwright-core against the served page).
 
+mod bench;
 mod server;
 
 use std::path::{Path, PathBuf};
@@ -21,8 +23,9 @@ fn main() -> ExitCode {
             server::serve(&root().join("www"), port, |url| println!("rankflow is running at {url}  (Ctrl-C to stop)"))
         }),
         Some("test") => test(),
+        Some("bench") => bench::bench(),
         Some("dist") => dist().map(|d| println!("static site in {}", d.display())),
-        _ => Err("usage: cargo xtask build | serve [--port PORT] | dist | test".into()),
+        _ => Err("usage: cargo xtask build | serve [--port PORT] | dist | test | bench".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -41,17 +44,17 @@ fn parse_port(args: &[String]) -> Result<u16, String> {
     }
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
-fn run(cmd: &mut Command) -> Result<(), String> {
+pub(crate) fn run(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
     let status = cmd.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("{shown} failed with {status}")) }
 }
 
-fn output(cmd: &mut Command) -> Option<String> {
+pub(crate) fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -85,7 +88,7 @@ fn ensure_toolchain() -> Result<(), String> {
 }
 
 /// Compiles the core to wasm and writes www/pkg/rankflow.js + rankflow_bg.wasm.
-fn build() -> Result<(), String> {
+pub(crate) fn build() -> Result<(), String> {
     ensure_toolchain()?;
     let root = root();
     run(Command::new("cargo")

@@ -1,0 +1,94 @@
+// wasm-side benchmark: the same GD workloads in node and in headless Chromium, plus frame-time and load-size
+// figures. usage: node bench/measure.mjs SERVED_URL WORKLOADS.json   (prints one JSON line per figure)
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const www = join(here, "..", "www");
+const [url, workloadsFile] = process.argv.slice(2);
+const workloads = JSON.parse(readFileSync(workloadsFile, "utf8"));
+const REPS = 5, SECONDS = 0.5;
+
+// Shared by node and the page: median steps/s of pure stepping (recording off).
+const measureSource = `async (m, workloads, REPS, SECONDS) => {
+  const out = [];
+  for (const w of workloads) {
+    const cfg = { ...w.config, steps: 1000000000, record_every: 1000000 };
+    const lab = new m.Lab(JSON.stringify(cfg));
+    let chunk = 1;
+    const t = performance.now();
+    while (performance.now() - t < 200 * SECONDS) { lab.advance(chunk); chunk = Math.min(chunk * 2, 1 << 16); }
+    const rates = [];
+    for (let r = 0; r < REPS; r++) {
+      const start = performance.now();
+      let steps = 0;
+      while (performance.now() - start < 1000 * SECONDS) {
+        const n = lab.advance(Math.max(1, chunk >> 2));
+        if (n === 0) throw new Error("run stopped: " + lab.message());
+        steps += n;
+      }
+      rates.push(steps * 1000 / (performance.now() - start));
+    }
+    lab.free();
+    rates.sort((a, b) => a - b);
+    out.push({ n: w.n, depth: w.depth, steps_per_s: rates[REPS >> 1], reps: rates });
+  }
+  return out;
+}`;
+const measure = eval(measureSource);
+
+// node
+const m = await import(join(www, "pkg", "rankflow.js"));
+m.initSync({ module: readFileSync(join(www, "pkg", "rankflow_bg.wasm")) });
+for (const r of await measure(m, workloads, REPS, SECONDS)) console.log(JSON.stringify({ engine: "wasm-node", ...r }));
+
+// headless Chromium
+const require = createRequire(join(here, "..", "tests", "browser", "package.json"));
+const { chromium } = require("playwright-core");
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+// The page's CSP forbids eval; the benchmark (not the page) needs it to inject the shared measuring function.
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
+await page.goto(url);
+await page.waitForFunction(() => !document.getElementById("play").disabled);
+const firstChart = await page.evaluate(() => performance.getEntriesByName("first-chart")[0]?.startTime ?? null);
+const inPage = await page.evaluate(async ([src, workloads, REPS, SECONDS]) => {
+  const m = await import("./pkg/rankflow.js");
+  await m.default();
+  return (0, eval)(src)(m, workloads, REPS, SECONDS);
+}, [measureSource, workloads, REPS, SECONDS]);
+for (const r of inPage) console.log(JSON.stringify({ engine: "wasm-chromium", ...r }));
+
+// Frame budget of the default preset: one frame = stepping (as many steps as 12 ms allow, capped by the
+// default speed) + drawing both charts; and a redraw alone with 20 series × 2,000 points.
+const frames = await page.evaluate(async () => {
+  const m = await import("./pkg/rankflow.js");
+  await m.default();
+  const sv = document.getElementById("sv-chart"), loss = document.getElementById("loss-chart");
+  const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  const lab = m.Lab.from_preset("incremental");
+  const step = [], draw = [];
+  for (let i = 0; i < 60; i++) {
+    const t0 = performance.now(); lab.advance(388); const t1 = performance.now();
+    lab.draw(sv, loss, true, devicePixelRatio, false); const t2 = performance.now();
+    step.push(t1 - t0); draw.push(t2 - t1);
+  }
+  const big = new m.Lab(JSON.stringify({ steps: 2000, record_every: 1, problem: { kind: "full", n: 20, rank: 20 }, model: { depth: 2 }, optimizer: { kind: "gd", lr: 0.01 } }));
+  big.advance(2000);
+  const redraw = [];
+  for (let i = 0; i < 20; i++) { const t = performance.now(); big.draw(sv, loss, false, devicePixelRatio, false); redraw.push(performance.now() - t); }
+  return { step_ms: median(step), draw_ms: median(draw), frame_ms: median(step.map((s, i) => s + draw[i])), redraw_20x2000_ms: median(redraw),
+           samples: JSON.parse(big.report_json()).samples.length, canvas: [sv.width, sv.height] };
+});
+console.log(JSON.stringify({ engine: "frame", ...frames, first_chart_ms: firstChart }));
+await browser.close();
+
+const gz = (f) => gzipSync(readFileSync(join(www, f)), { level: 9 }).length;
+const files = ["pkg/rankflow_bg.wasm", "pkg/rankflow.js", "main.js", "index.html", "style.css"];
+console.log(JSON.stringify({ engine: "size", gzip_bytes: Object.fromEntries(files.map((f) => [f, gz(f)])), total_gzip: files.reduce((a, f) => a + gz(f), 0),
+  wasm_raw: readFileSync(join(www, "pkg/rankflow_bg.wasm")).length }));

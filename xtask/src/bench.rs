@@ -1,0 +1,171 @@
+//! `cargo xtask bench`: the same GD workloads (n×n completion, 20% observed, rank 5, GD; L ∈ {2, 3, 4},
+//! n ∈ {20, 50, 100, 200}) natively, as wasm in node and in headless Chromium, and in the numpy peer
+//! (single-threaded OpenBLAS), side by side in one run; medians of 5 runs. Writes BENCHMARKS.md.
+
+use crate::{output, root, run};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::process::Command;
+
+const SIZES: [usize; 4] = [20, 50, 100, 200];
+const DEPTHS: [usize; 3] = [2, 3, 4];
+
+fn config(n: usize, depth: usize) -> Value {
+    json!({"seed": 1, "problem": {"kind": "completion", "n": n, "rank": 5, "observed_fraction": 0.2},
+           "model": {"depth": depth, "init_scale": 1e-3}, "optimizer": {"kind": "gd", "lr": 0.01}})
+}
+
+/// Dense-equivalent work of one step (what the numpy peer computes): 2n³ per product, L−1 forward and
+/// 2(L−1) backward products.
+fn dense_flops(n: usize, depth: usize) -> f64 {
+    2.0 * (n as f64).powi(3) * 3.0 * (depth - 1) as f64
+}
+
+pub fn bench() -> Result<(), String> {
+    crate::build()?;
+    let root = root();
+    run(Command::new("cargo").current_dir(&root).args(["build", "--release", "--bin", "rankflow"]))?;
+    if output(Command::new("python3").args(["-c", "import numpy"])).is_none() {
+        run(Command::new("python3").args(["-m", "pip", "install", "--quiet", "numpy"]))?;
+    }
+    let browser_dir = root.join("tests/browser");
+    if !browser_dir.join("node_modules/playwright-core").exists() {
+        run(Command::new("npm").current_dir(&browser_dir).args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    let dir = root.join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut results: BTreeMap<(String, usize, usize), f64> = BTreeMap::new();
+    let mut workloads = vec![];
+    for &n in &SIZES {
+        for &depth in &DEPTHS {
+            let cfg = config(n, depth);
+            let path = dir.join(format!("n{n}-L{depth}.json"));
+            std::fs::write(&path, cfg.to_string()).map_err(|e| e.to_string())?;
+            workloads.push(json!({"n": n, "depth": depth, "config": cfg}));
+            eprintln!("bench: n = {n}, L = {depth}");
+            let native = output(Command::new(root.join("target/release/rankflow")).arg("bench").arg("--config").arg(&path))
+                .ok_or("native bench failed")?;
+            results.insert(("native".into(), n, depth), steps_per_s(&native)?);
+            let numpy = output(
+                Command::new("python3")
+                    .arg(root.join("bench/numpy_gd.py"))
+                    .args([n.to_string(), depth.to_string()])
+                    .env("OPENBLAS_NUM_THREADS", "1")
+                    .env_remove("OPENBLAS_CORETYPE")
+                    .env_remove("OPENBLAS_L2_SIZE"),
+            )
+            .ok_or("numpy bench failed")?;
+            results.insert(("numpy".into(), n, depth), steps_per_s(&numpy)?);
+        }
+    }
+    let wl = dir.join("workloads.json");
+    std::fs::write(&wl, Value::Array(workloads).to_string()).map_err(|e| e.to_string())?;
+    let (url, _server) = crate::server::spawn(&root.join("www"))?;
+    let wasm = output(Command::new("node").arg(root.join("bench/measure.mjs")).arg(&url).arg(&wl)).ok_or("wasm bench failed")?;
+    let mut frame = Value::Null;
+    let mut size = Value::Null;
+    for line in wasm.lines() {
+        let v: Value = serde_json::from_str(line).map_err(|e| format!("bad line {line}: {e}"))?;
+        match v["engine"].as_str() {
+            Some("frame") => frame = v,
+            Some("size") => size = v,
+            Some(engine) => {
+                let key = (engine.to_string(), v["n"].as_u64().unwrap_or(0) as usize, v["depth"].as_u64().unwrap_or(0) as usize);
+                results.insert(key, v["steps_per_s"].as_f64().unwrap_or(0.0));
+            }
+            None => {}
+        }
+    }
+    let report = render(&results, &frame, &size);
+    std::fs::write(root.join("BENCHMARKS.md"), &report).map_err(|e| e.to_string())?;
+    println!("{report}");
+    Ok(())
+}
+
+fn steps_per_s(line: &str) -> Result<f64, String> {
+    let v: Value = serde_json::from_str(line.trim()).map_err(|e| format!("bad bench output {line:?}: {e}"))?;
+    v["steps_per_s"].as_f64().ok_or_else(|| format!("no steps_per_s in {line}"))
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let ver = |cmd: &str, arg: &str| output(Command::new(cmd).arg(arg)).map(|s| s.lines().next().unwrap_or("").trim().to_string()).unwrap_or_default();
+    let numpy = output(Command::new("python3").args(["-c", "import numpy; print(numpy.__version__)"])).unwrap_or_default();
+    format!(
+        "{cpu}, {cores} cores; {}; node {}; {}; numpy {} (OPENBLAS_NUM_THREADS=1)",
+        ver("rustc", "--version"),
+        ver("node", "--version"),
+        ver("chromium", "--version"),
+        numpy.trim()
+    )
+}
+
+fn render(r: &BTreeMap<(String, usize, usize), f64>, frame: &Value, size: &Value) -> String {
+    let get = |e: &str, n: usize, l: usize| r.get(&(e.to_string(), n, l)).copied().unwrap_or(f64::NAN);
+    let mut s = String::new();
+    let _ = writeln!(s, "# Benchmarks\n");
+    let _ = writeln!(s, "Produced by `cargo xtask bench` on {}. Workload: n×n completion, 20% observed, rank 5, GD,", machine());
+    let _ = writeln!(s, "depth L; steps/s are medians of 5 runs of 0.5 s, all engines side by side in one run. GFLOP/s count the");
+    let _ = writeln!(s, "dense work of the numpy step (3(L−1) products of 2n³): rankflow does less (the completion residual is sparse),");
+    let _ = writeln!(s, "so its GFLOP/s are *equivalent* rates. The machine is shared and noisy; compare the ratios.\n");
+    let _ = writeln!(s, "| n | L | numpy steps/s (GFLOP/s) | native (× numpy) | wasm in node (× numpy) | wasm in Chromium (× numpy) |");
+    let _ = writeln!(s, "|---|---|---|---|---|---|");
+    for &n in &SIZES {
+        for &l in &DEPTHS {
+            let np = get("numpy", n, l);
+            let cell = |e: &str| {
+                let v = get(e, n, l);
+                format!("{v:.0} ({:.2}×)", v / np)
+            };
+            let _ = writeln!(
+                s,
+                "| {n} | {l} | {np:.0} ({:.1}) | {} | {} | {} |",
+                np * dense_flops(n, l) / 1e9,
+                cell("native"),
+                cell("wasm-node"),
+                cell("wasm-chromium")
+            );
+        }
+    }
+    let _ = writeln!(s, "\n## Targets\n");
+    let ratio_min = |e: &str, sizes: &[usize]| {
+        sizes.iter().flat_map(|&n| DEPTHS.iter().map(move |&l| (n, l))).map(|(n, l)| get(e, n, l) / get("numpy", n, l)).fold(f64::INFINITY, f64::min)
+    };
+    let mark = |ok: bool| if ok { "met" } else { "**missed**" };
+    let lines = [
+        ("wasm in Chromium ≥ 1.0× numpy at n ≤ 100", ratio_min("wasm-chromium", &[20, 50, 100]), 1.0),
+        ("wasm in node ≥ 1.0× numpy at n ≤ 100", ratio_min("wasm-node", &[20, 50, 100]), 1.0),
+        ("wasm in Chromium ≥ 0.5× numpy at n = 200", ratio_min("wasm-chromium", &[200]), 0.5),
+        ("wasm in node ≥ 0.5× numpy at n = 200", ratio_min("wasm-node", &[200]), 0.5),
+        ("native ≥ 2× numpy at every size", ratio_min("native", &SIZES), 2.0),
+    ];
+    for (what, got, want) in lines {
+        let _ = writeln!(s, "- {what}: worst ratio {got:.2}× — {}", mark(got >= want));
+    }
+    let f = |k: &str| frame[k].as_f64().unwrap_or(f64::NAN);
+    let _ = writeln!(
+        s,
+        "- frame at the default preset (388 steps + both charts, median of 60): {:.1} ms (stepping {:.1} ms, drawing {:.1} ms) vs ≤ 8 ms — {}",
+        f("frame_ms"),
+        f("step_ms"),
+        f("draw_ms"),
+        mark(f("frame_ms") <= 8.0)
+    );
+    let _ = writeln!(s, "- chart redraw alone, 20 series × 2,000 points: {:.1} ms vs ≤ 4 ms — {}", f("redraw_20x2000_ms"), mark(f("redraw_20x2000_ms") <= 4.0));
+    let total = size["total_gzip"].as_f64().unwrap_or(f64::NAN);
+    let _ = writeln!(
+        s,
+        "- load size, gzip -9 of wasm + JS + HTML + CSS: {:.0} KB (wasm {:.0} KB of {:.0} KB raw) vs ≤ 300 KB — {}",
+        total / 1024.0,
+        size["gzip_bytes"]["pkg/rankflow_bg.wasm"].as_f64().unwrap_or(0.0) / 1024.0,
+        size["wasm_raw"].as_f64().unwrap_or(0.0) / 1024.0,
+        mark(total <= 300.0 * 1024.0)
+    );
+    let _ = writeln!(s, "- first chart on screen after navigation (localhost): {:.0} ms vs ≤ 1000 ms — {}", f("first_chart_ms"), mark(f("first_chart_ms") <= 1000.0));
+    s
+}
