@@ -519,3 +519,85 @@ fn diverging(v: f64, dark: bool) -> RGBColor {
     }
     if v >= 0.0 { blend(neutral, PALETTE[1], v) } else { blend(neutral, PALETTE[0], -v) }
 }
+
+/// Viridis-like sequential colour for t ∈ [0, 1] (perceptually ordered, colour-blind safe).
+fn sequential(t: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 5] = [(0x44, 0x01, 0x54), (0x3b, 0x52, 0x8b), (0x21, 0x90, 0x8d), (0x5d, 0xc9, 0x63), (0xfd, 0xe7, 0x25)];
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 } * (STOPS.len() - 1) as f64;
+    let k = (t.floor() as usize).min(STOPS.len() - 2);
+    let a = RGBColor(STOPS[k].0, STOPS[k].1, STOPS[k].2);
+    let b = RGBColor(STOPS[k + 1].0, STOPS[k + 1].1, STOPS[k + 1].2);
+    blend(a, b, t - k as f64)
+}
+
+/// A phase diagram: one coloured cell per (x, y) with its value printed (grey: no value), axes labelled.
+/// `values` is row-major over y then x.
+pub fn render_heatmap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    x_labels: &[String],
+    y_labels: &[String],
+    values: &[Option<f64>],
+    style: Style,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let s = style.scale.clamp(0.25, 8.0);
+    let px = |v: f64| (v * s).round().max(1.0) as u32;
+    let (bg, fg) = if style.dark { (RGBColor(0x14, 0x17, 0x1c), RGBColor(0xd8, 0xdd, 0xe3)) } else { (WHITE, RGBColor(0x22, 0x22, 0x22)) };
+    area.fill(&bg).map_err(err)?;
+    let (nx, ny) = (x_labels.len().max(1), y_labels.len().max(1));
+    let finite: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
+    let (lo, hi) = finite.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    let font = ("sans-serif", 12.0 * s).into_font().color(&fg);
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(8.0))
+        .caption(title, ("sans-serif", 14.0 * s).into_font().color(&fg))
+        .x_label_area_size(px(36.0))
+        .y_label_area_size(px(52.0))
+        .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)
+        .map_err(err)?;
+    let xl = |v: &f64| x_labels.get(v.floor() as usize).filter(|_| (v.fract() - 0.5).abs() < 1e-9).cloned().unwrap_or_default();
+    let yl = |v: &f64| y_labels.get(v.floor() as usize).filter(|_| (v.fract() - 0.5).abs() < 1e-9).cloned().unwrap_or_default();
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(nx * 2 + 1)
+        .y_labels(ny * 2 + 1)
+        .x_label_formatter(&xl)
+        .y_label_formatter(&yl)
+        .label_style(font.clone())
+        .axis_desc_style(font.clone())
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_style(fg.stroke_width(px(1.0)))
+        .draw()
+        .map_err(err)?;
+    let annotate = nx * ny <= 80;
+    for (k, v) in values.iter().enumerate().take(nx * ny) {
+        let (j, i) = (k / nx, k % nx);
+        let color = match v {
+            Some(v) if v.is_finite() => sequential(if hi > lo { (v - lo) / (hi - lo) } else { 0.5 }),
+            _ => RGBColor(0x9a, 0x9a, 0x9a),
+        };
+        let (x0, y0) = (i as f64, j as f64);
+        chart.draw_series(std::iter::once(Rectangle::new([(x0, y0), (x0 + 1.0, y0 + 1.0)], color.filled()))).map_err(err)?;
+        if annotate {
+            let text = v.map_or("–".to_string(), |v| format!("{}", round_sig(v, 3)));
+            let light = matches!(v, Some(x) if hi > lo && (x - lo) / (hi - lo) < 0.6);
+            let tc = if light { WHITE } else { BLACK };
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    text,
+                    (x0 + 0.5, y0 + 0.5),
+                    ("sans-serif", 11.0 * s).into_font().color(&tc).pos(plotters::style::text_anchor::Pos::new(
+                        plotters::style::text_anchor::HPos::Center,
+                        plotters::style::text_anchor::VPos::Center,
+                    )),
+                )))
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}

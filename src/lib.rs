@@ -19,6 +19,7 @@ pub mod report;
 pub mod run;
 pub mod sampling;
 pub mod stages;
+pub mod sweep;
 pub mod trace;
 pub mod url_state;
 

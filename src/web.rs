@@ -350,3 +350,50 @@ fn paint(canvas: HtmlCanvasElement, draw: impl FnOnce(&DrawingArea<CanvasBackend
     area.present().map_err(|e| JsError::new(&e.to_string()))
 }
 
+
+/// A phase-diagram sweep run in slices, meant for a Web Worker (it never draws).
+#[wasm_bindgen]
+pub struct SweepJob {
+    job: crate::sweep::Job,
+}
+
+#[wasm_bindgen]
+impl SweepJob {
+    /// Throws a message naming the bad field of the spec.
+    #[wasm_bindgen(constructor)]
+    pub fn new(spec_json: &str) -> Result<SweepJob, JsError> {
+        let spec = crate::sweep::SweepSpec::from_json(spec_json).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(SweepJob { job: crate::sweep::Job::new(spec) })
+    }
+
+    /// Runs up to `steps` optimiser steps; true once every cell is done.
+    pub fn advance(&mut self, steps: u32) -> bool {
+        self.job.advance(u64::from(steps))
+    }
+
+    /// {done, total, cells: [{x, y, value, note}]} as JSON.
+    pub fn progress_json(&self) -> String {
+        json!({"done": self.job.cells.len(), "total": self.job.spec.cells(), "cells": self.job.cells}).to_string()
+    }
+
+    /// The finished cells as CSV.
+    pub fn csv(&self) -> String {
+        crate::sweep::csv(&self.job.spec, &self.job.cells)
+    }
+}
+
+/// Draws a phase diagram from {title, x_desc, y_desc, x_labels, y_labels, values (row-major, null = none)}.
+#[wasm_bindgen]
+pub fn draw_heatmap(canvas: HtmlCanvasElement, data_json: &str, scale: f64, dark: bool) -> Result<(), JsError> {
+    #[derive(serde::Deserialize)]
+    struct Data {
+        title: String,
+        x_desc: String,
+        y_desc: String,
+        x_labels: Vec<String>,
+        y_labels: Vec<String>,
+        values: Vec<Option<f64>>,
+    }
+    let d: Data = serde_json::from_str(data_json).map_err(|e| JsError::new(&format!("heatmap: {e}")))?;
+    paint(canvas, |area| chart::render_heatmap(area, &d.title, &d.x_desc, &d.y_desc, &d.x_labels, &d.y_labels, &d.values, style(scale, dark)))
+}

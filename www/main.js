@@ -1,6 +1,6 @@
 // rankflow page shell: reads the form into a config, asks the wasm core to step and draw, shows read-outs.
 // No numerical code here: the core owns the state and validates everything (messages name the field).
-import init, { Lab, validate, presets_json, parse_matrix, matrix_text, parse_url, config_query } from "./pkg/rankflow.js";
+import init, { Lab, validate, presets_json, parse_matrix, matrix_text, parse_url, config_query, draw_heatmap } from "./pkg/rankflow.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("config");
@@ -429,6 +429,59 @@ function runComparison() {
   setPlaying(true);
 }
 
+// ---------- phase diagram (sweep in a Web Worker; the page only draws) ----------
+let worker = null;
+let sweepData = null;
+const SWEEP_AXES = {
+  alpha: (c) => ({ field: "model.init_scale", values: [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6], desc: "α (init scale)" }),
+  lr: (c) => ({ field: "optimizer.lr", values: [0.25, 0.5, 1, 2].map((f) => +(f * (c.optimizer?.lr ?? 0.05)).toPrecision(3)), desc: "η" }),
+  depth: () => ({ field: "model.depth", values: [2, 3, 4], desc: "depth L" }),
+  observed: () => ({ field: "problem.observed_fraction", values: [0.1, 0.2, 0.3, 0.4, 0.5], desc: "observed fraction" }),
+  seed: () => ({ field: "seed", values: [1, 2, 3, 4], desc: "seed" }),
+};
+const axisLabel = (v) => (Math.abs(v) < 1e-2 && v !== 0 ? v.toExponential(0) : String(v));
+function drawSweep() {
+  if (!sweepData || !$("phase-view").open) return;
+  const c = $("sweep-chart");
+  const dpr = window.devicePixelRatio || 1;
+  resizeCanvas(c, dpr);
+  try { draw_heatmap(c, JSON.stringify(sweepData), dpr, darkQuery.matches); } catch (e) { showMessage(`Drawing failed: ${e.message}`); }
+}
+function runSweep() {
+  const read = readForm();
+  if (read.error) { showMessage(read.error, read.field); return; }
+  const x = SWEEP_AXES[$("sweep-x").value](read.config), y = SWEEP_AXES[$("sweep-y").value](read.config);
+  const outcome = $("sweep-outcome").value;
+  const spec = { base: read.config, x: { field: x.field, values: x.values }, y: { field: y.field, values: y.values }, outcome };
+  worker ??= new Worker(new URL("./sweep-worker.js", import.meta.url), { type: "module" });
+  worker.onmessage = (e) => {
+    const m = e.data;
+    if (m.type === "error") { showMessage(`Sweep: ${m.message}`); endSweep("failed"); return; }
+    if (m.type === "cancelled") { endSweep("cancelled"); return; }
+    $("sweep-progress").value = m.done / m.total;
+    $("sweep-status").textContent = `${m.done} / ${m.total} runs`;
+    const values = Array(m.total).fill(null);
+    m.cells.forEach((cell, k) => { values[k] = cell.value; });
+    sweepData = { title: `${$("sweep-outcome").selectedOptions[0].textContent}`, x_desc: x.desc, y_desc: y.desc,
+      x_labels: x.values.map(axisLabel), y_labels: y.values.map(axisLabel), values };
+    drawSweep();
+    if (m.type === "done") {
+      const notes = m.cells.filter((c) => c.note).length;
+      endSweep(`done: ${m.total} runs${notes ? `, ${notes} without a value (grey)` : ""}`);
+    }
+  };
+  $("sweep-run").disabled = true;
+  $("sweep-cancel").disabled = false;
+  $("sweep-progress").value = 0;
+  $("sweep-status").textContent = "starting…";
+  worker.postMessage({ type: "start", spec: JSON.stringify(spec) });
+}
+function endSweep(text) {
+  $("sweep-run").disabled = false;
+  $("sweep-cancel").disabled = true;
+  $("sweep-status").textContent = text;
+}
+
 function onKey(ev) {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const t = ev.target;
@@ -489,6 +542,9 @@ async function main() {
   $("import-apply").addEventListener("click", () => importConfig($("import-text").value));
   $("help-button").addEventListener("click", () => $("help").showModal());
   $("compare-add").addEventListener("click", addCompared);
+  $("sweep-run").addEventListener("click", runSweep);
+  $("sweep-cancel").addEventListener("click", () => worker?.postMessage({ type: "cancel" }));
+  $("phase-view").addEventListener("toggle", drawSweep);
   $("compare-run").addEventListener("click", runComparison);
   $("compare-clear").addEventListener("click", () => { compared = []; renderCompared(); });
   document.addEventListener("keydown", onKey);
@@ -503,7 +559,7 @@ async function main() {
     setPlaying(was);
   });
   $("matrix-view").addEventListener("toggle", () => { dirty = true; lastSlowDraw = 0; });
-  new ResizeObserver(() => { dirty = true; }).observe($("sv-chart").parentElement);
+  new ResizeObserver(() => { dirty = true; drawSweep(); }).observe($("sv-chart").parentElement);
   darkQuery.addEventListener("change", () => { dirty = true; });
   // The URL decides what runs: a preset, or every config field; bad parameters are reported, not fatal.
   const state = JSON.parse(parse_url(location.search.length > 1 ? location.search : location.hash));

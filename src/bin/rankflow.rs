@@ -8,11 +8,14 @@
 
 use rankflow::experiment::Experiment;
 use rankflow::report::experiment_report;
+use plotters::prelude::IntoDrawingArea;
+use rankflow::sweep::SweepSpec;
 use rankflow::{chart, presets, Config};
 use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
+  rankflow sweep --spec SWEEP.json [--csv OUT.csv] [--svg OUT.svg] [--threads N]
   rankflow bench --config FILE.json [--reps 5] [--seconds 0.5]   (steps/s of pure stepping, JSON line)
   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
   rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
             Ok((config, reps, seconds)) => bench(config, reps, seconds),
             Err(msg) => bad_input(&msg),
         },
+        Some("sweep") => sweep(&args[1..]),
         Some("presets") if args.len() == 1 => {
             for p in presets::all() {
                 println!("{:<16} {}", p.name, p.title);
@@ -203,6 +207,81 @@ fn bench(mut config: Config, reps: usize, seconds: f64) -> ExitCode {
         serde_json::json!({"engine": "native", "m": m, "n": n, "depth": config.model.depth, "steps_per_s": rates[rates.len() / 2],
                             "dense_gflops": rates[rates.len() / 2] * flops / 1e9, "reps": rates})
     );
+    ExitCode::SUCCESS
+}
+
+/// A phase diagram on all cores: cells are handed out one at a time to `threads` workers.
+fn sweep(args: &[String]) -> ExitCode {
+    let (mut spec_path, mut csv_path, mut svg_path) = (None, None, None);
+    let mut threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let Some(value) = it.next() else { return bad_input(&format!("{flag} needs a value\n{USAGE}")) };
+        match flag.as_str() {
+            "--spec" => spec_path = Some(value.clone()),
+            "--csv" => csv_path = Some(value.clone()),
+            "--svg" => svg_path = Some(value.clone()),
+            "--threads" => match value.parse::<usize>() {
+                Ok(t) if (1..=256).contains(&t) => threads = t,
+                _ => return bad_input("--threads: expected 1..256"),
+            },
+            other => return bad_input(&format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    let Some(spec_path) = spec_path else { return bad_input(&format!("sweep needs --spec FILE\n{USAGE}")) };
+    let text = match std::fs::read_to_string(&spec_path) {
+        Ok(t) => t,
+        Err(e) => return bad_input(&format!("sweep: cannot read {spec_path}: {e}")),
+    };
+    let spec = match SweepSpec::from_json(&text) {
+        Ok(s) => s,
+        Err(e) => return bad_input(&e.to_string()),
+    };
+    let started = Instant::now();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let cells: Vec<std::sync::Mutex<Option<rankflow::sweep::Cell>>> = (0..spec.cells()).map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(spec.cells()) {
+            scope.spawn(|| loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if k >= spec.cells() {
+                    break;
+                }
+                let cell = spec.run_cell(k);
+                *cells[k].lock().expect("cell lock") = Some(cell);
+            });
+        }
+    });
+    let cells: Vec<rankflow::sweep::Cell> = cells.into_iter().map(|c| c.into_inner().expect("cell lock").expect("every cell ran")).collect();
+    eprintln!("sweep: {} cells in {:.2} s on {threads} threads", cells.len(), started.elapsed().as_secs_f64());
+    let table = rankflow::sweep::csv(&spec, &cells);
+    match &csv_path {
+        Some(p) => {
+            if let Err(e) = std::fs::write(p, &table) {
+                return bad_input(&format!("--csv: cannot write {p}: {e}"));
+            }
+        }
+        None => print!("{table}"),
+    }
+    if let Some(p) = &svg_path {
+        let label = |v: &f64| format!("{}", if v.abs() < 1e-2 && *v != 0.0 { format!("{v:e}") } else { format!("{v}") });
+        let xs: Vec<String> = spec.x.values.iter().map(label).collect();
+        let ys: Vec<String> = spec.y.values.iter().map(label).collect();
+        let values: Vec<Option<f64>> = cells.iter().map(|c| c.value).collect();
+        let mut svg = String::new();
+        {
+            let area = plotters::prelude::SVGBackend::with_string(&mut svg, (900, 600)).into_drawing_area();
+            let outcome = serde_json::to_value(spec.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let title = format!("{outcome} over {} × {}", spec.x.field, spec.y.field);
+            let drawn = chart::render_heatmap(&area, &title, &spec.x.field, &spec.y.field, &xs, &ys, &values, chart::Style::default());
+            if let Err(e) = drawn.and_then(|_| area.present().map_err(|e| e.to_string())) {
+                return bad_input(&format!("--svg: {e}"));
+            }
+        }
+        if let Err(e) = std::fs::write(p, svg) {
+            return bad_input(&format!("--svg: cannot write {p}: {e}"));
+        }
+    }
     ExitCode::SUCCESS
 }
 

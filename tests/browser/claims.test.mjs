@@ -127,3 +127,28 @@ test("compare custom runs side by side: depth 3 vs depth 2 on the same problem",
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("phase diagram: a sweep runs in a worker while the page keeps animating, and can be cancelled", async () => {
+  const { page, errors, context } = await openPage(browser);
+  await page.selectOption("#preset", "counterexample");
+  await page.click("#phase-view summary");
+  await page.selectOption("#sweep-x", "alpha");
+  await page.selectOption("#sweep-y", "seed");
+  await page.selectOption("#sweep-outcome", "nuclear_norm_ratio");
+  await page.evaluate(() => { window.__frames = 0; const f = () => { window.__frames++; requestAnimationFrame(f); }; requestAnimationFrame(f); });
+  const t0 = Date.now();
+  await page.click("#sweep-run");
+  await page.waitForFunction(() => /^done: 24 runs/.test(document.getElementById("sweep-status").textContent), null, { timeout: 120000 });
+  const secs = (Date.now() - t0) / 1000;
+  const frames = await page.evaluate(() => window.__frames);
+  assert.ok(frames > secs * 20, `page animated only ${frames} frames in ${secs.toFixed(1)} s during the sweep`);
+  assert.equal(await page.$eval("#sweep-progress", (p) => p.value), 1);
+  assert.ok(await inked(page, "sweep-chart") > 1000, "heatmap is blank");
+  // Cancel: start again and stop it at once.
+  await page.click("#sweep-run");
+  await page.click("#sweep-cancel");
+  await page.waitForFunction(() => document.getElementById("sweep-status").textContent === "cancelled", null, { timeout: 20000 });
+  assert.equal(await page.$eval("#sweep-run", (b) => b.disabled), false);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
