@@ -7,7 +7,6 @@ const form = $("config");
 const fields = [...form.querySelectorAll("[data-field]")];
 const FRAME_BUDGET_MS = 12;           // stepping time per animation frame; drawing comes on top
 const SPEED_MAX = 5000;               // steps per frame at the top of the speed slider
-const DEFAULT_SPEED_SLIDER = 70;
 
 let lab = null;
 let presets = [];
@@ -62,7 +61,8 @@ function readForm() {
     if (path === "problem.rank" && givenSpectrum) continue;   // the rank is the number of singular values
     if (el.type === "checkbox") { if (el.checked || path === "model.symmetric") setPath(config, path, el.checked); continue; }
     const raw = el.value.trim();
-    if (path === "model.init_scale") { setPath(config, path, 10 ** +raw); continue; }
+    // The slider moves on a 0.1-decade grid; an α that came from a preset, link or import stays exact until moved.
+    if (path === "model.init_scale") { setPath(config, path, el.dataset.exact ? Number(el.dataset.exact) : 10 ** +raw); continue; }
     if (path === "problem.values") {
       try { setPath(config, path, JSON.parse(parse_matrix(raw))); }
       catch (e) { return { error: e.message, field: path }; }
@@ -88,7 +88,7 @@ function writeForm(config) {
     const path = el.dataset.field;
     const v = getPath(config, path);
     if (el.type === "checkbox") el.checked = !!v;
-    else if (path === "model.init_scale") el.value = Math.log10(v ?? 1e-3).toFixed(1);
+    else if (path === "model.init_scale") { el.value = Math.log10(v ?? 1e-3).toFixed(1); el.dataset.exact = String(v ?? 1e-3); }
     else if (path === "problem.values") el.value = v ? matrix_text(JSON.stringify(v)) : "? 1 1 / 1 ? 0.1 / 1 0.1 ?";
     else if (LISTS.has(path)) el.value = v ? v.join(" ") : "";
     else if (path === "model.width" || path === "problem.m") {
@@ -109,8 +109,8 @@ function syncVisibility() {
   }
 }
 function syncAlpha() {
-  const e = +form.querySelector('[data-field="model.init_scale"]').value;
-  $("alpha-value").textContent = `α = ${fmt(10 ** e, 2)}`;
+  const el = control("model.init_scale");
+  $("alpha-value").textContent = `α = ${fmt(el.dataset.exact ? Number(el.dataset.exact) : 10 ** +el.value, 2)}`;
 }
 function syncSpeed() {
   $("speed-value").textContent = `${speedFromSlider($("speed").value)} steps/frame`;
@@ -526,7 +526,7 @@ async function main() {
   select.add(new Option("Custom (edited)", "custom"));
   form.addEventListener("change", onFormChange);
   form.addEventListener("submit", (e) => e.preventDefault());
-  form.querySelector('[data-field="model.init_scale"]').addEventListener("input", syncAlpha);
+  control("model.init_scale").addEventListener("input", (e) => { delete e.target.dataset.exact; syncAlpha(); });
   $("speed").addEventListener("input", syncSpeed);
   $("speed").addEventListener("change", syncUrl);
   $("log-steps").addEventListener("change", () => { dirty = true; syncUrl(); });

@@ -175,3 +175,13 @@ test("the static dist/ build works under a sub-path", { skip: !process.env.RANKF
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("an exact α from a link survives editing other fields", async () => {
+  const { page, errors, context } = await openPage(browser, { query: "?model.init_scale=0.00018&problem.n=10" });
+  await page.fill('[data-field="seed"]', "5");
+  await page.press('[data-field="seed"]', "Tab");
+  assert.match(page.url(), /model\.init_scale=0\.00018&/);
+  assert.match(await page.$eval("#alpha-value", (e) => e.textContent), /1\.8e-4/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
