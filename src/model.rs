@@ -6,6 +6,7 @@
 //! symmetric: ∇_U ℓ(U Uᵀ) = (∇ℓ + ∇ℓᵀ) U.
 
 use crate::config::{Config, InitKind};
+use crate::kernel;
 use crate::problem::{Observation, Problem};
 use crate::sampling::Sampler;
 use nalgebra::DMatrix;
@@ -88,7 +89,7 @@ impl Model {
         self.prefix[0].copy_from(&self.factors[0]);
         for j in 1..self.factors.len() {
             let (done, rest) = self.prefix.split_at_mut(j);
-            rest[0].gemm(1.0, &self.factors[j], &done[j - 1], 0.0);
+            kernel::mul(&mut rest[0], &self.factors[j], false, &done[j - 1]);
         }
         self.prefix.last().expect("depth ≥ 1")
     }
@@ -129,16 +130,16 @@ impl Model {
         }
         // j = L (index l−1): ∇ = G · prefix[L−2]ᵀ ; B_{L−1} = W_Lᵀ G.
         self.prefix[l - 2].transpose_to(&mut self.prefix_t);
-        self.grads[l - 1].gemm(1.0, &self.grad_w, &self.prefix_t, 0.0);
-        self.back[0].gemm_tr(1.0, &self.factors[l - 1], &self.grad_w, 0.0);
+        kernel::mul(&mut self.grads[l - 1], &self.grad_w, false, &self.prefix_t);
+        kernel::mul(&mut self.back[0], &self.factors[l - 1], true, &self.grad_w);
         let mut cur = 0;
         for j in (1..l - 1).rev() {
             // ∇_{W_{j+1}} = B · prefix[j−1]ᵀ ; B ← W_{j+1}ᵀ B.
             self.prefix[j - 1].transpose_to(&mut self.prefix_t);
-            self.grads[j].gemm(1.0, &self.back[cur], &self.prefix_t, 0.0);
+            kernel::mul(&mut self.grads[j], &self.back[cur], false, &self.prefix_t);
             let (a, b) = self.back.split_at_mut(1);
             let (src, dst) = if cur == 0 { (&a[0], &mut b[0]) } else { (&b[0], &mut a[0]) };
-            dst.gemm_tr(1.0, &self.factors[j], src, 0.0);
+            kernel::mul(dst, &self.factors[j], true, src);
             cur = 1 - cur;
         }
         self.grads[0].copy_from(&self.back[cur]);
@@ -154,7 +155,7 @@ impl Model {
         self.prefix[0].copy_from(&self.factors[0]);
         for j in 1..l - 1 {
             let (done, rest) = self.prefix.split_at_mut(j);
-            rest[0].gemm(1.0, &self.factors[j], &done[j - 1], 0.0);
+            kernel::mul(&mut rest[0], &self.factors[j], false, &done[j - 1]);
         }
         let p = &self.prefix[l - 2];
         self.factors[l - 1].transpose_to(&mut self.top_t);
@@ -182,10 +183,10 @@ impl Model {
         let mut cur = 0;
         for j in (1..l - 1).rev() {
             self.prefix[j - 1].transpose_to(&mut self.prefix_t);
-            self.grads[j].gemm(1.0, &self.back[cur], &self.prefix_t, 0.0);
+            kernel::mul(&mut self.grads[j], &self.back[cur], false, &self.prefix_t);
             let (a, b) = self.back.split_at_mut(1);
             let (src, dst) = if cur == 0 { (&a[0], &mut b[0]) } else { (&b[0], &mut a[0]) };
-            dst.gemm_tr(1.0, &self.factors[j], src, 0.0);
+            kernel::mul(dst, &self.factors[j], true, src);
             cur = 1 - cur;
         }
         self.grads[0].copy_from(&self.back[cur]);
