@@ -8,7 +8,7 @@ const { page } = await openPage(browser);
 const stepping = await page.evaluate(async (name) => {
   const m = await import("./pkg/rankflow.js");
   await m.default();
-  const cfg = JSON.parse(m.presets_json()).find((p) => p.name === name).config;
+  const cfg = JSON.parse(m.presets_json()).find((p) => p.name === name).runs[0].config;
   const rates = [];
   for (let rep = 0; rep < 5; rep++) {
     const lab = new m.Lab(JSON.stringify(cfg));
