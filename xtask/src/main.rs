@@ -144,7 +144,7 @@ fn ensure_chromium() -> Result<PathBuf, String> {
     }
     eprintln!("xtask: installing Chromium with apt-get");
     run(Command::new("apt-get").arg("update").arg("-q"))?;
-    run(Command::new("apt-get").args(["install", "-y", "-q", "chromium"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get").args(["install", "-y", "-q", "chromium", "fonts-dejavu-core"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(path)
 }
 
