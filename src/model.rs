@@ -86,12 +86,17 @@ impl Model {
             self.prefix[0].gemm(1.0, u, &u.transpose(), 0.0);
             return &self.prefix[0];
         }
+        self.form_prefixes(self.factors.len());
+        self.prefix.last().expect("depth ≥ 1")
+    }
+
+    /// prefix[j] = W_{j+1} ⋯ W_1 for j < `count`.
+    fn form_prefixes(&mut self, count: usize) {
         self.prefix[0].copy_from(&self.factors[0]);
-        for j in 1..self.factors.len() {
+        for j in 1..count {
             let (done, rest) = self.prefix.split_at_mut(j);
             kernel::mul(&mut rest[0], &self.factors[j], false, &done[j - 1]);
         }
-        self.prefix.last().expect("depth ≥ 1")
     }
 
     /// Fresh copy of W computed from the current factors.
@@ -132,9 +137,16 @@ impl Model {
         self.prefix[l - 2].transpose_to(&mut self.prefix_t);
         kernel::mul(&mut self.grads[l - 1], &self.grad_w, false, &self.prefix_t);
         kernel::mul(&mut self.back[0], &self.factors[l - 1], true, &self.grad_w);
+        self.back_propagate_below_top();
+        loss
+    }
+
+    /// With B = W_Lᵀ ∇ℓ(W) in `back[0]` and the prefixes formed, the gradients of W_{L−1} … W_1:
+    /// ∇_{W_{j+1}} = B · prefix[j−1]ᵀ, then B ← W_{j+1}ᵀ B, down to ∇_{W_1} = B.
+    fn back_propagate_below_top(&mut self) {
+        let l = self.factors.len();
         let mut cur = 0;
         for j in (1..l - 1).rev() {
-            // ∇_{W_{j+1}} = B · prefix[j−1]ᵀ ; B ← W_{j+1}ᵀ B.
             self.prefix[j - 1].transpose_to(&mut self.prefix_t);
             kernel::mul(&mut self.grads[j], &self.back[cur], false, &self.prefix_t);
             let (a, b) = self.back.split_at_mut(1);
@@ -143,7 +155,6 @@ impl Model {
             cur = 1 - cur;
         }
         self.grads[0].copy_from(&self.back[cur]);
-        loss
     }
 
     /// Completion fast path (depth ≥ 2): ∇ℓ(W) is zero off the observed set Ω, so W is formed only on Ω
@@ -152,11 +163,7 @@ impl Model {
     /// densely as in the general path. Returns ℓ(W).
     fn sparse_entries_gradients(&mut self, rows: &[usize], cols: &[usize], values: &[f64]) -> f64 {
         let l = self.factors.len();
-        self.prefix[0].copy_from(&self.factors[0]);
-        for j in 1..l - 1 {
-            let (done, rest) = self.prefix.split_at_mut(j);
-            kernel::mul(&mut rest[0], &self.factors[j], false, &done[j - 1]);
-        }
+        self.form_prefixes(l - 1);
         let p = &self.prefix[l - 2];
         self.factors[l - 1].transpose_to(&mut self.top_t);
         self.top_grad_t.fill(0.0);
@@ -180,16 +187,7 @@ impl Model {
             }
         }
         self.top_grad_t.transpose_to(&mut self.grads[l - 1]);
-        let mut cur = 0;
-        for j in (1..l - 1).rev() {
-            self.prefix[j - 1].transpose_to(&mut self.prefix_t);
-            kernel::mul(&mut self.grads[j], &self.back[cur], false, &self.prefix_t);
-            let (a, b) = self.back.split_at_mut(1);
-            let (src, dst) = if cur == 0 { (&a[0], &mut b[0]) } else { (&b[0], &mut a[0]) };
-            kernel::mul(dst, &self.factors[j], true, src);
-            cur = 1 - cur;
-        }
-        self.grads[0].copy_from(&self.back[cur]);
+        self.back_propagate_below_top();
         0.5 * sum * scale
     }
 
