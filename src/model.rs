@@ -75,10 +75,6 @@ impl Model {
         }
     }
 
-    pub fn depth(&self) -> usize {
-        if self.symmetric { 2 } else { self.factors.len() }
-    }
-
     /// Computes W into the prefix buffers and returns it.
     pub fn forward(&mut self) -> &DMatrix<f64> {
         if self.symmetric {
@@ -218,10 +214,6 @@ impl Model {
         self.grad_w.shape()
     }
 
-    /// True when every factor entry is finite.
-    pub fn is_finite(&self) -> bool {
-        self.factors.iter().all(|f| f.iter().all(|v| v.is_finite()))
-    }
 }
 
 /// (rows, cols) of each factor in order W_1 … W_L; [(m, d)] for the symmetric U.

@@ -144,9 +144,7 @@ impl Problem {
 
     /// Singular values of the ground truth, descending (nonzero ones only).
     pub fn truth_singular_values(&self) -> Option<Vec<f64>> {
-        let t = self.truth.as_ref()?;
-        let mut s: Vec<f64> = t.clone().singular_values().iter().copied().collect();
-        s.sort_by(|a, b| b.total_cmp(a));
+        let mut s = crate::metrics::singular_values(self.truth.as_ref()?);
         let top = s.first().copied().unwrap_or(0.0);
         s.retain(|&v| v > 1e-10 * top.max(1e-300));
         Some(s)

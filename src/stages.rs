@@ -45,11 +45,6 @@ pub fn plateaus(samples: &[Sample]) -> Vec<Plateau> {
     out
 }
 
-/// How many singular values have reached half of their target value (`targets` descending).
-pub fn learned_count(sample: &Sample, targets: &[f64]) -> usize {
-    targets.iter().zip(&sample.singular_values).filter(|(t, s)| **s > 0.5 * **t).count()
-}
-
 /// First recorded step at which σ_i exceeds half of `target`, for each target value.
 pub fn learned_steps(samples: &[Sample], targets: &[f64]) -> Vec<Option<u64>> {
     targets
