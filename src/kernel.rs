@@ -1,33 +1,138 @@
-//! Dense products of the hot loop, C = op(A)·B with op(A) = A or Aᵀ (column-major, C overwritten).
+//! Kernels of the hot loop: dense products C = op(A)·op(B) with op(X) = X or Xᵀ (column-major, C
+//! overwritten), and the dot / axpy of the sparse completion path.
 //!
-//! Natively this is nalgebra's gemm (matrixmultiply, with AVX/FMA picked at run time). In wasm, where that
+//! Natively the product is matrixmultiply's dgemm, called with strides so that transposes cost no copy
+//! (nalgebra's own `gemm_tr` runs one gemv per column and is several times slower). In wasm, where that
 //! kernel is not vectorised for f64, it is a packed, register-blocked 4×4 micro-kernel: op(A) is packed into
-//! panels of 4 rows (k×4, contiguous), and each 4×4 block of C accumulates Σ_k A[i..i+4, k] ⊗ B[k, j..j+4] in
-//! eight 2-lane registers (simd128 `f64x2` when the module is built with it, plain arrays otherwise).
+//! panels of 4 rows (k×4, contiguous) and op(B) into contiguous columns, and each 4×4 block of C accumulates
+//! Σ_k A[i..i+4, k] ⊗ B[k, j..j+4] in eight 2-lane registers (simd128 `f64x2` when the module is built
+//! with it, plain arrays otherwise).
 
 use nalgebra::DMatrix;
 
-/// C ← op(A)·B.
-pub fn mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>) {
+/// C ← op(A)·op(B).
+pub fn mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_b: bool) {
+    let (m, k) = if transpose_a { (a.ncols(), a.nrows()) } else { (a.nrows(), a.ncols()) };
+    let (kb, n) = if transpose_b { (b.ncols(), b.nrows()) } else { (b.nrows(), b.ncols()) };
+    assert_eq!(kb, k, "inner dimensions");
+    assert_eq!(c.shape(), (m, n), "output shape");
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        c.fill(0.0);
+        return;
+    }
     #[cfg(target_arch = "wasm32")]
     {
-        packed_mul(c, a, transpose_a, b);
+        packed_mul(c, a, transpose_a, b, transpose_b);
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        if transpose_a {
-            c.gemm_tr(1.0, a, b, 0.0);
-        } else {
-            c.gemm(1.0, a, b, 0.0);
+        // Column-major X (r×c, leading dimension r): element (i, j) at i + j·r, so X has strides (1, r) and
+        // Xᵀ has strides (r, 1).
+        let strides = |x: &DMatrix<f64>, t: bool| if t { (x.nrows() as isize, 1) } else { (1, x.nrows() as isize) };
+        let (rsa, csa) = strides(a, transpose_a);
+        let (rsb, csb) = strides(b, transpose_b);
+        // SAFETY: the shapes were checked above; a, b and c are distinct, fully initialised column-major
+        // buffers of the sizes the strides address (c is borrowed mutably, so it aliases neither input).
+        unsafe {
+            matrixmultiply::dgemm(m, k, n, 1.0, a.as_ptr(), rsa, csa, b.as_ptr(), rsb, csb, 0.0, c.as_mut_ptr(), 1, m as isize);
         }
     }
 }
 
+/// The observed-entries products of the completion loss, one pass over Ω = {(i_k, j_k)}:
+/// r_k = ⟨top_t[:, i_k], p[:, j_k]⟩ − v_k, then top_grad_t[:, i_k] += s·r_k·p[:, j_k] and
+/// back[:, j_k] += s·r_k·top_t[:, i_k] (all matrices column-major with d rows; s = `scale`). Returns Σ r_k².
+/// Natively on x86-64 the same code is compiled a second time for AVX2 and picked at run time; the
+/// arithmetic (and so the result, bit for bit) is the same either way.
+#[allow(clippy::too_many_arguments)]
+pub fn observed_products(
+    d: usize,
+    p: &[f64],
+    top_t: &[f64],
+    (rows, cols, values): (&[usize], &[usize], &[f64]),
+    scale: f64,
+    top_grad_t: &mut [f64],
+    back: &mut [f64],
+) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present (checked just above).
+            return unsafe { observed_products_avx2(d, p, top_t, (rows, cols, values), scale, top_grad_t, back) };
+        }
+    }
+    observed_products_portable(d, p, top_t, (rows, cols, values), scale, top_grad_t, back)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn observed_products_avx2(
+    d: usize,
+    p: &[f64],
+    top_t: &[f64],
+    obs: (&[usize], &[usize], &[f64]),
+    scale: f64,
+    top_grad_t: &mut [f64],
+    back: &mut [f64],
+) -> f64 {
+    observed_products_portable(d, p, top_t, obs, scale, top_grad_t, back)
+}
+
+#[inline(always)]
+fn observed_products_portable(
+    d: usize,
+    p: &[f64],
+    top_t: &[f64],
+    (rows, cols, values): (&[usize], &[usize], &[f64]),
+    scale: f64,
+    top_grad_t: &mut [f64],
+    back: &mut [f64],
+) -> f64 {
+    let mut sum = 0.0;
+    for ((&i, &j), &v) in rows.iter().zip(cols).zip(values) {
+        let (pj, ti) = (&p[j * d..(j + 1) * d], &top_t[i * d..(i + 1) * d]);
+        let r = dot(pj, ti) - v;
+        sum += r * r;
+        let g = r * scale;
+        axpy(&mut top_grad_t[i * d..(i + 1) * d], g, pj);
+        axpy(&mut back[j * d..(j + 1) * d], g, ti);
+    }
+    sum
+}
+
+/// x·y, with eight independent partial sums so the loop vectorises (a single running sum is a chain of
+/// dependent additions the compiler may not reorder).
+#[inline(always)]
+pub fn dot(x: &[f64], y: &[f64]) -> f64 {
+    debug_assert_eq!(x.len(), y.len());
+    let mut acc = [0.0f64; 8];
+    let (xc, yc) = (x.chunks_exact(8), y.chunks_exact(8));
+    let tail: f64 = xc.remainder().iter().zip(yc.remainder()).map(|(a, b)| a * b).sum();
+    for (a, b) in xc.zip(yc) {
+        for l in 0..8 {
+            acc[l] += a[l] * b[l];
+        }
+    }
+    (acc[0] + acc[4]) + (acc[1] + acc[5]) + (acc[2] + acc[6]) + (acc[3] + acc[7]) + tail
+}
+
+/// y ← y + g·x.
+#[inline(always)]
+pub fn axpy(y: &mut [f64], g: f64, x: &[f64]) {
+    debug_assert_eq!(x.len(), y.len());
+    for (acc, v) in y.iter_mut().zip(x) {
+        *acc += g * v;
+    }
+}
+
 /// The packed micro-kernel path of [`mul`] (public so it is tested natively against nalgebra).
-pub fn packed_mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>) {
+pub fn packed_mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_b: bool) {
     let (m, k) = if transpose_a { (a.ncols(), a.nrows()) } else { (a.nrows(), a.ncols()) };
-    let n = b.ncols();
-    assert_eq!(b.nrows(), k, "inner dimensions");
+    let n = if transpose_b { b.nrows() } else { b.ncols() };
+    assert_eq!(if transpose_b { b.ncols() } else { b.nrows() }, k, "inner dimensions");
     assert_eq!(c.shape(), (m, n), "output shape");
     if m == 0 || n == 0 {
         return;
@@ -54,7 +159,14 @@ pub fn packed_mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: 
             }
         }
     }
-    let bd = b.as_slice();
+    // op(B) with contiguous columns (k×n, column-major): B itself, or a transposed copy of it.
+    let transposed;
+    let bd = if transpose_b {
+        transposed = b.transpose();
+        transposed.as_slice()
+    } else {
+        b.as_slice()
+    };
     let cd = c.as_mut_slice();
     let mut j = 0;
     while j < n {
@@ -125,19 +237,34 @@ mod tests {
     use crate::sampling::Sampler;
 
     #[test]
-    fn packed_kernel_matches_nalgebra_on_every_edge_shape() {
+    fn both_kernels_match_nalgebra_on_every_edge_shape_and_transpose() {
         let mut s = Sampler::new(3);
         for (m, k, n) in [(1, 1, 1), (4, 4, 4), (5, 3, 7), (9, 13, 2), (30, 30, 30), (31, 17, 33), (3, 0, 2), (64, 20, 5)] {
             let a = s.gaussian(m, k, 1.0);
-            let at = a.transpose();
             let b = s.gaussian(k, n, 1.0);
             let want = &a * &b;
-            let mut c = DMatrix::from_element(m, n, f64::NAN);
-            packed_mul(&mut c, &a, false, &b);
-            assert!((&c - &want).norm() <= 1e-12 * (1.0 + want.norm()), "A·B {m}×{k}×{n}");
-            let mut c = DMatrix::from_element(m, n, f64::NAN);
-            packed_mul(&mut c, &at, true, &b);
-            assert!((&c - &want).norm() <= 1e-12 * (1.0 + want.norm()), "Aᵀ·B {m}×{k}×{n}");
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a_in = if ta { a.transpose() } else { a.clone() };
+                let b_in = if tb { b.transpose() } else { b.clone() };
+                for (name, f) in [("mul", mul as fn(&mut _, &_, bool, &_, bool)), ("packed_mul", packed_mul)] {
+                    let mut c = DMatrix::from_element(m, n, f64::NAN);
+                    f(&mut c, &a_in, ta, &b_in, tb);
+                    assert!((&c - &want).norm() <= 1e-12 * (1.0 + want.norm()), "{name} {m}×{k}×{n} ta={ta} tb={tb}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dot_and_axpy_match_plain_loops_at_every_tail_length() {
+        let mut s = Sampler::new(4);
+        for len in [0, 1, 7, 8, 9, 30, 101] {
+            let x = s.gaussian(len, 1, 1.0);
+            let y = s.gaussian(len, 1, 1.0);
+            assert!((dot(x.as_slice(), y.as_slice()) - x.dot(&y)).abs() <= 1e-12 * (1.0 + x.norm() * y.norm()), "dot {len}");
+            let mut z = y.clone();
+            axpy(z.as_mut_slice(), -0.5, x.as_slice());
+            assert!((&z - (&y - &x * 0.5)).norm() <= 1e-14 * (1.0 + z.norm()), "axpy {len}");
         }
     }
 }

@@ -25,8 +25,6 @@ pub struct Model {
     grad_w: DMatrix<f64>,
     /// Back-propagated B_j = (W_L⋯W_{j+1})ᵀ ∇ℓ(W), d×n, ping-pong pair.
     back: [DMatrix<f64>; 2],
-    /// Transposes of prefix products, d×n → n×d scratch.
-    prefix_t: DMatrix<f64>,
     /// W_Lᵀ (d×m) and ∇_{W_L}ᵀ scratch for the sparse completion path (rows of W_L as contiguous columns).
     top_t: DMatrix<f64>,
     top_grad_t: DMatrix<f64>,
@@ -69,7 +67,6 @@ impl Model {
             prefix,
             grad_w: DMatrix::zeros(m, n),
             back: [DMatrix::zeros(d, n), DMatrix::zeros(d, n)],
-            prefix_t: DMatrix::zeros(n, d),
             top_t: DMatrix::zeros(d, m),
             top_grad_t: DMatrix::zeros(d, m),
         }
@@ -91,7 +88,7 @@ impl Model {
         self.prefix[0].copy_from(&self.factors[0]);
         for j in 1..count {
             let (done, rest) = self.prefix.split_at_mut(j);
-            kernel::mul(&mut rest[0], &self.factors[j], false, &done[j - 1]);
+            kernel::mul(&mut rest[0], &self.factors[j], false, &done[j - 1], false);
         }
     }
 
@@ -130,9 +127,8 @@ impl Model {
             return loss;
         }
         // j = L (index l−1): ∇ = G · prefix[L−2]ᵀ ; B_{L−1} = W_Lᵀ G.
-        self.prefix[l - 2].transpose_to(&mut self.prefix_t);
-        kernel::mul(&mut self.grads[l - 1], &self.grad_w, false, &self.prefix_t);
-        kernel::mul(&mut self.back[0], &self.factors[l - 1], true, &self.grad_w);
+        kernel::mul(&mut self.grads[l - 1], &self.grad_w, false, &self.prefix[l - 2], true);
+        kernel::mul(&mut self.back[0], &self.factors[l - 1], true, &self.grad_w, false);
         self.back_propagate_below_top();
         loss
     }
@@ -143,11 +139,10 @@ impl Model {
         let l = self.factors.len();
         let mut cur = 0;
         for j in (1..l - 1).rev() {
-            self.prefix[j - 1].transpose_to(&mut self.prefix_t);
-            kernel::mul(&mut self.grads[j], &self.back[cur], false, &self.prefix_t);
+            kernel::mul(&mut self.grads[j], &self.back[cur], false, &self.prefix[j - 1], true);
             let (a, b) = self.back.split_at_mut(1);
             let (src, dst) = if cur == 0 { (&a[0], &mut b[0]) } else { (&b[0], &mut a[0]) };
-            kernel::mul(dst, &self.factors[j], true, src);
+            kernel::mul(dst, &self.factors[j], true, src, false);
             cur = 1 - cur;
         }
         self.grads[0].copy_from(&self.back[cur]);
@@ -165,23 +160,16 @@ impl Model {
         self.top_grad_t.fill(0.0);
         let back = &mut self.back[0];
         back.fill(0.0);
-        let d = p.nrows();
         let scale = 1.0 / values.len() as f64;
-        let mut sum = 0.0;
-        let (ps, ts) = (p.as_slice(), self.top_t.as_slice());
-        for ((&i, &j), &v) in rows.iter().zip(cols).zip(values) {
-            let (pj, ti) = (&ps[j * d..(j + 1) * d], &ts[i * d..(i + 1) * d]);
-            let w_ij: f64 = pj.iter().zip(ti).map(|(a, b)| a * b).sum();
-            let r = w_ij - v;
-            sum += r * r;
-            let g = r * scale;
-            for (acc, x) in self.top_grad_t.as_mut_slice()[i * d..(i + 1) * d].iter_mut().zip(pj) {
-                *acc += g * x;
-            }
-            for (acc, x) in back.as_mut_slice()[j * d..(j + 1) * d].iter_mut().zip(ti) {
-                *acc += g * x;
-            }
-        }
+        let sum = kernel::observed_products(
+            p.nrows(),
+            p.as_slice(),
+            self.top_t.as_slice(),
+            (rows, cols, values),
+            scale,
+            self.top_grad_t.as_mut_slice(),
+            back.as_mut_slice(),
+        );
         self.top_grad_t.transpose_to(&mut self.grads[l - 1]);
         self.back_propagate_below_top();
         0.5 * sum * scale
