@@ -8,7 +8,7 @@ pub mod baseline;
 pub mod config;
 pub mod experiment;
 pub mod glrl;
-pub mod kernel;
+pub use rankflow_kernel as kernel;
 pub mod landscape;
 pub mod metrics;
 pub mod model;

@@ -93,12 +93,12 @@ pub(crate) fn build() -> Result<(), String> {
     let root = root();
     run(Command::new("cargo")
         .current_dir(&root)
-        .args(["build", "--release", "--lib", "--package", "rankflow", "--target", "wasm32-unknown-unknown"]))?;
-    let wasm = root.join("target/wasm32-unknown-unknown/release/rankflow.wasm");
+        .args(["build", "--profile", "wasm", "--lib", "--package", "rankflow", "--target", "wasm32-unknown-unknown"]))?;
+    let wasm = root.join("target/wasm32-unknown-unknown/wasm/rankflow.wasm");
     run(Command::new("wasm-bindgen")
         .arg("--target")
         .arg("web")
-        .arg("--no-typescript")
+        .args(["--no-typescript", "--remove-name-section", "--remove-producers-section"])
         .arg("--out-dir")
         .arg(root.join("www/pkg"))
         .arg(&wasm))?;
