@@ -64,28 +64,40 @@ const inPage = await page.evaluate(async ([src, workloads, REPS, SECONDS]) => {
 }, [measureSource, workloads, REPS, SECONDS]);
 for (const r of inPage) console.log(JSON.stringify({ engine: "wasm-chromium", ...r }));
 
-// Frame budget of the default preset: one frame = stepping (as many steps as 12 ms allow, capped by the
-// default speed) + drawing both charts; and a redraw alone with 20 series × 2,000 points.
+// Frame budget of the default preset, measured on the page itself while it plays: each frame's work
+// (baseline + stepping + drawing, as the page records it), the gaps between frames and the steps/s read-out.
+// Then a redraw alone with 20 series × 2,000 points.
+await page.goto(url + "?preset=incremental");
+await page.waitForFunction(() => !document.getElementById("play").disabled);
+await page.evaluate(() => {
+  window.__gaps = [];
+  let last = performance.now();
+  const tick = (t) => { window.__gaps.push(t - last); last = t; requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+});
+await page.click("#play");
+await page.waitForTimeout(4000);
+const live = await page.evaluate(() => {
+  const q = (xs, f) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(f * s.length))]; };
+  const st = globalThis.rankflowStats();
+  const gaps = window.__gaps.slice(5);
+  return { frames: st.frameWork.length, work_median_ms: q(st.frameWork, 0.5), work_p95_ms: q(st.frameWork, 0.95), draw_ms: st.drawCost,
+           step_ms: st.stepCost, gap_median_ms: q(gaps, 0.5), gap_p95_ms: q(gaps, 0.95), budget_ms: st.budget,
+           steps_per_s: Number(document.getElementById("r-rate").textContent.replace(/[^0-9]/g, "")) };
+});
+await page.click("#play");
 const frames = await page.evaluate(async () => {
   const m = await import("./pkg/rankflow.js");
   await m.default();
   const sv = document.getElementById("sv-chart"), loss = document.getElementById("loss-chart");
   const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
-  const lab = m.Lab.from_preset("incremental");
-  const step = [], draw = [];
-  for (let i = 0; i < 60; i++) {
-    const t0 = performance.now(); lab.advance(388); const t1 = performance.now();
-    lab.draw(sv, loss, true, devicePixelRatio, false); const t2 = performance.now();
-    step.push(t1 - t0); draw.push(t2 - t1);
-  }
   const big = new m.Lab(JSON.stringify({ steps: 2000, record_every: 1, problem: { kind: "full", n: 20, rank: 20 }, model: { depth: 2 }, optimizer: { kind: "gd", lr: 0.01 } }));
   big.advance(2000);
   const redraw = [];
   for (let i = 0; i < 20; i++) { const t = performance.now(); big.draw(sv, loss, false, devicePixelRatio, false); redraw.push(performance.now() - t); }
-  return { step_ms: median(step), draw_ms: median(draw), frame_ms: median(step.map((s, i) => s + draw[i])), redraw_20x2000_ms: median(redraw),
-           samples: JSON.parse(big.report_json()).samples.length, canvas: [sv.width, sv.height] };
+  return { redraw_20x2000_ms: median(redraw), samples: JSON.parse(big.report_json()).samples.length, canvas: [sv.width, sv.height] };
 });
-console.log(JSON.stringify({ engine: "frame", ...frames, first_chart_ms: firstChart }));
+console.log(JSON.stringify({ engine: "frame", ...live, ...frames, first_chart_ms: firstChart }));
 await browser.close();
 
 const gz = (f) => gzipSync(readFileSync(join(www, f)), { level: 9 }).length;

@@ -292,6 +292,9 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
         .y_label_area_size(px(46.0))
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
+    // Data units per device pixel of the plotting area: lines are thinned to what the pixels can show.
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let resolution = ((x1 - x0) / f64::from((xs.end - xs.start).max(1)), (y1 - y0) / f64::from((ys.end - ys.start).max(1)));
     let x_fmt = |v: &f64| if fig.log_x { step_tick_label(10f64.powf(*v).round()) } else { step_tick_label(*v) };
     let y_fmt = |v: &f64| if fig.log_y { log_tick_label(*v) } else { format!("{}", round_sig(*v, 3)) };
     chart
@@ -327,7 +330,24 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
     for se in &fig.series {
         let style = se.color.stroke_width(px(se.width));
         for segment in segments(&se.points, xaxis, yaxis) {
-            if se.dashed {
+            let segment = straighten(thin_to_pixels(segment, resolution), resolution);
+            let horizontal = segment.iter().all(|p| p.1 == segment[0].1);
+            if se.dashed && horizontal {
+                // Dashes of a horizontal line as filled pixel rectangles: one fill each instead of a stroked
+                // path each (strokes dominate the cost of a redraw).
+                let plot = chart.plotting_area();
+                let (bx, by) = plot.get_base_pixel();
+                let pixels = plot.strip_coord_spec();
+                let thick = px(se.width) as i32;
+                let rects = dashes(&segment, (x1 - x0) / 120.0).map(|d| {
+                    let (a, b) = (plot.map_coordinate(&d[0]), plot.map_coordinate(&d[1]));
+                    let top = a.1 - by - thick / 2;
+                    Rectangle::new([(a.0 - bx, top), (b.0 - bx, top + thick)], se.color.filled())
+                });
+                for r in rects {
+                    pixels.draw(&r).map_err(err)?;
+                }
+            } else if se.dashed {
                 chart.draw_series(dashes(&segment, (x1 - x0) / 120.0).map(|d| PathElement::new(d, style))).map_err(err)?;
             } else {
                 chart.draw_series(LineSeries::new(segment, style)).map_err(err)?;
@@ -375,6 +395,99 @@ fn segments(points: &[Option<(f64, f64)>], x: Axis, y: Axis) -> Vec<Vec<(f64, f6
     out
 }
 
+/// Thins a polyline (mapped coordinates, x non-decreasing) for a raster of `(dx, dy)` data units per pixel:
+/// within each pixel column it keeps the first, lowest, highest and last points, in their order, and it drops
+/// a point that lands in the same pixel as the one kept before it. What is drawn differs from the full line by
+/// less than a pixel, while the number of points is at most about four per column.
+fn thin_to_pixels(line: Vec<(f64, f64)>, (dx, dy): (f64, f64)) -> Vec<(f64, f64)> {
+    let columns = match (line.first(), line.last()) {
+        (Some(a), Some(b)) if dx > 0.0 && dy > 0.0 => ((b.0 - a.0) / dx).abs() + 1.0,
+        _ => return line,
+    };
+    if (line.len() as f64) <= 4.0 * columns {
+        return line;
+    }
+    let column = |p: (f64, f64)| (p.0 / dx).floor();
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(line.len().min(4096));
+    let push = |out: &mut Vec<(f64, f64)>, p: (f64, f64)| {
+        if out.last().is_none_or(|q| (q.0 / dx).floor() != column(p) || (q.1 / dy).floor() != (p.1 / dy).floor()) {
+            out.push(p);
+        }
+    };
+    let mut start = 0;
+    while start < line.len() {
+        let c = column(line[start]);
+        let end = line[start..].iter().position(|&p| column(p) != c).map_or(line.len(), |k| start + k);
+        let run = &line[start..end];
+        let (mut lo, mut hi) = (0, 0);
+        for (k, p) in run.iter().enumerate() {
+            if p.1 < run[lo].1 {
+                lo = k;
+            }
+            if p.1 > run[hi].1 {
+                hi = k;
+            }
+        }
+        let mut keep = [0, lo.min(hi), lo.max(hi), run.len() - 1];
+        keep.sort_unstable();
+        let mut prev = usize::MAX;
+        for k in keep {
+            if k != prev {
+                push(&mut out, run[k]);
+                prev = k;
+            }
+        }
+        start = end;
+    }
+    // The last point always ends the line, even when it shares a pixel with the one before.
+    if out.last() != line.last() {
+        out.push(*line.last().expect("non-empty"));
+    }
+    out
+}
+
+/// Drops the points of a polyline (mapped coordinates, x strictly increasing between kept points) that lie
+/// within half a pixel, vertically, of the chord between their kept neighbours, in one pass: from each kept
+/// anchor, the cone of slopes that passes within ½ px of every point so far narrows until the next point
+/// falls outside it, and the point before becomes the next anchor. Plateaus and smooth stretches collapse to
+/// a few points; the drawn line moves by at most ½ px.
+fn straighten(line: Vec<(f64, f64)>, (dx, dy): (f64, f64)) -> Vec<(f64, f64)> {
+    if line.len() <= 2 || !(dx > 0.0 && dy > 0.0) {
+        return line;
+    }
+    let tol = 0.5 * dy;
+    let mut out = vec![line[0]];
+    let (mut anchor, mut last) = (line[0], line[0]);
+    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+    for &p in &line[1..] {
+        let run = p.0 - anchor.0;
+        let slope = (p.1 - anchor.1) / run;
+        if run > 0.0 && slope >= lo && slope <= hi {
+            lo = lo.max((p.1 - tol - anchor.1) / run);
+            hi = hi.min((p.1 + tol - anchor.1) / run);
+        } else {
+            if last != anchor {
+                out.push(last);
+                anchor = last;
+            }
+            let run = p.0 - anchor.0;
+            if run > 0.0 {
+                (lo, hi) = ((p.1 - tol - anchor.1) / run, (p.1 + tol - anchor.1) / run);
+            } else {
+                // A vertical step (same x): keep it and start afresh from it.
+                out.push(p);
+                anchor = p;
+                (lo, hi) = (f64::NEG_INFINITY, f64::INFINITY);
+            }
+        }
+        last = p;
+    }
+    if last != anchor {
+        out.push(last);
+    }
+    out
+}
+
 /// Cuts a polyline into dashes of horizontal length `dash` (gaps of the same length), in mapped coordinates.
 fn dashes(line: &[(f64, f64)], dash: f64) -> impl Iterator<Item = Vec<(f64, f64)>> + '_ {
     line.windows(2).flat_map(move |w| {
@@ -413,6 +526,46 @@ mod tests {
         assert_eq!(step_tick_label(25_000.0), "25k");
         assert_eq!(step_tick_label(1_200_000.0), "1.2M");
         assert_eq!(step_tick_label(99999.99999), "100k");
+    }
+
+    #[test]
+    fn thinning_keeps_every_pixel_column_extreme_and_both_ends() {
+        // 10,000 points of a noisy oscillation over 100 pixel columns of width 1.
+        let line: Vec<(f64, f64)> = (0..10_000).map(|i| (i as f64 / 100.0, ((i * 7919) % 1000) as f64 / 10.0 + (i as f64 / 500.0).sin())).collect();
+        let thin = thin_to_pixels(line.clone(), (1.0, 0.01));
+        assert!(thin.len() <= 4 * 100 + 1, "{} points", thin.len());
+        assert_eq!(thin.first(), line.first());
+        assert_eq!(thin.last(), line.last());
+        for c in 0..100 {
+            let col = |p: &&(f64, f64)| p.0.floor() as usize == c;
+            let (lo, hi) = line.iter().filter(col).fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+            let (tlo, thi) = thin.iter().filter(col).fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+            assert_eq!((lo, hi), (tlo, thi), "column {c}");
+        }
+        assert!(thin.windows(2).all(|w| w[0].0 <= w[1].0), "order kept");
+        // A line with fewer points than pixels is left alone.
+        let sparse: Vec<(f64, f64)> = (0..50).map(|i| (i as f64 * 3.0, i as f64)).collect();
+        assert_eq!(thin_to_pixels(sparse.clone(), (1.0, 0.01)), sparse);
+    }
+
+    #[test]
+    fn straightening_moves_the_line_by_at_most_half_a_pixel() {
+        // A plateau, a smooth fall and noise: 2,000 points over 800 columns of width 1, rows of height 0.01.
+        let y = |i: usize| match i {
+            0..=599 => 5.0,
+            600..=1399 => 5.0 - 3.0 * ((i - 600) as f64 / 800.0 * std::f64::consts::PI).sin().powi(2) - (i as f64 - 600.0) / 400.0,
+            _ => 1.0 + ((i * 7919) % 100) as f64 / 1000.0,
+        };
+        let line: Vec<(f64, f64)> = (0..2000).map(|i| (i as f64 * 0.4, y(i))).collect();
+        let thin = straighten(line.clone(), (1.0, 0.01));
+        assert!(thin.len() < line.len() / 3, "{} of {} points kept", thin.len(), line.len());
+        assert_eq!((thin.first(), thin.last()), (line.first(), line.last()));
+        for p in &line {
+            let k = thin.partition_point(|q| q.0 < p.0).clamp(1, thin.len() - 1);
+            let (a, b) = (thin[k - 1], thin[k]);
+            let on_chord = a.1 + (b.1 - a.1) * (p.0 - a.0) / (b.0 - a.0);
+            assert!((on_chord - p.1).abs() <= 0.005 + 1e-12, "point {p:?} is {} px off", (on_chord - p.1).abs() / 0.01);
+        }
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub mod trace;
 pub mod url_state;
 
 #[cfg(target_arch = "wasm32")]
+mod canvas;
+#[cfg(target_arch = "wasm32")]
 pub mod web;
 
 pub use config::{Config, ConfigError};

@@ -8,7 +8,7 @@ use crate::presets;
 use crate::stages;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+use crate::canvas::Canvas;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -310,8 +310,7 @@ impl Lab {
 
     /// Heatmaps of the first run's W, the target (when known) and the observed mask.
     pub fn draw_matrices(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsError> {
-        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?;
-        let area = backend.into_drawing_area();
+        let area = Canvas::new(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?.into_drawing_area();
         self.with_panels(|panels| chart::render_matrices(&area, panels, style(scale, dark))).map_err(|e| JsError::new(&e))?;
         area.present().map_err(|e| JsError::new(&e.to_string()))
     }
@@ -343,9 +342,8 @@ fn style(scale: f64, dark: bool) -> Style {
     Style { scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 }, dark }
 }
 
-fn paint(canvas: HtmlCanvasElement, draw: impl FnOnce(&DrawingArea<CanvasBackend, Shift>) -> Result<(), String>) -> Result<(), JsError> {
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?;
-    let area = backend.into_drawing_area();
+fn paint(canvas: HtmlCanvasElement, draw: impl FnOnce(&DrawingArea<Canvas, Shift>) -> Result<(), String>) -> Result<(), JsError> {
+    let area = Canvas::new(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?.into_drawing_area();
     draw(&area).map_err(|e| JsError::new(&e))?;
     area.present().map_err(|e| JsError::new(&e.to_string()))
 }

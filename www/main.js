@@ -5,7 +5,8 @@ import init, { Lab, validate, presets_json, parse_matrix, matrix_text, parse_url
 const $ = (id) => document.getElementById(id);
 const form = $("config");
 const fields = [...form.querySelectorAll("[data-field]")];
-const FRAME_BUDGET_MS = 12;           // stepping time per animation frame; drawing comes on top
+const FRAME_BUDGET_MS = 8;            // all of a frame's work (baseline + stepping + drawing); 60 fps allows 16.7
+const BASELINE_MS = 2;                // most of that budget the convex baseline may take while the run plays
 const SPEED_MAX = 5000;               // steps per frame at the top of the speed slider
 
 let lab = null;
@@ -220,7 +221,18 @@ function resizeCanvas(canvas, dpr) {
 }
 
 const darkQuery = matchMedia("(prefers-color-scheme: dark)");
+// Measured cost of a redraw (ms, moving average), reserved out of the frame budget before stepping.
+let drawCost = 3;
+// The last 240 frames' work (ms): read by the benchmark through rankflowStats().
+const frameWork = new Float64Array(240);
+let frameCount = 0;
+globalThis.rankflowStats = () => ({
+  frameWork: [...frameWork.slice(0, Math.min(frameCount, frameWork.length))],
+  drawCost, stepCost, budget: FRAME_BUDGET_MS,
+});
+
 function draw() {
+  const t0 = performance.now();
   const dpr = window.devicePixelRatio || 1;
   const sv = $("sv-chart"), loss = $("loss-chart");
   resizeCanvas(sv, dpr);
@@ -257,6 +269,7 @@ function draw() {
   }
   updateReadouts();
   dirty = false;
+  drawCost = 0.8 * drawCost + 0.2 * (performance.now() - t0);
   if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart");
 }
 let lastSlowDraw = 0;
@@ -269,21 +282,25 @@ function advanceBaseline() {
   const t0 = performance.now();
   baselineDone = lab.advance_baseline(baselineIters);
   const dt = performance.now() - t0;
-  if (dt < 1.5) baselineIters = Math.min(baselineIters * 2, 4096);
-  else if (dt > 3) baselineIters = Math.max(1, baselineIters >> 1);
+  const budget = playing ? BASELINE_MS : 2 * BASELINE_MS;
+  if (dt < budget / 2) baselineIters = Math.min(baselineIters * 2, 4096);
+  else if (dt > budget) baselineIters = Math.max(1, baselineIters >> 1);
   if (baselineDone) { dirty = true; lastSlowDraw = 0; }
 }
 
 function frame(now) {
   if (lab) {
+    const t0 = performance.now();
     advanceBaseline();
+    // Stepping gets what is left of the frame budget once the baseline ran and a redraw is set aside.
+    const stepBudget = () => Math.max(0.5, FRAME_BUDGET_MS - drawCost - (performance.now() - t0));
     if (pending > 0 && !playing) {
-      pending -= advance(FRAME_BUDGET_MS, pending);
+      pending -= advance(stepBudget(), pending);
       if (lab.status() !== "running") pending = 0;
       afterSteps();
     }
     if (playing) {
-      const done = advance(FRAME_BUDGET_MS, speedFromSlider($("speed").value));
+      const done = advance(stepBudget(), speedFromSlider($("speed").value));
       rate.steps += done;
       if (now - rate.since > 250) {
         $("r-rate").textContent = Math.round((rate.steps * 1000) / (now - rate.since)).toLocaleString();
@@ -292,6 +309,7 @@ function frame(now) {
       afterSteps();
     }
     if (dirty) draw();
+    if (playing || pending > 0) frameWork[frameCount++ % frameWork.length] = performance.now() - t0;
   }
   requestAnimationFrame(frame);
 }
