@@ -156,10 +156,10 @@ impl Model {
         let l = self.factors.len();
         self.form_prefixes(l - 1);
         let p = &self.prefix[l - 2];
-        self.factors[l - 1].transpose_to(&mut self.top_t);
-        self.top_grad_t.fill(0.0);
+        kernel::transpose(&mut self.top_t, &self.factors[l - 1]);
+        self.top_grad_t.as_mut_slice().fill(0.0);
         let back = &mut self.back[0];
-        back.fill(0.0);
+        back.as_mut_slice().fill(0.0);
         let scale = 1.0 / values.len() as f64;
         let sum = kernel::observed_products(
             p.nrows(),
@@ -170,7 +170,7 @@ impl Model {
             self.top_grad_t.as_mut_slice(),
             back.as_mut_slice(),
         );
-        self.top_grad_t.transpose_to(&mut self.grads[l - 1]);
+        kernel::transpose(&mut self.grads[l - 1], &self.top_grad_t);
         self.back_propagate_below_top();
         0.5 * sum * scale
     }

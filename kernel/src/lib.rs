@@ -103,6 +103,22 @@ fn observed_products_portable(
     sum
 }
 
+/// dst ← srcᵀ: reads src column by column (contiguous) and writes dst with stride c.
+pub fn transpose(dst: &mut DMatrix<f64>, src: &DMatrix<f64>) {
+    let (r, c) = src.shape();
+    assert_eq!(dst.shape(), (c, r), "transpose shape");
+    if r == 0 || c == 0 {
+        return;
+    }
+    let d = dst.as_mut_slice();
+    for (j, col) in src.as_slice().chunks_exact(r).enumerate() {
+        // src[i, j] (at i + j·r) → dst[j, i] (at j + i·c)
+        for (o, &v) in d[j..].iter_mut().step_by(c).zip(col) {
+            *o = v;
+        }
+    }
+}
+
 /// x·y, with eight independent partial sums so the loop vectorises (a single running sum is a chain of
 /// dependent additions the compiler may not reorder).
 #[inline(always)]
@@ -261,6 +277,16 @@ mod tests {
                     assert!((&c - &want).norm() <= 1e-12 * (1.0 + want.norm()), "{name} {m}×{k}×{n} ta={ta} tb={tb}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn tiled_transpose_matches_nalgebra() {
+        for (r, c) in [(1, 1), (3, 17), (8, 8), (30, 31), (65, 9)] {
+            let a = matrix(r, c, 9);
+            let mut t = DMatrix::from_element(c, r, f64::NAN);
+            transpose(&mut t, &a);
+            assert_eq!(t, a.transpose(), "{r}×{c}");
         }
     }
 
