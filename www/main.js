@@ -5,7 +5,7 @@ import init, { Lab, validate, presets_json, parse_matrix, matrix_text, parse_url
 const $ = (id) => document.getElementById(id);
 const form = $("config");
 const fields = [...form.querySelectorAll("[data-field]")];
-const FRAME_BUDGET_MS = 8;            // all of a frame's work (baseline + stepping + drawing); 60 fps allows 16.7
+const FRAME_BUDGET_MS = 7.5;          // all of a frame's work (baseline + stepping + drawing); 60 fps allows 16.7
 const BASELINE_MS = 2;                // most of that budget the convex baseline may take while the run plays
 const SPEED_MAX = 5000;               // steps per frame at the top of the speed slider
 

@@ -215,7 +215,7 @@ fn pack(out: &mut Vec<f64>, x: &DMatrix<f64>, transpose: bool, count: usize, k: 
 /// The 4×NR block Σ_kk a[kk, 0..4] ⊗ b[kk, 0..NR] of two packed panels, as NR columns of 4.
 #[inline(always)]
 fn micro_kernel(a: &[f64], b: &[f64], k: usize) -> [[f64; 4]; NR] {
-    debug_assert!(a.len() >= k * 4 && b.len() >= k * NR);
+    assert!(a.len() >= k * 4 && b.len() >= k * NR, "panel sizes");
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
         use core::arch::wasm32::*;
