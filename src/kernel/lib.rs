@@ -7,6 +7,9 @@
 //! panels of 4 rows and op(B) into panels of 4 columns (k×4 each, contiguous, in reused buffers), and each
 //! 4×4 block of C accumulates Σ_k A[i..i+4, k] ⊗ B[k, j..j+4] in eight 2-lane registers (simd128 `f64x2`
 //! with broadcast loads when the module is built with it, plain arrays otherwise).
+//!
+//! This is rankflow's `kernel` module (re-exported as `rankflow::kernel`), kept as a crate of its own only so
+//! that the page's wasm can be optimised for size everywhere else while this code keeps opt-level 3.
 
 use nalgebra::DMatrix;
 
