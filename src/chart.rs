@@ -8,6 +8,7 @@
 use crate::trace::Sample;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Colour-blind-safe series palette (Okabe–Ito, yellow left out for contrast on white).
 pub const PALETTE: [RGBColor; 6] = [
@@ -326,7 +327,7 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
             chart.draw_series(dash).map_err(err)?;
         }
     }
-    let mut labelled = false;
+    let mut legend: Vec<(&str, RGBColor, u32)> = vec![];
     for se in &fig.series {
         let style = se.color.stroke_width(px(se.width));
         for segment in segments(&se.points, xaxis, yaxis) {
@@ -356,26 +357,42 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
             }
         }
         if let (Some(label), true) = (&se.label, fig.legend) {
-            labelled = true;
-            let color = se.color;
-            let w = px(se.width);
-            let len = (14.0 * s) as i32;
-            chart
-                .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
-                .map_err(err)?
-                .label(label.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], color.stroke_width(w)));
+            legend.push((label.as_str(), se.color, px(se.width)));
         }
     }
-    if labelled {
-        chart
-            .configure_series_labels()
-            .label_font(font)
-            .background_style(bg.mix(0.85))
-            .border_style(grid)
-            .position(SeriesLabelPosition::LowerLeft)
-            .draw()
-            .map_err(err)?;
+    if !legend.is_empty() {
+        draw_legend(&chart.plotting_area().strip_coord_spec(), &legend, &font, bg.mix(0.85).filled(), grid, s).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A legend box in the lower-left corner of `area` (pixel coordinates): per entry a line sample in its colour
+/// and width, then its label. Sized with the backend's own text measurement (which the page caches), where
+/// plotters' series labels measure every line through the font twice per redraw.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(&str, RGBColor, u32)],
+    font: &TextStyle,
+    background: ShapeStyle,
+    border: RGBColor,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v: f64| (v * scale).round().max(1.0) as i32;
+    let sizes = entries.iter().map(|e| area.estimate_text_size(e.0, font)).collect::<Result<Vec<_>, _>>()?;
+    let text_w = sizes.iter().map(|z| z.0 as i32).max().unwrap_or(0);
+    let row = (sizes.iter().map(|z| z.1 as i32).max().unwrap_or(0) as f64 * 1.25).ceil() as i32;
+    let (pad, sample) = (px(6.0), px(22.0));
+    let (w, h) = (3 * pad + sample + text_w, 2 * pad + row * entries.len() as i32);
+    let (_, area_h) = area.dim_in_pixel();
+    let (x0, y0) = (px(8.0), area_h as i32 - h - px(8.0));
+    area.draw(&Rectangle::new([(x0, y0), (x0 + w, y0 + h)], background))?;
+    area.draw(&Rectangle::new([(x0, y0), (x0 + w, y0 + h)], border))?;
+    for (k, &(label, color, width)) in entries.iter().enumerate() {
+        let top = y0 + pad + k as i32 * row;
+        let mid = top + row / 2;
+        area.draw(&PathElement::new(vec![(x0 + pad, mid), (x0 + pad + sample, mid)], color.stroke_width(width)))?;
+        let text = font.pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw(&Text::new(label, (x0 + 2 * pad + sample, mid), text))?;
     }
     Ok(())
 }
