@@ -111,15 +111,18 @@ impl Experiment {
         let mut most = 0;
         let tracking = !self.glrl_outputs.is_empty();
         for i in 0..self.members.len() {
-            let chunk = if tracking { self.members[i].run.config.record_every.max(1) } else { k.max(1) };
+            let every = self.members[i].run.config.record_every.max(1);
             let mut done = 0;
             while done < k {
+                // While tracking, stop at every multiple of record_every (and only there), so the closest
+                // approaches are measured at the same steps however the caller slices its calls.
+                let chunk = if tracking { every - self.members[i].run.step() % every } else { k.max(1) };
                 let n = self.members[i].run.advance(chunk.min(k - done));
                 if n == 0 {
                     break;
                 }
                 done += n;
-                if tracking {
+                if tracking && self.members[i].run.step() % every == 0 {
                     self.track_member(i);
                 }
             }

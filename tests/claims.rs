@@ -159,6 +159,23 @@ fn gd_approaches_glrl_phases_closer_as_alpha_shrinks() {
 }
 
 #[test]
+fn closest_approaches_do_not_depend_on_how_the_steps_are_sliced() {
+    // The page advances by however many steps fit in a frame; the read-out must not depend on it.
+    let whole = finished("glrl-equivalence").readout().values;
+    let mut exp = presets::find("glrl-equivalence").unwrap().experiment();
+    let slices = [37u64, 1, 999, 20, 7, 4096];
+    let mut k = 0;
+    while exp.running() {
+        exp.advance(slices[k % slices.len()]);
+        k += 1;
+    }
+    let sliced = exp.readout().values;
+    for g in ["GD α = 1e-2", "GD α = 1e-4", "GD α = 1e-6"] {
+        assert_eq!(whole[g]["closest"], sliced[g]["closest"], "{g}");
+    }
+}
+
+#[test]
 fn depth_weakens_the_dependence_on_alpha() {
     let exp = finished("depth-alpha");
     let v = exp.readout().values;
