@@ -126,3 +126,33 @@ fn history_memory_is_flat_over_long_runs() {
     assert!(run.trace.samples().len() >= run.trace.capacity() / 2);
     assert_eq!(run.trace.last().unwrap().step, 2_000_000);
 }
+
+#[test]
+fn every_preset_gives_the_same_run_however_its_steps_are_sliced() {
+    // The page advances by however many steps fit in a frame; the history, the read-out and the final state
+    // must be those of one uninterrupted run. Each preset is compared over its first 20,000 steps.
+    for p in presets::all() {
+        let steps = 20_000u64;
+        let mut whole = p.experiment();
+        whole.advance(steps);
+        let mut sliced = p.experiment();
+        let slices = [37u64, 1, 999, 20, 7, 4096, 3];
+        let (mut done, mut k) = (0, 0);
+        while done < steps {
+            let n = slices[k % slices.len()].min(steps - done);
+            sliced.advance(n);
+            done += n;
+            k += 1;
+        }
+        for (a, b) in whole.members.iter().zip(&sliced.members) {
+            assert_eq!(a.run.step(), b.run.step(), "{} [{}]: step", p.name, a.label);
+            assert_eq!(a.run.end_to_end(), b.run.end_to_end(), "{} [{}]: W", p.name, a.label);
+            let (sa, sb) = (a.run.trace.samples(), b.run.trace.samples());
+            assert_eq!(sa.len(), sb.len(), "{} [{}]: samples", p.name, a.label);
+            for (x, y) in sa.iter().zip(sb) {
+                assert_eq!((x.step, &x.singular_values, x.loss.to_bits()), (y.step, &y.singular_values, y.loss.to_bits()), "{} [{}]", p.name, a.label);
+            }
+        }
+        assert_eq!(whole.readout().values, sliced.readout().values, "{}: read-out", p.name);
+    }
+}
