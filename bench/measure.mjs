@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { recordFrameGaps, frameGaps } from "../tests/browser/harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const www = join(here, "..", "www");
@@ -69,22 +70,17 @@ for (const r of inPage) console.log(JSON.stringify({ engine: "wasm-chromium", ..
 // Then a redraw alone with 20 series × 2,000 points.
 await page.goto(url + "?preset=incremental");
 await page.waitForFunction(() => !document.getElementById("play").disabled);
-await page.evaluate(() => {
-  window.__gaps = [];
-  let last = performance.now();
-  const tick = (t) => { window.__gaps.push(t - last); last = t; requestAnimationFrame(tick); };
-  requestAnimationFrame(tick);
-});
+await recordFrameGaps(page);
 await page.click("#play");
 await page.waitForTimeout(4000);
-const live = await page.evaluate(() => {
+const gaps = await frameGaps(page);
+const live = await page.evaluate((gaps) => {
   const q = (xs, f) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(f * s.length))]; };
   const st = globalThis.rankflowStats();
-  const gaps = window.__gaps.slice(5);
   return { frames: st.frameWork.length, work_median_ms: q(st.frameWork, 0.5), work_p95_ms: q(st.frameWork, 0.95), draw_ms: st.drawCost,
            step_ms: st.stepCost, gap_median_ms: q(gaps, 0.5), gap_p95_ms: q(gaps, 0.95), budget_ms: st.budget,
            steps_per_s: Number(document.getElementById("r-rate").textContent.replace(/[^0-9]/g, "")) };
-});
+}, gaps);
 await page.click("#play");
 const frames = await page.evaluate(async () => {
   const m = await import("./pkg/rankflow.js");

@@ -161,15 +161,8 @@ impl Model {
         let back = &mut self.back[0];
         back.as_mut_slice().fill(0.0);
         let scale = 1.0 / values.len() as f64;
-        let sum = kernel::observed_products(
-            p.nrows(),
-            p.as_slice(),
-            self.top_t.as_slice(),
-            (rows, cols, values),
-            scale,
-            self.top_grad_t.as_mut_slice(),
-            back.as_mut_slice(),
-        );
+        let pass = kernel::ObservedPass { d: p.nrows(), p: p.as_slice(), top_t: self.top_t.as_slice(), rows, cols, values, scale };
+        let sum = pass.run(self.top_grad_t.as_mut_slice(), back.as_mut_slice());
         kernel::transpose(&mut self.grads[l - 1], &self.top_grad_t);
         self.back_propagate_below_top();
         0.5 * sum * scale

@@ -15,23 +15,13 @@ use nalgebra::DMatrix;
 
 /// C ← op(A)·op(B).
 pub fn mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_b: bool) {
-    let (m, k) = if transpose_a { (a.ncols(), a.nrows()) } else { (a.nrows(), a.ncols()) };
-    let (kb, n) = if transpose_b { (b.ncols(), b.nrows()) } else { (b.nrows(), b.ncols()) };
-    assert_eq!(kb, k, "inner dimensions");
-    assert_eq!(c.shape(), (m, n), "output shape");
-    if m == 0 || n == 0 {
-        return;
-    }
-    if k == 0 {
-        c.fill(0.0);
-        return;
-    }
     #[cfg(target_arch = "wasm32")]
     {
         packed_mul(c, a, transpose_a, b, transpose_b);
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
+        let Some((m, k, n)) = product_shape(c, a, transpose_a, b, transpose_b) else { return };
         // Column-major X (r×c, leading dimension r): element (i, j) at i + j·r, so X has strides (1, r) and
         // Xᵀ has strides (r, 1).
         let strides = |x: &DMatrix<f64>, t: bool| if t { (x.nrows() as isize, 1) } else { (1, x.nrows() as isize) };
@@ -45,65 +35,67 @@ pub fn mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatri
     }
 }
 
-/// The observed-entries products of the completion loss, one pass over Ω = {(i_k, j_k)}:
-/// r_k = ⟨top_t[:, i_k], p[:, j_k]⟩ − v_k, then top_grad_t[:, i_k] += s·r_k·p[:, j_k] and
-/// back[:, j_k] += s·r_k·top_t[:, i_k] (all matrices column-major with d rows; s = `scale`). Returns Σ r_k².
-/// Natively on x86-64 the same code is compiled a second time for AVX2 and picked at run time; the
-/// arithmetic (and so the result, bit for bit) is the same either way.
-#[allow(clippy::too_many_arguments)]
-pub fn observed_products(
-    d: usize,
-    p: &[f64],
-    top_t: &[f64],
-    (rows, cols, values): (&[usize], &[usize], &[f64]),
-    scale: f64,
-    top_grad_t: &mut [f64],
-    back: &mut [f64],
-) -> f64 {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 is present (checked just above).
-            return unsafe { observed_products_avx2(d, p, top_t, (rows, cols, values), scale, top_grad_t, back) };
+/// (m, k, n) of C (m×n) = op(A) (m×k) · op(B) (k×n), after checking the shapes (panics on a mismatch: a
+/// programming error). None when nothing is left to compute: C is empty, or k = 0 and C has been zeroed.
+fn product_shape(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_b: bool) -> Option<(usize, usize, usize)> {
+    let (m, k) = if transpose_a { (a.ncols(), a.nrows()) } else { (a.nrows(), a.ncols()) };
+    let (kb, n) = if transpose_b { (b.ncols(), b.nrows()) } else { (b.nrows(), b.ncols()) };
+    assert_eq!(kb, k, "inner dimensions");
+    assert_eq!(c.shape(), (m, n), "output shape");
+    if k == 0 {
+        c.fill(0.0);
+    }
+    (m > 0 && n > 0 && k > 0).then_some((m, k, n))
+}
+
+/// One pass over the observed entries Ω = {(i_k, j_k)} of a completion loss, with values v_k: p and top_t are
+/// column-major with `d` rows (columns j of p, columns i of top_t).
+#[derive(Clone, Copy)]
+pub struct ObservedPass<'a> {
+    pub d: usize,
+    pub p: &'a [f64],
+    pub top_t: &'a [f64],
+    pub rows: &'a [usize],
+    pub cols: &'a [usize],
+    pub values: &'a [f64],
+    pub scale: f64,
+}
+
+impl ObservedPass<'_> {
+    /// r_k = ⟨top_t[:, i_k], p[:, j_k]⟩ − v_k, then top_grad_t[:, i_k] += s·r_k·p[:, j_k] and
+    /// back[:, j_k] += s·r_k·top_t[:, i_k] (s = `scale`). Returns Σ r_k².
+    /// Natively on x86-64 the same code is compiled a second time for AVX2 and picked at run time; the
+    /// arithmetic (and so the result, bit for bit) is the same either way.
+    pub fn run(self, top_grad_t: &mut [f64], back: &mut [f64]) -> f64 {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: AVX2 is present (checked just above).
+                return unsafe { self.run_avx2(top_grad_t, back) };
+            }
         }
+        self.run_portable(top_grad_t, back)
     }
-    observed_products_portable(d, p, top_t, (rows, cols, values), scale, top_grad_t, back)
-}
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn observed_products_avx2(
-    d: usize,
-    p: &[f64],
-    top_t: &[f64],
-    obs: (&[usize], &[usize], &[f64]),
-    scale: f64,
-    top_grad_t: &mut [f64],
-    back: &mut [f64],
-) -> f64 {
-    observed_products_portable(d, p, top_t, obs, scale, top_grad_t, back)
-}
-
-#[inline(always)]
-fn observed_products_portable(
-    d: usize,
-    p: &[f64],
-    top_t: &[f64],
-    (rows, cols, values): (&[usize], &[usize], &[f64]),
-    scale: f64,
-    top_grad_t: &mut [f64],
-    back: &mut [f64],
-) -> f64 {
-    let mut sum = 0.0;
-    for ((&i, &j), &v) in rows.iter().zip(cols).zip(values) {
-        let (pj, ti) = (&p[j * d..(j + 1) * d], &top_t[i * d..(i + 1) * d]);
-        let r = dot(pj, ti) - v;
-        sum += r * r;
-        let g = r * scale;
-        axpy(&mut top_grad_t[i * d..(i + 1) * d], g, pj);
-        axpy(&mut back[j * d..(j + 1) * d], g, ti);
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn run_avx2(self, top_grad_t: &mut [f64], back: &mut [f64]) -> f64 {
+        self.run_portable(top_grad_t, back)
     }
-    sum
+
+    #[inline(always)]
+    fn run_portable(self, top_grad_t: &mut [f64], back: &mut [f64]) -> f64 {
+        let (d, mut sum) = (self.d, 0.0);
+        for ((&i, &j), &v) in self.rows.iter().zip(self.cols).zip(self.values) {
+            let (pj, ti) = (&self.p[j * d..(j + 1) * d], &self.top_t[i * d..(i + 1) * d]);
+            let r = dot(pj, ti) - v;
+            sum += r * r;
+            let g = r * self.scale;
+            axpy(&mut top_grad_t[i * d..(i + 1) * d], g, pj);
+            axpy(&mut back[j * d..(j + 1) * d], g, ti);
+        }
+        sum
+    }
 }
 
 /// dst ← srcᵀ: reads src column by column (contiguous) and writes dst with stride c.
@@ -159,17 +151,7 @@ thread_local! {
 
 /// The packed micro-kernel path of [`mul`] (public so it is tested natively against nalgebra).
 pub fn packed_mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_b: bool) {
-    let (m, k) = if transpose_a { (a.ncols(), a.nrows()) } else { (a.nrows(), a.ncols()) };
-    let n = if transpose_b { b.nrows() } else { b.ncols() };
-    assert_eq!(if transpose_b { b.ncols() } else { b.nrows() }, k, "inner dimensions");
-    assert_eq!(c.shape(), (m, n), "output shape");
-    if m == 0 || n == 0 {
-        return;
-    }
-    if k == 0 {
-        c.fill(0.0);
-        return;
-    }
+    let Some((m, k, n)) = product_shape(c, a, transpose_a, b, transpose_b) else { return };
     PACKED.with_borrow_mut(|(pa, pb)| {
         // op(A) as ⌈m/4⌉ panels of k×4 (row r at panel r/4, lane r%4); op(B) as ⌈n/NR⌉ panels of k×NR
         // (column q at panel q/NR, lane q%NR); both zero-padded.

@@ -29,3 +29,13 @@ export async function openPage(browser, { query = "", viewport = { width: 1280, 
 
 export const stepCount = (page) => page.$eval("#r-step", (el) => Number(el.textContent.replace(/[^0-9]/g, "")));
 export const chartPixels = (page, id) => page.$eval(`#${id}`, (c) => c.toDataURL());
+
+// Starts recording the gaps between animation frames on the page (read them with frameGaps).
+export const recordFrameGaps = (page) => page.evaluate(() => {
+  window.__gaps = [];
+  let last = performance.now();
+  const tick = (t) => { window.__gaps.push(t - last); last = t; requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+});
+// The recorded gaps (ms), the first five (start-up) dropped.
+export const frameGaps = (page) => page.evaluate(() => window.__gaps.slice(5));
