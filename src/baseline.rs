@@ -1,9 +1,10 @@
 //! The convex baseline of Gunasekar et al.'s conjecture: the minimum nuclear-norm matrix consistent with the
 //! observations (minimum trace over PSD matrices for the symmetric model).
 //!
-//! Solved by accelerated proximal gradient (FISTA) on h(W) + λ‖W‖_* with λ-continuation towards 0, where h is
-//! the unnormalised data misfit (½Σ_Ω (W_ij − M_ij)², or ½‖A vec W − y‖² for sensing) and the proximal map is
-//! singular-value soft-thresholding (eigenvalue thresholding onto the PSD cone for the trace).
+//! Solved by accelerated proximal gradient (FISTA, with adaptive restart) on h(W) + λ‖W‖_* with
+//! λ-continuation towards 0, where h is the unnormalised data misfit (½Σ_Ω (W_ij − M_ij)², or
+//! ½‖A vec W − y‖² for sensing) and the proximal map is singular-value soft-thresholding (eigenvalue
+//! thresholding onto the PSD cone for the trace).
 
 use crate::metrics;
 use crate::problem::{Observation, Problem};
@@ -85,6 +86,11 @@ impl BaselineSolver {
             let z = &self.y - g * self.step;
             let next = if self.psd { prox_trace_psd(&z, self.lambda * self.step) } else { prox_nuclear(&z, self.lambda * self.step) };
             let change = (&next - &self.w).norm();
+            // Adaptive restart (O'Donoghue & Candès 2015): when the momentum points uphill,
+            // ⟨y − next, next − w⟩ > 0, drop it and start the momentum sequence afresh.
+            if (&self.y - &next).dot(&(&next - &self.w)) > 0.0 {
+                self.t = 1.0;
+            }
             let t_next = (1.0 + (1.0 + 4.0 * self.t * self.t).sqrt()) / 2.0;
             self.y = &next + (&next - &self.w) * ((self.t - 1.0) / t_next);
             self.w = next;
