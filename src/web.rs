@@ -310,9 +310,7 @@ impl Lab {
 
     /// Heatmaps of the first run's W, the target (when known) and the observed mask.
     pub fn draw_matrices(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsError> {
-        let area = Canvas::new(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?.into_drawing_area();
-        self.with_panels(|panels| chart::render_matrices(&area, panels, style(scale, dark))).map_err(|e| JsError::new(&e))?;
-        area.present().map_err(|e| JsError::new(&e.to_string()))
+        paint(canvas, |area| self.with_panels(|panels| chart::render_matrices(area, panels, style(scale, dark))))
     }
 }
 
