@@ -328,12 +328,12 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
         }
     }
     let mut legend: Vec<(&str, RGBColor, u32)> = vec![];
+    let dash = (x1 - x0) / 120.0;
     for se in &fig.series {
         let style = se.color.stroke_width(px(se.width));
         for segment in segments(&se.points, xaxis, yaxis) {
             let segment = straighten(thin_to_pixels(segment, resolution), resolution);
-            let horizontal = segment.iter().all(|p| p.1 == segment[0].1);
-            if se.dashed && horizontal {
+            if se.dashed && segment.iter().all(|p| p.1 == segment[0].1) {
                 // The dashes of a horizontal line as one filled outline (a single fill instead of a stroked path
                 // per dash, which dominated the cost of a redraw): each dash is a pixel rectangle, and the
                 // outline hops from one to the next along their top edge, a zero-area bridge that fills nothing.
@@ -341,7 +341,7 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
                 let (bx, by) = plot.get_base_pixel();
                 let thick = px(se.width) as i32;
                 let mut outline = vec![];
-                for d in dashes(&segment, (x1 - x0) / 120.0) {
+                for d in dashes(&segment, dash) {
                     let (a, b) = (plot.map_coordinate(&d[0]), plot.map_coordinate(&d[1]));
                     let (top, bottom) = (a.1 - by - thick / 2, a.1 - by - thick / 2 + thick);
                     let (xa, xb) = (a.0 - bx, b.0 - bx);
@@ -351,7 +351,7 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
                     plot.strip_coord_spec().draw(&Polygon::new(outline, se.color.filled())).map_err(err)?;
                 }
             } else if se.dashed {
-                chart.draw_series(dashes(&segment, (x1 - x0) / 120.0).map(|d| PathElement::new(d, style))).map_err(err)?;
+                chart.draw_series(dashes(&segment, dash).map(|d| PathElement::new(d, style))).map_err(err)?;
             } else {
                 chart.draw_series(LineSeries::new(segment, style)).map_err(err)?;
             }
