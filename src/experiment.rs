@@ -114,7 +114,7 @@ impl Experiment {
             let every = self.members[i].run.config.record_every.max(1);
             let mut done = 0;
             while done < k {
-                // While tracking, stop at every multiple of record_every (and only there), so the closest
+                // While tracking, stop at every multiple of record_every (and measure only there and at the end), so the closest
                 // approaches are measured at the same steps however the caller slices its calls.
                 let chunk = if tracking { every - self.members[i].run.step() % every } else { k.max(1) };
                 let n = self.members[i].run.advance(chunk.min(k - done));
@@ -122,7 +122,9 @@ impl Experiment {
                     break;
                 }
                 done += n;
-                if tracking && self.members[i].run.step() % every == 0 {
+                // A run that stopped short (finished between multiples, or diverged) is measured at its end too.
+                let run = &self.members[i].run;
+                if tracking && (run.step() % every == 0 || *run.status() != Status::Running) {
                     self.track_member(i);
                 }
             }
