@@ -114,8 +114,8 @@ impl Experiment {
             let every = self.members[i].run.config.record_every.max(1);
             let mut done = 0;
             while done < k {
-                // While tracking, stop at every multiple of record_every (and measure only there and at the end), so the closest
-                // approaches are measured at the same steps however the caller slices its calls.
+                // While tracking, stop at every multiple of record_every and measure only there (and at the run's
+                // end), so the closest approaches come from the same steps however the caller slices its calls.
                 let chunk = if tracking { every - self.members[i].run.step() % every } else { k.max(1) };
                 let n = self.members[i].run.advance(chunk.min(k - done));
                 if n == 0 {
