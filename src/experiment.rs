@@ -124,7 +124,7 @@ impl Experiment {
                 done += n;
                 // A run that stopped short (finished between multiples, or diverged) is measured at its end too.
                 let run = &self.members[i].run;
-                if tracking && (run.step() % every == 0 || *run.status() != Status::Running) {
+                if tracking && (run.step().is_multiple_of(every) || *run.status() != Status::Running) {
                     self.track_member(i);
                 }
             }
