@@ -31,6 +31,37 @@ pub const MAX_ABS_VALUE: f64 = 1e6;
 /// Longest JSON text accepted by [`Config::from_json`] (bytes).
 pub const MAX_JSON_BYTES: usize = 1 << 20;
 
+/// Every config field by its dotted path, in the order a partial config is best applied (kinds first): the
+/// URL, the sweep axes and the page's form all name fields by these paths.
+pub const FIELDS: [&str; 26] = [
+    "problem.kind",
+    "optimizer.kind",
+    "problem.n",
+    "problem.m",
+    "problem.rank",
+    "problem.observed_fraction",
+    "problem.psd",
+    "problem.measurements",
+    "problem.singular_values",
+    "problem.values",
+    "model.depth",
+    "model.width",
+    "model.symmetric",
+    "model.init",
+    "model.init_scale",
+    "model.init_scales",
+    "optimizer.lr",
+    "optimizer.noise",
+    "optimizer.anneal_steps",
+    "optimizer.epsilon",
+    "optimizer.tolerance",
+    "optimizer.max_phase_steps",
+    "seed",
+    "steps",
+    "record_every",
+    "hessian",
+];
+
 /// A rejected configuration: which field, and what is allowed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfigError {
@@ -148,7 +179,14 @@ pub struct ModelConfig {
 
 impl Default for ModelConfig {
     fn default() -> Self {
-        Self { depth: default_depth(), width: None, symmetric: false, init: default_init(), init_scale: default_init_scale(), init_scales: None }
+        Self {
+            depth: default_depth(),
+            width: None,
+            symmetric: false,
+            init: default_init(),
+            init_scale: default_init_scale(),
+            init_scales: None,
+        }
     }
 }
 
@@ -211,26 +249,41 @@ impl OptimizerConfig {
                 if noise.len() != 1 && noise.len() != factors {
                     return Err(ConfigError::new(
                         "optimizer.noise",
-                        format!("must list 1 value or one per factor ({factors}, in order W_1 … W_L), got {}", noise.len()),
+                        format!(
+                            "must list 1 value or one per factor ({factors}, in order W_1 … W_L), got {}",
+                            noise.len()
+                        ),
                     ));
                 }
                 for (i, &s) in noise.iter().enumerate() {
                     if !(s.is_finite() && (0.0..=MAX_NOISE).contains(&s)) {
-                        return Err(ConfigError::new(&format!("optimizer.noise[{i}]"), format!("must be a number in [0, {MAX_NOISE}], got {s}")));
+                        return Err(ConfigError::new(
+                            &format!("optimizer.noise[{i}]"),
+                            format!("must be a number in [0, {MAX_NOISE}], got {s}"),
+                        ));
                     }
                 }
                 if let Some(t) = anneal_steps {
                     if !(t.is_finite() && *t > 0.0 && *t <= MAX_STEPS as f64) {
-                        return Err(ConfigError::new("optimizer.anneal_steps", format!("must be a number in (0, {MAX_STEPS}], got {t}")));
+                        return Err(ConfigError::new(
+                            "optimizer.anneal_steps",
+                            format!("must be a number in (0, {MAX_STEPS}], got {t}"),
+                        ));
                     }
                 }
             }
             OptimizerConfig::Glrl { epsilon, tolerance, max_phase_steps, .. } => {
                 if !(epsilon.is_finite() && (1e-16..=1.0).contains(epsilon)) {
-                    return Err(ConfigError::new("optimizer.epsilon", format!("must be a number in [1e-16, 1], got {epsilon}")));
+                    return Err(ConfigError::new(
+                        "optimizer.epsilon",
+                        format!("must be a number in [1e-16, 1], got {epsilon}"),
+                    ));
                 }
                 if !(tolerance.is_finite() && *tolerance > 0.0 && *tolerance <= 1.0) {
-                    return Err(ConfigError::new("optimizer.tolerance", format!("must be a number in (0, 1], got {tolerance}")));
+                    return Err(ConfigError::new(
+                        "optimizer.tolerance",
+                        format!("must be a number in (0, 1], got {tolerance}"),
+                    ));
                 }
                 in_range_u64("optimizer.max_phase_steps", *max_phase_steps, 1, MAX_STEPS)?;
                 if !model.symmetric && model.depth != 2 {
@@ -357,7 +410,10 @@ impl ProblemConfig {
         let m = self.m.unwrap_or(n);
         in_range_usize("problem.m", m, 1, MAX_DIM)?;
         if self.psd && m != n {
-            return Err(ConfigError::new("problem.psd", format!("a PSD target must be square, but m = {m} and n = {n}")));
+            return Err(ConfigError::new(
+                "problem.psd",
+                format!("a PSD target must be square, but m = {m} and n = {n}"),
+            ));
         }
         let max_rank = m.min(n);
         let rank = match &self.singular_values {
@@ -380,7 +436,10 @@ impl ProblemConfig {
                     if r != s.len() {
                         return Err(ConfigError::new(
                             "problem.rank",
-                            format!("is {r} but problem.singular_values lists {} values; omit rank or make them agree", s.len()),
+                            format!(
+                                "is {r} but problem.singular_values lists {} values; omit rank or make them agree",
+                                s.len()
+                            ),
                         ));
                     }
                 }
@@ -396,7 +455,10 @@ impl ProblemConfig {
             ProblemKind::Completion => {
                 let p = self.observed_fraction.unwrap_or(DEFAULT_OBSERVED_FRACTION);
                 if !(p.is_finite() && p > 0.0 && p <= 1.0) {
-                    return Err(ConfigError::new("problem.observed_fraction", format!("must be a number in (0, 1], got {p}")));
+                    return Err(ConfigError::new(
+                        "problem.observed_fraction",
+                        format!("must be a number in (0, 1], got {p}"),
+                    ));
                 }
                 if observed_count(m, n, p, self.psd) == 0 {
                     return Err(ConfigError::new(
@@ -434,17 +496,27 @@ impl ProblemConfig {
             ("problem.psd", self.psd),
         ] {
             if present {
-                return Err(ConfigError::new(field, "is not used when problem.kind is \"entries\" (the matrix comes from problem.values)"));
+                return Err(ConfigError::new(
+                    field,
+                    "is not used when problem.kind is \"entries\" (the matrix comes from problem.values)",
+                ));
             }
         }
         let rows = self.values.as_ref().ok_or_else(|| {
-            ConfigError::new("problem.values", "is required when problem.kind is \"entries\": rows of numbers, null for unobserved")
+            ConfigError::new(
+                "problem.values",
+                "is required when problem.kind is \"entries\": rows of numbers, null for unobserved",
+            )
         })?;
         let m = rows.len();
-        in_range_usize("problem.values", m, 1, MAX_ENTRIES_DIM).map_err(|e| ConfigError { message: format!("row count {}", e.message), ..e })?;
+        in_range_usize("problem.values", m, 1, MAX_ENTRIES_DIM)
+            .map_err(|e| ConfigError { message: format!("row count {}", e.message), ..e })?;
         let n = rows[0].len();
         if n == 0 || n > MAX_ENTRIES_DIM {
-            return Err(ConfigError::new("problem.values[0]", format!("row length must be in [1, {MAX_ENTRIES_DIM}], got {n}")));
+            return Err(ConfigError::new(
+                "problem.values[0]",
+                format!("row length must be in [1, {MAX_ENTRIES_DIM}], got {n}"),
+            ));
         }
         let mut observed = 0;
         for (i, row) in rows.iter().enumerate() {
@@ -481,7 +553,10 @@ impl ModelConfig {
         self.width = Some(width);
         if self.symmetric {
             if self.depth != 2 {
-                return Err(ConfigError::new("model.depth", format!("must be 2 for the symmetric model W = U Uᵀ, got {}", self.depth)));
+                return Err(ConfigError::new(
+                    "model.depth",
+                    format!("must be 2 for the symmetric model W = U Uᵀ, got {}", self.depth),
+                ));
             }
             if m != n {
                 return Err(ConfigError::new("model.symmetric", format!("needs a square target, but it is {m}×{n}")));
@@ -497,7 +572,10 @@ impl ModelConfig {
         if let Some(scales) = &self.init_scales {
             let factors = if self.symmetric { 1 } else { self.depth };
             if scales.len() != factors {
-                return Err(ConfigError::new("model.init_scales", format!("must list one α per factor ({factors}), got {}", scales.len())));
+                return Err(ConfigError::new(
+                    "model.init_scales",
+                    format!("must list one α per factor ({factors}), got {}", scales.len()),
+                ));
             }
             for (i, &a) in scales.iter().enumerate() {
                 if !(a.is_finite() && (MIN_INIT_SCALE..=MAX_INIT_SCALE).contains(&a)) {
@@ -593,7 +671,10 @@ pub fn parse_matrix_text(text: &str) -> Result<Vec<Vec<Option<f64>>>, ConfigErro
     for (i, row) in rows.iter().enumerate() {
         let cells: Vec<&str> = row.split([' ', ',', '\t']).filter(|c| !c.is_empty()).collect();
         if cells.len() > MAX_ENTRIES_DIM {
-            return Err(ConfigError::new(field, format!("row {} has {} entries; at most {MAX_ENTRIES_DIM}", i + 1, cells.len())));
+            return Err(ConfigError::new(
+                field,
+                format!("row {} has {} entries; at most {MAX_ENTRIES_DIM}", i + 1, cells.len()),
+            ));
         }
         let mut parsed = Vec::with_capacity(cells.len());
         for (j, cell) in cells.iter().enumerate() {
@@ -607,14 +688,21 @@ pub fn parse_matrix_text(text: &str) -> Result<Vec<Vec<Option<f64>>>, ConfigErro
                     let shown: String = cell.chars().take(20).collect();
                     return Err(ConfigError::new(
                         field,
-                        format!("row {}, entry {}: {shown:?} is not ? or a number in [-{MAX_ABS_VALUE}, {MAX_ABS_VALUE}]", i + 1, j + 1),
+                        format!(
+                            "row {}, entry {}: {shown:?} is not ? or a number in [-{MAX_ABS_VALUE}, {MAX_ABS_VALUE}]",
+                            i + 1,
+                            j + 1
+                        ),
                     ));
                 }
             }
         }
         if let Some(first) = out.first().map(|r: &Vec<Option<f64>>| r.len()) {
             if parsed.len() != first {
-                return Err(ConfigError::new(field, format!("row {} has {} entries but row 1 has {first}", i + 1, parsed.len())));
+                return Err(ConfigError::new(
+                    field,
+                    format!("row {} has {} entries but row 1 has {first}", i + 1, parsed.len()),
+                ));
             }
         }
         out.push(parsed);

@@ -1,33 +1,22 @@
 //! rankflow: the implicit bias of gradient descent in matrix factorization, as a library.
 //!
-//! The core (everything but `web`) is plain Rust with no web types; the same code drives the browser page
-//! (through `web`), the native CLI and the tests.
+//! Layers, each knowing only the ones above it in this list:
+//! - [`config`]: the one validated run configuration (and the list of its field paths);
+//! - [`dynamics`]: problems, factorised models, optimisers (GD, noisy GD, GLRL), the convex baseline, the
+//!   loss landscape;
+//! - [`experiment`]: runs watched by a bounded trace, stages, several runs side by side with their claim,
+//!   presets, reports, sweeps;
+//! - [`figure`]: what is drawn, as data (figures with series, references, marks, bands, captions), and its
+//!   rendering with plotters on any backend;
+//! - [`shell`]: the URL state and (wasm only) the browser bindings. The native CLI lives in `src/bin`.
+#![forbid(unsafe_code)]
 
-pub mod chart;
-pub mod baseline;
 pub mod config;
+pub mod dynamics;
 pub mod experiment;
-pub mod glrl;
+pub mod figure;
+pub mod shell;
 pub use rankflow_kernel as kernel;
-pub mod landscape;
-pub mod metrics;
-pub mod model;
-pub mod noisy_gd;
-pub mod optim;
-pub mod presets;
-pub mod problem;
-pub mod report;
-pub mod run;
-pub mod sampling;
-pub mod stages;
-pub mod sweep;
-pub mod trace;
-pub mod url_state;
-
-#[cfg(target_arch = "wasm32")]
-mod canvas;
-#[cfg(target_arch = "wasm32")]
-pub mod web;
 
 pub use config::{Config, ConfigError};
-pub use run::{Run, Status};
+pub use experiment::run::{Run, Status};

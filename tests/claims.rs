@@ -1,12 +1,13 @@
 //! The papers' claims, checked in numbers (science.md: claims 2, 3, 4, 6, 7 and the test oracles).
 
 use nalgebra::{DMatrix, DVector};
+use rankflow::dynamics::landscape::hessian_extremes;
+use rankflow::dynamics::model::Model;
+use rankflow::dynamics::problem::Problem;
+use rankflow::dynamics::sampling::Sampler;
+use rankflow::experiment::presets;
 use rankflow::experiment::Experiment;
-use rankflow::landscape::hessian_extremes;
-use rankflow::model::Model;
-use rankflow::problem::Problem;
-use rankflow::sampling::Sampler;
-use rankflow::{presets, Config, Run};
+use rankflow::{Config, Run};
 use serde_json::{json, Value};
 
 fn finished(name: &str) -> Experiment {
@@ -29,7 +30,8 @@ fn counterexample_nuclear_norm_grows_as_alpha_shrinks_and_baseline_is_3_8() {
     let mut exp = finished("counterexample");
     exp.finish_baseline();
     let v = exp.readout().values;
-    let nn: Vec<f64> = ["α = 1e-2", "α = 1e-4", "α = 1e-6"].iter().map(|k| v[*k]["nuclear_norm"].as_f64().unwrap()).collect();
+    let nn: Vec<f64> =
+        ["α = 1e-2", "α = 1e-4", "α = 1e-6"].iter().map(|k| v[*k]["nuclear_norm"].as_f64().unwrap()).collect();
     assert!(nn[0] < nn[1] && nn[1] < nn[2], "not increasing as α shrinks: {nn:?}");
     assert!(nn[2] > 9.4, "α = 1e-6: {}", nn[2]);
     // science.md's ranges over seeds: 5.4–6.2, 7.8–8.4, 9.57–9.97.
@@ -51,9 +53,11 @@ fn counterexample_nuclear_norm_grows_as_alpha_shrinks_and_baseline_is_3_8() {
 fn nuclear_norm_baseline_of_a_completion_is_consistent_and_below_gd() {
     // Asymmetric form: the baseline interpolates the observations and has the smallest nuclear norm among
     // the interpolants we know (GD's).
-    let r = run(json!({"seed": 4, "steps": 60000, "problem": {"kind": "completion", "n": 8, "rank": 2, "observed_fraction": 0.7},
-                       "model": {"depth": 2, "init_scale": 1e-3}, "optimizer": {"kind": "gd", "lr": 4.0}}));
-    let b = rankflow::baseline::min_nuclear_norm(&r.problem, false).unwrap();
+    let r = run(
+        json!({"seed": 4, "steps": 60000, "problem": {"kind": "completion", "n": 8, "rank": 2, "observed_fraction": 0.7},
+                       "model": {"depth": 2, "init_scale": 1e-3}, "optimizer": {"kind": "gd", "lr": 4.0}}),
+    );
+    let b = rankflow::dynamics::baseline::min_nuclear_norm(&r.problem, false).unwrap();
     assert!(b.residual < 1e-5, "residual {}", b.residual);
     let gd = r.measure();
     assert!(gd.loss < 1e-8, "GD loss {}", gd.loss);
@@ -74,7 +78,10 @@ fn noisy_gd_selects_the_flat_minimum() {
     for (m, n, sy, sx) in [(10, 10, 0.05, 0.05), (10, 10, 0.05, 0.1), (20, 5, 0.05, 0.05)] {
         let predicted = (sx / sy) * (m as f64 / n as f64).sqrt();
         let (ratio, x2) = noisy_ratio(m, n, sy, sx);
-        assert!((ratio / predicted - 1.0).abs() < 0.03, "m={m} n={n} σ=({sy},{sx}): ratio {ratio}, predicted {predicted}");
+        assert!(
+            (ratio / predicted - 1.0).abs() < 0.03,
+            "m={m} n={n} σ=({sy},{sx}): ratio {ratio}, predicted {predicted}"
+        );
         // ‖X‖_F² = s (σ_X/σ_Y) √(m/n) with s = 1.
         assert!((x2 / predicted - 1.0).abs() < 0.03, "‖X‖² = {x2}, predicted {predicted}");
     }
@@ -153,7 +160,8 @@ fn glrl_under_full_observation_adds_eigenvectors_in_order() {
 fn gd_approaches_glrl_phases_closer_as_alpha_shrinks() {
     let exp = finished("glrl-equivalence");
     let v = exp.readout().values;
-    let worst: Vec<f64> = ["GD α = 1e-2", "GD α = 1e-4", "GD α = 1e-6"].iter().map(|k| v[*k]["worst"].as_f64().unwrap()).collect();
+    let worst: Vec<f64> =
+        ["GD α = 1e-2", "GD α = 1e-4", "GD α = 1e-6"].iter().map(|k| v[*k]["worst"].as_f64().unwrap()).collect();
     assert!(worst[0] > worst[1] && worst[1] > worst[2], "{worst:?}");
     assert!(worst[2] < 0.05, "{worst:?}");
 }
@@ -185,7 +193,7 @@ fn the_convex_baseline_converges_well_inside_its_iteration_cap() {
         exp.finish_baseline();
         let b = exp.baseline().unwrap_or_else(|| panic!("{name}: no baseline"));
         assert!(b.residual <= 1e-6, "{name}: misfit {}", b.residual);
-        assert!(b.iterations < rankflow::baseline::MAX_ITERATIONS / 2, "{name}: {} iterations", b.iterations);
+        assert!(b.iterations < rankflow::dynamics::baseline::MAX_ITERATIONS / 2, "{name}: {} iterations", b.iterations);
     }
 }
 

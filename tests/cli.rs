@@ -106,7 +106,7 @@ fn report_carries_factor_norms_hessian_phases_and_baseline() {
     assert!((r["final"]["nuclear_norm"].as_f64().unwrap() - 10.2).abs() < 1e-6);
     assert_eq!(phases[0]["step"], 0);
     assert!(phases[0]["top_value"].as_f64().unwrap() > 0.0);
-    assert!(r["stop_reason"].as_str().unwrap().contains("GLRL stopped"));
+    assert!(r["stop_reason"].as_str().unwrap().contains("GLRL converged after 1 phase:"));
     let s = &r["samples"][1];
     assert_eq!(s["factor_norms"].as_array().unwrap().len(), 1);
     assert!(s["hessian_min"].is_f64() && s["hessian_max"].is_f64());

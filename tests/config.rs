@@ -65,11 +65,27 @@ fn each_bad_field_is_named_with_its_range() {
     reject(with(&["problem", "observed_fraction"], json!(0)), "problem.observed_fraction", "(0, 1]");
     reject(with(&["problem", "observed_fraction"], json!(1.5)), "problem.observed_fraction", "(0, 1]");
     reject(with(&["problem", "observed_fraction"], json!(0.001)), "problem.observed_fraction", "observes no entry");
-    reject(with(&["problem", "measurements"], json!(5)), "problem.measurements", "only used when problem.kind is \"sensing\"");
-    reject(with(&["problem", "singular_values"], json!([3.0, -1.0, 1.0])), "problem.singular_values[1]", "(0, 1000000]");
+    reject(
+        with(&["problem", "measurements"], json!(5)),
+        "problem.measurements",
+        "only used when problem.kind is \"sensing\"",
+    );
+    reject(
+        with(&["problem", "singular_values"], json!([3.0, -1.0, 1.0])),
+        "problem.singular_values[1]",
+        "(0, 1000000]",
+    );
     reject(with(&["problem", "singular_values"], json!([])), "problem.singular_values", "between 1 and min(m, n) = 20");
-    reject(with(&["problem", "singular_values"], json!([3.0, 2.0])), "problem.rank", "is 3 but problem.singular_values lists 2");
-    reject(with(&["problem", "values"], json!([[1.0]])), "problem.values", "only used when problem.kind is \"entries\"");
+    reject(
+        with(&["problem", "singular_values"], json!([3.0, 2.0])),
+        "problem.rank",
+        "is 3 but problem.singular_values lists 2",
+    );
+    reject(
+        with(&["problem", "values"], json!([[1.0]])),
+        "problem.values",
+        "only used when problem.kind is \"entries\"",
+    );
     reject(with(&["problem", "colour"], json!(1)), "problem.colour", "unknown field `colour`");
     let mut psd = with(&["problem", "psd"], json!(true));
     psd["problem"]["m"] = json!(10);
@@ -115,7 +131,11 @@ fn entries_problems() {
     reject(bad(json!([[1, 2e7]])), "problem.values[0][1]", "[-1000000, 1000000]");
     reject(bad(json!([["a"]])), "problem.values[0][0]", "invalid type: string");
     reject(json!({"problem": {"kind": "entries"}}), "problem.values", "is required");
-    reject(json!({"problem": {"kind": "entries", "n": 3, "values": [[1]]}}), "problem.n", "not used when problem.kind is \"entries\"");
+    reject(
+        json!({"problem": {"kind": "entries", "n": 3, "values": [[1]]}}),
+        "problem.n",
+        "not used when problem.kind is \"entries\"",
+    );
 }
 
 #[test]
@@ -131,7 +151,10 @@ fn malformed_json_and_huge_input_are_rejected_not_panicked() {
 #[test]
 fn matrix_text_parses_and_explains_errors() {
     let v = parse_matrix_text("? 1 1 / 1 ? 0.1 / 1 0.1 ?").unwrap();
-    assert_eq!(v, vec![vec![None, Some(1.0), Some(1.0)], vec![Some(1.0), None, Some(0.1)], vec![Some(1.0), Some(0.1), None]]);
+    assert_eq!(
+        v,
+        vec![vec![None, Some(1.0), Some(1.0)], vec![Some(1.0), None, Some(0.1)], vec![Some(1.0), Some(0.1), None]]
+    );
     assert_eq!(parse_matrix_text("1,2\n3,?").unwrap(), vec![vec![Some(1.0), Some(2.0)], vec![Some(3.0), None]]);
     let e = parse_matrix_text("1 2 / 3").unwrap_err();
     assert_eq!(e.to_string(), "problem.values: row 2 has 1 entries but row 1 has 2");

@@ -1,10 +1,11 @@
 //! Gradient descent against the closed forms and invariants of science.md.
 
 use nalgebra::{DMatrix, DVector};
-use rankflow::model::Model;
-use rankflow::optim::{GradientDescent, Optimizer};
-use rankflow::problem::Problem;
-use rankflow::sampling::Sampler;
+use rankflow::dynamics::model::Model;
+use rankflow::dynamics::optim::gd::GradientDescent;
+use rankflow::dynamics::optim::Optimizer;
+use rankflow::dynamics::problem::Problem;
+use rankflow::dynamics::sampling::Sampler;
 use rankflow::Config;
 use serde_json::json;
 
@@ -132,7 +133,10 @@ fn noisy_gd_with_fixed_noise_shrinks_the_product_of_norms() {
         let ratio = mean(&|f| f[1] / f[0]);
         let want_product = s - ((m * n) as f64).sqrt() * sx * sy;
         let want_ratio = sx / sy * (m as f64 / n as f64).sqrt();
-        assert!((product / want_product - 1.0).abs() < 0.005, "m={m} n={n}: ‖x‖‖y‖ = {product}, predicted {want_product}");
+        assert!(
+            (product / want_product - 1.0).abs() < 0.005,
+            "m={m} n={n}: ‖x‖‖y‖ = {product}, predicted {want_product}"
+        );
         assert!((ratio / want_ratio - 1.0).abs() < 0.03, "m={m} n={n}: ratio {ratio}, predicted {want_ratio}");
     }
 }

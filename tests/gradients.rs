@@ -1,9 +1,9 @@
 //! Every loss × every factorization: back-propagated gradients match central finite differences.
 
 use nalgebra::DMatrix;
-use rankflow::model::Model;
-use rankflow::problem::Problem;
-use rankflow::sampling::Sampler;
+use rankflow::dynamics::model::Model;
+use rankflow::dynamics::problem::Problem;
+use rankflow::dynamics::sampling::Sampler;
 use rankflow::Config;
 use serde_json::json;
 
@@ -41,7 +41,10 @@ fn problems() -> Vec<(&'static str, serde_json::Value)> {
         ("full", json!({"kind": "full", "n": 5, "m": 4, "rank": 2})),
         ("completion", json!({"kind": "completion", "n": 5, "m": 4, "rank": 2, "observed_fraction": 0.5})),
         ("sensing", json!({"kind": "sensing", "n": 5, "m": 4, "rank": 2, "measurements": 30})),
-        ("entries", json!({"kind": "entries", "values": [[null, 1.0, 1.0, 0.3], [1.0, null, 0.1, null], [1.0, 0.1, null, 2.0]]})),
+        (
+            "entries",
+            json!({"kind": "entries", "values": [[null, 1.0, 1.0, 0.3], [1.0, null, 0.1, null], [1.0, 0.1, null, 2.0]]}),
+        ),
     ]
 }
 

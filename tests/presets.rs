@@ -1,8 +1,9 @@
 //! Every preset runs cleanly and shows the numbers its explanation promises.
 
+use rankflow::experiment::presets;
+use rankflow::experiment::stages::learned_steps;
 use rankflow::experiment::Experiment;
-use rankflow::stages::learned_steps;
-use rankflow::{presets, Run, Status};
+use rankflow::{Run, Status};
 use serde_json::Value;
 
 fn finished(name: &str) -> Experiment {
@@ -40,14 +41,21 @@ fn incremental_preset_learns_one_singular_value_at_a_time() {
     let exp = finished("incremental");
     let run = &exp.members[0].run;
     let s = [12.0, 6.0, 3.0, 1.5];
-    let times: Vec<u64> = learned_steps(run.trace.samples(), &s).into_iter().map(|t| t.expect("every value learned")).collect();
+    let times: Vec<u64> =
+        learned_steps(run.trace.samples(), &s).into_iter().map(|t| t.expect("every value learned")).collect();
     for w in times.windows(2) {
         assert!(w[1] as f64 > 1.3 * w[0] as f64, "not staged: {times:?}");
     }
     // While σ_k is being learned, σ_{k+1} is still near the initial scale (< 1% of its target).
     for k in 0..3 {
         let at = run.trace.samples().iter().find(|x| x.step == times[k]).unwrap();
-        assert!(at.singular_values[k + 1] < 0.01 * s[k + 1], "σ{} already {} when σ{} learned", k + 2, at.singular_values[k + 1], k + 1);
+        assert!(
+            at.singular_values[k + 1] < 0.01 * s[k + 1],
+            "σ{} already {} when σ{} learned",
+            k + 2,
+            at.singular_values[k + 1],
+            k + 1
+        );
     }
     // The explanation's numbers: near steps 4k, 6k, 10k and 35k.
     for (t, want) in times.iter().zip([4000.0, 6000.0, 10000.0, 35000.0]) {
@@ -64,7 +72,8 @@ fn incremental_depth_every_depth_learns_in_order_and_deeper_waits_longer() {
         .members
         .iter()
         .map(|m| {
-            let t: Vec<u64> = learned_steps(m.run.trace.samples(), &[12.0, 6.0, 3.0, 1.5]).into_iter().map(Option::unwrap).collect();
+            let t: Vec<u64> =
+                learned_steps(m.run.trace.samples(), &[12.0, 6.0, 3.0, 1.5]).into_iter().map(Option::unwrap).collect();
             assert!(t.windows(2).all(|w| w[1] > w[0]), "{}: {t:?}", m.label);
             t[0]
         })
@@ -76,7 +85,8 @@ fn incremental_depth_every_depth_learns_in_order_and_deeper_waits_longer() {
 fn sensing_preset_recovers_in_three_stages() {
     let exp = finished("sensing");
     let run = &exp.members[0].run;
-    let times: Vec<u64> = learned_steps(run.trace.samples(), &[12.0, 6.0, 3.0]).into_iter().map(Option::unwrap).collect();
+    let times: Vec<u64> =
+        learned_steps(run.trace.samples(), &[12.0, 6.0, 3.0]).into_iter().map(Option::unwrap).collect();
     for (t, want) in times.iter().zip([2000.0, 4000.0, 9500.0]) {
         assert!((*t as f64 / want - 1.0).abs() < 0.25, "learned at {times:?}");
     }
@@ -150,7 +160,13 @@ fn every_preset_gives_the_same_run_however_its_steps_are_sliced() {
             let (sa, sb) = (a.run.trace.samples(), b.run.trace.samples());
             assert_eq!(sa.len(), sb.len(), "{} [{}]: samples", p.name, a.label);
             for (x, y) in sa.iter().zip(sb) {
-                assert_eq!((x.step, &x.singular_values, x.loss.to_bits()), (y.step, &y.singular_values, y.loss.to_bits()), "{} [{}]", p.name, a.label);
+                assert_eq!(
+                    (x.step, &x.singular_values, x.loss.to_bits()),
+                    (y.step, &y.singular_values, y.loss.to_bits()),
+                    "{} [{}]",
+                    p.name,
+                    a.label
+                );
             }
         }
         assert_eq!(whole.readout().values, sliced.readout().values, "{}: read-out", p.name);

@@ -1,9 +1,11 @@
 //! Hostile input: ≥ 10,000 random and adversarial configs, matrix texts and URLs. Nothing panics, every
 //! rejection names a field and says why, every accepted config really runs.
 
-use rankflow::config::{parse_matrix_text, parameter_count, Config};
-use rankflow::sampling::Sampler;
-use rankflow::{presets, url_state, Run};
+use rankflow::config::{parameter_count, parse_matrix_text, Config};
+use rankflow::dynamics::sampling::Sampler;
+use rankflow::experiment::presets;
+use rankflow::shell::url_state;
+use rankflow::Run;
 use serde_json::{json, Map, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -47,7 +49,22 @@ fn random_value(s: &mut Sampler, depth: usize) -> Value {
         3 => Value::String(HOSTILE_STRINGS[s.below(HOSTILE_STRINGS.len())].to_string()),
         4 => Value::Array((0..s.below(5)).map(|_| random_value(s, depth + 1)).collect()),
         _ => {
-            let keys = ["kind", "n", "m", "rank", "depth", "lr", "values", "noise", "seed", "steps", "problem", "model", "optimizer", "x"];
+            let keys = [
+                "kind",
+                "n",
+                "m",
+                "rank",
+                "depth",
+                "lr",
+                "values",
+                "noise",
+                "seed",
+                "steps",
+                "problem",
+                "model",
+                "optimizer",
+                "x",
+            ];
             let mut m = Map::new();
             for _ in 0..s.below(6) {
                 m.insert(keys[s.below(keys.len())].to_string(), random_value(s, depth + 1));
@@ -73,7 +90,9 @@ fn mutate(v: &mut Value, s: &mut Sampler) {
             mutate(&mut a[i], s);
         }
         // Often a plausible value, so that many mutants are valid and get run too.
-        Value::Number(_) if s.below(2) == 0 => *v = if s.below(2) == 0 { json!(1 + s.below(12)) } else { json!(10f64.powf(-3.0 + 4.0 * s.uniform())) },
+        Value::Number(_) if s.below(2) == 0 => {
+            *v = if s.below(2) == 0 { json!(1 + s.below(12)) } else { json!(10f64.powf(-3.0 + 4.0 * s.uniform())) }
+        }
         other => *other = random_value(s, 3),
     }
 }
@@ -83,7 +102,11 @@ fn check_config_text(text: &str, accepted: &mut usize) {
     match result {
         Err(_) => panic!("Config::from_json panicked on {:?}", &text[..text.len().min(200)]),
         Ok(Err(e)) => {
-            assert!(!e.field.is_empty() && !e.message.is_empty(), "empty rejection for {:?}", &text[..text.len().min(200)]);
+            assert!(
+                !e.field.is_empty() && !e.message.is_empty(),
+                "empty rejection for {:?}",
+                &text[..text.len().min(200)]
+            );
         }
         Ok(Ok(cfg)) => {
             *accepted += 1;
@@ -107,7 +130,8 @@ fn ten_thousand_hostile_configs_never_panic() {
     let mut s = Sampler::new(2024);
     let mut tried = 0;
     let mut accepted = 0;
-    let bases: Vec<Value> = presets::all().iter().flat_map(|p| p.runs.iter().map(|r| serde_json::to_value(&r.config).unwrap())).collect();
+    let bases: Vec<Value> =
+        presets::all().iter().flat_map(|p| p.runs.iter().map(|r| serde_json::to_value(&r.config).unwrap())).collect();
     // Mutations of every valid preset config.
     for _ in 0..6000 {
         let mut v = bases[s.below(bases.len())].clone();
@@ -162,7 +186,20 @@ fn hostile_matrix_texts_and_urls_never_panic() {
         }
         tried += 1;
     }
-    let keys = ["preset", "embed", "speed", "model.depth", "problem.kind", "problem.values", "optimizer.noise", "seed", "<img>", "problem.n", "optimizer.kind", "model.symmetric"];
+    let keys = [
+        "preset",
+        "embed",
+        "speed",
+        "model.depth",
+        "problem.kind",
+        "problem.values",
+        "optimizer.noise",
+        "seed",
+        "<img>",
+        "problem.n",
+        "optimizer.kind",
+        "model.symmetric",
+    ];
     for _ in 0..5000 {
         let q: Vec<String> = (0..s.below(8))
             .map(|_| {
@@ -171,7 +208,8 @@ fn hostile_matrix_texts_and_urls_never_panic() {
             })
             .collect();
         let q = q.join("&");
-        let state = catch_unwind(|| url_state::parse(&q)).unwrap_or_else(|_| panic!("url_state::parse panicked on {q:?}"));
+        let state =
+            catch_unwind(|| url_state::parse(&q)).unwrap_or_else(|_| panic!("url_state::parse panicked on {q:?}"));
         // Whatever came in, the state is a valid, runnable config.
         assert!(state.config.clone().validated().is_ok(), "{q}");
         tried += 1;

@@ -1,6 +1,6 @@
 //! Phase-diagram sweeps: spec validation, the same numbers in slices (worker) and in one go (CLI), on all cores.
 
-use rankflow::sweep::{Job, SweepSpec};
+use rankflow::experiment::sweep::{Job, SweepSpec};
 use serde_json::json;
 use std::process::Command;
 
@@ -26,8 +26,11 @@ fn bad_specs_name_the_field() {
     bad(json!({"x": {"field": "problem.kind", "values": [1]}}), "sweep.x.field");
     bad(json!({"y": {"field": "model.depth", "values": []}}), "sweep.y.values");
     bad(json!({"outcome": "beauty"}), "sweep.outcome");
-    bad(json!({"x": {"field": "model.init_scale", "values": (0..30).map(|i| i as f64).collect::<Vec<_>>()},
-               "y": {"field": "seed", "values": (0..30).map(|i| i as f64).collect::<Vec<_>>()}}), "sweep");
+    bad(
+        json!({"x": {"field": "model.init_scale", "values": (0..30).map(|i| i as f64).collect::<Vec<_>>()},
+               "y": {"field": "seed", "values": (0..30).map(|i| i as f64).collect::<Vec<_>>()}}),
+        "sweep",
+    );
 }
 
 #[test]
@@ -58,12 +61,28 @@ fn cli_sweep_writes_csv_and_svg_on_all_cores() {
     let (spec_path, csv, svg) = (dir.join("spec.json"), dir.join("out.csv"), dir.join("out.svg"));
     std::fs::write(&spec_path, spec().to_string()).unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_rankflow"))
-        .args(["sweep", "--spec", spec_path.to_str().unwrap(), "--csv", csv.to_str().unwrap(), "--svg", svg.to_str().unwrap()])
+        .args([
+            "sweep",
+            "--spec",
+            spec_path.to_str().unwrap(),
+            "--csv",
+            csv.to_str().unwrap(),
+            "--svg",
+            svg.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("6 cells in")), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("on {} threads", std::thread::available_parallelism().unwrap().get())), "thread count");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(&format!("6 cells in")),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains(&format!("on {} threads", std::thread::available_parallelism().unwrap().get())),
+        "thread count"
+    );
     let table = std::fs::read_to_string(&csv).unwrap();
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines[0], "model.init_scale,model.depth,nuclear_norm_ratio,note");

@@ -6,11 +6,13 @@
 //!
 //! Exit codes: 0 success, 1 the run diverged, 2 bad input (usage or config; the message names the field).
 
-use rankflow::experiment::Experiment;
-use rankflow::report::experiment_report;
 use plotters::prelude::IntoDrawingArea;
-use rankflow::sweep::SweepSpec;
-use rankflow::{chart, presets, Config};
+use rankflow::experiment::presets;
+use rankflow::experiment::report::experiment_report;
+use rankflow::experiment::sweep::SweepSpec;
+use rankflow::experiment::Experiment;
+use rankflow::figure::chart_old as chart;
+use rankflow::Config;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -167,7 +169,10 @@ fn parse_bench_args(args: &[String]) -> Result<(Config, usize, f64), String> {
                 config = Some(Config::from_json(&text).map_err(|e| e.to_string())?);
             }
             "--reps" => reps = value.parse().ok().filter(|r| (1..=100).contains(r)).ok_or("--reps: expected 1..100")?,
-            "--seconds" => seconds = value.parse().ok().filter(|s: &f64| *s > 0.0 && *s <= 60.0).ok_or("--seconds: expected (0, 60]")?,
+            "--seconds" => {
+                seconds =
+                    value.parse().ok().filter(|s: &f64| *s > 0.0 && *s <= 60.0).ok_or("--seconds: expected (0, 60]")?
+            }
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
@@ -201,7 +206,8 @@ fn bench(mut config: Config, reps: usize, seconds: f64) -> ExitCode {
     }
     rates.sort_by(f64::total_cmp);
     let (m, n) = config.dims();
-    let flops = rankflow::config::step_flops(m, n, config.model.width.unwrap_or(n), config.model.depth, config.model.symmetric);
+    let flops =
+        rankflow::config::step_flops(m, n, config.model.width.unwrap_or(n), config.model.depth, config.model.symmetric);
     println!(
         "{}",
         serde_json::json!({"engine": "native", "m": m, "n": n, "depth": config.model.depth, "steps_per_s": rates[rates.len() / 2],
@@ -239,7 +245,8 @@ fn sweep(args: &[String]) -> ExitCode {
     };
     let started = Instant::now();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let cells: Vec<std::sync::Mutex<Option<rankflow::sweep::Cell>>> = (0..spec.cells()).map(|_| std::sync::Mutex::new(None)).collect();
+    let cells: Vec<std::sync::Mutex<Option<rankflow::experiment::sweep::Cell>>> =
+        (0..spec.cells()).map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..threads.min(spec.cells()) {
             scope.spawn(|| loop {
@@ -252,9 +259,10 @@ fn sweep(args: &[String]) -> ExitCode {
             });
         }
     });
-    let cells: Vec<rankflow::sweep::Cell> = cells.into_iter().map(|c| c.into_inner().expect("cell lock").expect("every cell ran")).collect();
+    let cells: Vec<rankflow::experiment::sweep::Cell> =
+        cells.into_iter().map(|c| c.into_inner().expect("cell lock").expect("every cell ran")).collect();
     eprintln!("sweep: {} cells in {:.2} s on {threads} threads", cells.len(), started.elapsed().as_secs_f64());
-    let table = rankflow::sweep::csv(&spec, &cells);
+    let table = rankflow::experiment::sweep::csv(&spec, &cells);
     match &csv_path {
         Some(p) => {
             if let Err(e) = std::fs::write(p, &table) {
@@ -264,16 +272,29 @@ fn sweep(args: &[String]) -> ExitCode {
         None => print!("{table}"),
     }
     if let Some(p) = &svg_path {
-        let label = |v: &f64| format!("{}", if v.abs() < 1e-2 && *v != 0.0 { format!("{v:e}") } else { format!("{v}") });
+        let label =
+            |v: &f64| format!("{}", if v.abs() < 1e-2 && *v != 0.0 { format!("{v:e}") } else { format!("{v}") });
         let xs: Vec<String> = spec.x.values.iter().map(label).collect();
         let ys: Vec<String> = spec.y.values.iter().map(label).collect();
         let values: Vec<Option<f64>> = cells.iter().map(|c| c.value).collect();
         let mut svg = String::new();
         {
             let area = plotters::prelude::SVGBackend::with_string(&mut svg, (900, 600)).into_drawing_area();
-            let outcome = serde_json::to_value(spec.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let outcome = serde_json::to_value(spec.outcome)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             let title = format!("{outcome} over {} × {}", spec.x.field, spec.y.field);
-            let drawn = chart::render_heatmap(&area, &title, &spec.x.field, &spec.y.field, &xs, &ys, &values, chart::Style::default());
+            let drawn = chart::render_heatmap(
+                &area,
+                &title,
+                &spec.x.field,
+                &spec.y.field,
+                &xs,
+                &ys,
+                &values,
+                chart::Style::default(),
+            );
             if let Err(e) = drawn.and_then(|_| area.present().map_err(|e| e.to_string())) {
                 return bad_input(&format!("--svg: {e}"));
             }

@@ -30,14 +30,35 @@ pub fn mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatri
         // SAFETY: the shapes were checked above; a, b and c are distinct, fully initialised column-major
         // buffers of the sizes the strides address (c is borrowed mutably, so it aliases neither input).
         unsafe {
-            matrixmultiply::dgemm(m, k, n, 1.0, a.as_ptr(), rsa, csa, b.as_ptr(), rsb, csb, 0.0, c.as_mut_ptr(), 1, m as isize);
+            matrixmultiply::dgemm(
+                m,
+                k,
+                n,
+                1.0,
+                a.as_ptr(),
+                rsa,
+                csa,
+                b.as_ptr(),
+                rsb,
+                csb,
+                0.0,
+                c.as_mut_ptr(),
+                1,
+                m as isize,
+            );
         }
     }
 }
 
 /// (m, k, n) of C (m×n) = op(A) (m×k) · op(B) (k×n), after checking the shapes (panics on a mismatch: a
 /// programming error). None when nothing is left to compute: C is empty, or k = 0 and C has been zeroed.
-fn product_shape(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_b: bool) -> Option<(usize, usize, usize)> {
+fn product_shape(
+    c: &mut DMatrix<f64>,
+    a: &DMatrix<f64>,
+    transpose_a: bool,
+    b: &DMatrix<f64>,
+    transpose_b: bool,
+) -> Option<(usize, usize, usize)> {
     let (m, k) = if transpose_a { (a.ncols(), a.nrows()) } else { (a.nrows(), a.ncols()) };
     let (kb, n) = if transpose_b { (b.ncols(), b.nrows()) } else { (b.nrows(), b.ncols()) };
     assert_eq!(kb, k, "inner dimensions");
@@ -220,7 +241,12 @@ fn micro_kernel(a: &[f64], b: &[f64], k: usize) -> [[f64; 4]; NR] {
             }
         }
         acc.map(|[lo, hi]| {
-            [f64x2_extract_lane::<0>(lo), f64x2_extract_lane::<1>(lo), f64x2_extract_lane::<0>(hi), f64x2_extract_lane::<1>(hi)]
+            [
+                f64x2_extract_lane::<0>(lo),
+                f64x2_extract_lane::<1>(lo),
+                f64x2_extract_lane::<0>(hi),
+                f64x2_extract_lane::<1>(hi),
+            ]
         })
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
@@ -249,7 +275,9 @@ mod tests {
 
     #[test]
     fn both_kernels_match_nalgebra_on_every_edge_shape_and_transpose() {
-        for (m, k, n) in [(1, 1, 1), (4, 4, 4), (5, 3, 7), (9, 13, 2), (30, 30, 30), (31, 17, 33), (3, 0, 2), (64, 20, 5)] {
+        for (m, k, n) in
+            [(1, 1, 1), (4, 4, 4), (5, 3, 7), (9, 13, 2), (30, 30, 30), (31, 17, 33), (3, 0, 2), (64, 20, 5)]
+        {
             let a = matrix(m, k, 1);
             let b = matrix(k, n, 2);
             let want = &a * &b;
@@ -280,7 +308,10 @@ mod tests {
         for len in [0, 1, 7, 8, 9, 30, 101] {
             let x = matrix(len, 1, 3);
             let y = matrix(len, 1, 4);
-            assert!((dot(x.as_slice(), y.as_slice()) - x.dot(&y)).abs() <= 1e-12 * (1.0 + x.norm() * y.norm()), "dot {len}");
+            assert!(
+                (dot(x.as_slice(), y.as_slice()) - x.dot(&y)).abs() <= 1e-12 * (1.0 + x.norm() * y.norm()),
+                "dot {len}"
+            );
             let mut z = y.clone();
             axpy(z.as_mut_slice(), -0.5, x.as_slice());
             assert!((&z - (&y - &x * 0.5)).norm() <= 1e-14 * (1.0 + z.norm()), "axpy {len}");

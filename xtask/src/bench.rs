@@ -51,8 +51,9 @@ pub fn bench() -> Result<(), String> {
             std::fs::write(&path, cfg.to_string()).map_err(|e| e.to_string())?;
             workloads.push(json!({"n": n, "depth": depth, "config": cfg}));
             eprintln!("bench: n = {n}, L = {depth}");
-            let native = output(Command::new(root.join("target/release/rankflow")).arg("bench").arg("--config").arg(&path))
-                .ok_or("native bench failed")?;
+            let native =
+                output(Command::new(root.join("target/release/rankflow")).arg("bench").arg("--config").arg(&path))
+                    .ok_or("native bench failed")?;
             results.insert(("native".into(), n, depth), steps_per_s(&native)?);
             let numpy = output(
                 Command::new("python3")
@@ -69,7 +70,8 @@ pub fn bench() -> Result<(), String> {
     let wl = dir.join("workloads.json");
     std::fs::write(&wl, Value::Array(workloads).to_string()).map_err(|e| e.to_string())?;
     let (url, _server) = crate::server::spawn(&root.join("www"))?;
-    let wasm = output(Command::new("node").arg(root.join("bench/measure.mjs")).arg(&url).arg(&wl)).ok_or("wasm bench failed")?;
+    let wasm = output(Command::new("node").arg(root.join("bench/measure.mjs")).arg(&url).arg(&wl))
+        .ok_or("wasm bench failed")?;
     let mut frame = Value::Null;
     let mut size = Value::Null;
     for line in wasm.lines() {
@@ -78,7 +80,11 @@ pub fn bench() -> Result<(), String> {
             Some("frame") => frame = v,
             Some("size") => size = v,
             Some(engine) => {
-                let key = (engine.to_string(), v["n"].as_u64().unwrap_or(0) as usize, v["depth"].as_u64().unwrap_or(0) as usize);
+                let key = (
+                    engine.to_string(),
+                    v["n"].as_u64().unwrap_or(0) as usize,
+                    v["depth"].as_u64().unwrap_or(0) as usize,
+                );
                 results.insert(key, v["steps_per_s"].as_f64().unwrap_or(0.0));
             }
             None => {}
@@ -98,11 +104,20 @@ fn steps_per_s(line: &str) -> Result<f64, String> {
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let ver = |cmd: &str, arg: &str| output(Command::new(cmd).arg(arg)).map(|s| s.lines().next().unwrap_or("").trim().to_string()).unwrap_or_default();
-    let numpy = output(Command::new("python3").args(["-c", "import numpy; print(numpy.__version__)"])).unwrap_or_default();
+    let ver = |cmd: &str, arg: &str| {
+        output(Command::new(cmd).arg(arg))
+            .map(|s| s.lines().next().unwrap_or("").trim().to_string())
+            .unwrap_or_default()
+    };
+    let numpy =
+        output(Command::new("python3").args(["-c", "import numpy; print(numpy.__version__)"])).unwrap_or_default();
     format!(
         "{cpu}, {cores} cores; {}; node {}; {}; numpy {} (OPENBLAS_NUM_THREADS=1)",
         ver("rustc", "--version"),
@@ -118,11 +133,19 @@ fn render(r: &BTreeMap<(String, usize, usize), f64>, frame: &Value, size: &Value
     let numpy_gflops = |n: usize, l: usize| get("numpy", n, l) * dense_flops(n, l) / 1e9;
     let mut s = String::new();
     let _ = writeln!(s, "# Benchmarks\n");
-    let _ = writeln!(s, "Produced by `cargo xtask bench` on {}. Workload: n×n completion, 20% observed, rank 5, GD,", machine());
+    let _ = writeln!(
+        s,
+        "Produced by `cargo xtask bench` on {}. Workload: n×n completion, 20% observed, rank 5, GD,",
+        machine()
+    );
     let _ = writeln!(s, "depth L; steps/s are medians of 5 runs of 0.5 s, all engines side by side in one run (frame figures: medians of 240 frames, redraw: of 40). GFLOP/s count the");
     let _ = writeln!(s, "dense work of the numpy step (3(L−1) products of 2n³): rankflow does less (the completion residual is sparse),");
-    let _ = writeln!(s, "so its GFLOP/s are *equivalent* rates. The machine is shared and noisy; compare the ratios.\n");
-    let _ = writeln!(s, "| n | L | numpy steps/s (GFLOP/s) | native (× numpy) | wasm in node (× numpy) | wasm in Chromium (× numpy) |");
+    let _ =
+        writeln!(s, "so its GFLOP/s are *equivalent* rates. The machine is shared and noisy; compare the ratios.\n");
+    let _ = writeln!(
+        s,
+        "| n | L | numpy steps/s (GFLOP/s) | native (× numpy) | wasm in node (× numpy) | wasm in Chromium (× numpy) |"
+    );
     let _ = writeln!(s, "|---|---|---|---|---|---|");
     for &n in &SIZES {
         for &l in &DEPTHS {
@@ -159,7 +182,8 @@ fn render(r: &BTreeMap<(String, usize, usize), f64>, frame: &Value, size: &Value
         ("native ≥ 2× numpy at every size", ratio_min("native", &SIZES), 2.0),
     ];
     for (what, (got, n, l), want) in lines {
-        let verdict = if got >= want { "met".to_string() } else { format!("**missed** by {:.0}%", 100.0 * (1.0 - got / want)) };
+        let verdict =
+            if got >= want { "met".to_string() } else { format!("**missed** by {:.0}%", 100.0 * (1.0 - got / want)) };
         let _ = writeln!(s, "- {what}: worst ratio {got:.2}× (n = {n}, L = {l}) — {verdict}");
     }
     let f = |k: &str| frame[k].as_f64().unwrap_or(f64::NAN);
@@ -194,10 +218,16 @@ fn render(r: &BTreeMap<(String, usize, usize), f64>, frame: &Value, size: &Value
         size["wasm_raw"].as_f64().unwrap_or(0.0) / 1024.0,
         mark(total <= 300.0 * 1024.0)
     );
-    let _ = writeln!(s, "- first chart on screen after navigation (localhost): {:.0} ms vs ≤ 1000 ms — {}", f("first_chart_ms"), mark(f("first_chart_ms") <= 1000.0));
+    let _ = writeln!(
+        s,
+        "- first chart on screen after navigation (localhost): {:.0} ms vs ≤ 1000 ms — {}",
+        f("first_chart_ms"),
+        mark(f("first_chart_ms") <= 1000.0)
+    );
     // Where the time goes: real rates (rankflow's own flop count) against numpy's, from this run.
     let real = |e: &str, n: usize, l: usize| get(e, n, l) * rankflow_flops(n, l) / 1e9;
-    let numpy_rates: Vec<f64> = [50, 100, 200].iter().flat_map(|&n| DEPTHS.iter().map(move |&l| numpy_gflops(n, l))).collect();
+    let numpy_rates: Vec<f64> =
+        [50, 100, 200].iter().flat_map(|&n| DEPTHS.iter().map(move |&l| numpy_gflops(n, l))).collect();
     let (np_lo, np_hi) = numpy_rates.iter().fold((f64::INFINITY, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
     let frac = |l: usize| rankflow_flops(100, l) / dense_flops(100, l);
     let _ = writeln!(s, "\n## Why the missed targets are missed\n");

@@ -51,7 +51,11 @@ pub(crate) fn root() -> PathBuf {
 pub(crate) fn run(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
     let status = cmd.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{shown} failed with {status}")) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
 }
 
 pub(crate) fn output(cmd: &mut Command) -> Option<String> {
@@ -61,7 +65,8 @@ pub(crate) fn output(cmd: &mut Command) -> Option<String> {
 
 /// The wasm-bindgen version locked in Cargo.lock (the CLI must match it exactly).
 fn locked_wasm_bindgen_version() -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let lock =
+        std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
@@ -91,9 +96,16 @@ fn ensure_toolchain() -> Result<(), String> {
 pub(crate) fn build() -> Result<(), String> {
     ensure_toolchain()?;
     let root = root();
-    run(Command::new("cargo")
-        .current_dir(&root)
-        .args(["build", "--profile", "wasm", "--lib", "--package", "rankflow", "--target", "wasm32-unknown-unknown"]))?;
+    run(Command::new("cargo").current_dir(&root).args([
+        "build",
+        "--profile",
+        "wasm",
+        "--lib",
+        "--package",
+        "rankflow",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
     let wasm = root.join("target/wasm32-unknown-unknown/wasm/rankflow.wasm");
     run(Command::new("wasm-bindgen")
         .arg("--target")
@@ -140,11 +152,16 @@ fn ensure_chromium() -> Result<PathBuf, String> {
     }
     let is_root = output(Command::new("id").arg("-u")).map(|s| s.trim() == "0").unwrap_or(false);
     if !is_root {
-        return Err(format!("Chromium not found at {}; install it (Debian: apt-get install chromium) or set CHROMIUM", path.display()));
+        return Err(format!(
+            "Chromium not found at {}; install it (Debian: apt-get install chromium) or set CHROMIUM",
+            path.display()
+        ));
     }
     eprintln!("xtask: installing Chromium with apt-get");
     run(Command::new("apt-get").arg("update").arg("-q"))?;
-    run(Command::new("apt-get").args(["install", "-y", "-q", "chromium", "fonts-dejavu-core"]).env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-q", "chromium", "fonts-dejavu-core"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(path)
 }
 

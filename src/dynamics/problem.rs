@@ -1,7 +1,7 @@
 //! Targets and observation models: the convex loss ℓ(W) of the end-to-end matrix and its gradient ∇ℓ(W).
 
 use crate::config::{observed_count, Config, ProblemKind};
-use crate::sampling::Sampler;
+use crate::dynamics::sampling::Sampler;
 use nalgebra::{DMatrix, DVector, DVectorView, DVectorViewMut};
 
 /// How W is compared with the target.
@@ -144,7 +144,7 @@ impl Problem {
 
     /// Singular values of the ground truth, descending (nonzero ones only).
     pub fn truth_singular_values(&self) -> Option<Vec<f64>> {
-        let mut s = crate::metrics::singular_values(self.truth.as_ref()?);
+        let mut s = crate::dynamics::metrics::singular_values(self.truth.as_ref()?);
         let top = s.first().copied().unwrap_or(0.0);
         s.retain(|&v| v > 1e-10 * top.max(1e-300));
         Some(s)
@@ -169,7 +169,14 @@ fn entries(m: usize, n: usize, rows: Vec<usize>, cols: Vec<usize>, values: Vec<f
 
 /// Random rank-r target. Without `singular_values`: U Vᵀ (U Uᵀ when `psd`) with Gaussian U, V, rescaled so
 /// ‖M‖_F = n. With them: exactly Q diag(s) Pᵀ (Q diag(s) Qᵀ when `psd`), Q, P with orthonormal columns.
-pub fn random_target(m: usize, n: usize, rank: usize, psd: bool, singular_values: Option<&[f64]>, sampler: &mut Sampler) -> DMatrix<f64> {
+pub fn random_target(
+    m: usize,
+    n: usize,
+    rank: usize,
+    psd: bool,
+    singular_values: Option<&[f64]>,
+    sampler: &mut Sampler,
+) -> DMatrix<f64> {
     match singular_values {
         Some(s) => {
             let q = sampler.orthonormal(m, s.len());

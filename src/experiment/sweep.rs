@@ -1,9 +1,9 @@
 //! Phase diagrams: a grid of runs over two config fields (e.g. α × depth) and one outcome per cell
 //! (final effective rank, test error, nuclear norm relative to the convex baseline, or loss).
 
-use crate::baseline;
 use crate::config::{Config, ConfigError};
-use crate::run::{Run, Status};
+use crate::dynamics::baseline;
+use crate::experiment::run::{Run, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -59,8 +59,14 @@ impl SweepSpec {
             err(&format!("sweep.{}", path.trim_start_matches('.')), e.into_inner().to_string())
         })?;
         for (name, axis) in [("x", &spec.x), ("y", &spec.y)] {
-            if !crate::url_state::FIELDS.contains(&axis.field.as_str()) || axis.field.ends_with("kind") || axis.field == "problem.values" {
-                return Err(err(&format!("sweep.{name}.field"), format!("{:?} is not a numeric config field", axis.field)));
+            if !crate::config::FIELDS.contains(&axis.field.as_str())
+                || axis.field.ends_with("kind")
+                || axis.field == "problem.values"
+            {
+                return Err(err(
+                    &format!("sweep.{name}.field"),
+                    format!("{:?} is not a numeric config field", axis.field),
+                ));
             }
             if axis.values.is_empty() || axis.values.iter().any(|v| !v.is_finite()) {
                 return Err(err(&format!("sweep.{name}.values"), "must list at least one finite number".into()));
@@ -84,7 +90,9 @@ impl SweepSpec {
             let value = if v.fract() == 0.0 && v.abs() < 9e15 { Value::from(v as i64) } else { Value::from(v) };
             let (section, key) = axis.field.split_once('.').map_or((None, axis.field.as_str()), |(s, k)| (Some(s), k));
             let obj = match section {
-                Some(s) => doc.as_object_mut().and_then(|o| o.entry(s).or_insert(Value::Object(Default::default())).as_object_mut()),
+                Some(s) => doc
+                    .as_object_mut()
+                    .and_then(|o| o.entry(s).or_insert(Value::Object(Default::default())).as_object_mut()),
                 None => doc.as_object_mut(),
             };
             if let Some(o) = obj {
@@ -146,10 +154,17 @@ impl SweepSpec {
 
 /// CSV of a finished sweep: x field, y field, outcome.
 pub fn csv(spec: &SweepSpec, cells: &[Cell]) -> String {
-    let outcome = serde_json::to_value(spec.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let outcome =
+        serde_json::to_value(spec.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     let mut out = format!("{},{},{outcome},note\n", spec.x.field, spec.y.field);
     for c in cells {
-        out.push_str(&format!("{},{},{},{}\n", c.x, c.y, c.value.map_or(String::new(), |v| v.to_string()), c.note.as_deref().unwrap_or("").replace([',', '\n'], ";")));
+        out.push_str(&format!(
+            "{},{},{},{}\n",
+            c.x,
+            c.y,
+            c.value.map_or(String::new(), |v| v.to_string()),
+            c.note.as_deref().unwrap_or("").replace([',', '\n'], ";")
+        ));
     }
     out
 }

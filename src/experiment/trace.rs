@@ -46,7 +46,7 @@ impl Trace {
 
     /// Whether a sample is due at `step` under the current (possibly doubled) interval.
     pub fn due(&self, step: u64) -> bool {
-        step % self.interval == 0
+        step.is_multiple_of(self.interval)
     }
 
     pub fn push(&mut self, sample: Sample) {

@@ -6,8 +6,8 @@
 //! ½‖A vec W − y‖² for sensing) and the proximal map is singular-value soft-thresholding (eigenvalue
 //! thresholding onto the PSD cone for the trace).
 
-use crate::metrics;
-use crate::problem::{Observation, Problem};
+use crate::dynamics::metrics;
+use crate::dynamics::problem::{Observation, Problem};
 use nalgebra::{DMatrix, DVector, DVectorView};
 use serde::Serialize;
 
@@ -84,7 +84,11 @@ impl BaselineSolver {
             }
             let g = misfit_gradient(&self.problem, &self.y);
             let z = &self.y - g * self.step;
-            let next = if self.psd { prox_trace_psd(&z, self.lambda * self.step) } else { prox_nuclear(&z, self.lambda * self.step) };
+            let next = if self.psd {
+                prox_trace_psd(&z, self.lambda * self.step)
+            } else {
+                prox_nuclear(&z, self.lambda * self.step)
+            };
             let change = (&next - &self.w).norm();
             // Adaptive restart (O'Donoghue & Candès 2015): when the momentum points uphill,
             // ⟨y − next, next − w⟩ > 0, drop it and start the momentum sequence afresh.

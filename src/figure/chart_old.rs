@@ -5,7 +5,7 @@
 //! keeps labels clean; points that cannot be shown (≤ 0 or below the floor on a log axis, non-finite) break
 //! the line instead of being clamped.
 
-use crate::trace::Sample;
+use crate::experiment::trace::Sample;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -70,7 +70,11 @@ pub struct RunView<'a> {
 }
 
 fn horizontal(samples: &[Sample], log_x: bool, y: f64) -> Vec<Option<(f64, f64)>> {
-    let x0 = if log_x { samples.iter().map(|s| s.step).find(|&s| s > 0).unwrap_or(1) } else { samples.first().map_or(0, |s| s.step) } as f64;
+    let x0 = if log_x {
+        samples.iter().map(|s| s.step).find(|&s| s > 0).unwrap_or(1)
+    } else {
+        samples.first().map_or(0, |s| s.step)
+    } as f64;
     let x1 = (samples.last().map_or(1, |s| s.step) as f64).max(x0 + 1.0);
     vec![Some((x0, y)), Some((x1, y))]
 }
@@ -78,7 +82,13 @@ fn horizontal(samples: &[Sample], log_x: bool, y: f64) -> Vec<Option<(f64, f64)>
 /// σ_i(W) against step. One run: a line per singular value (top `max_series`), coloured by index. Several
 /// runs: the top `per_run` values of each, coloured by run. Target values dashed in colour, the convex
 /// baseline's dotted in grey.
-pub fn singular_values_figure(runs: &[RunView], truth: Option<&[f64]>, baseline: Option<&[f64]>, log_x: bool, max_series: usize) -> Figure {
+pub fn singular_values_figure(
+    runs: &[RunView],
+    truth: Option<&[f64]>,
+    baseline: Option<&[f64]>,
+    log_x: bool,
+    max_series: usize,
+) -> Figure {
     let single = runs.len() == 1;
     let per_run = if single { max_series } else { truth.map_or(4, |t| t.len().max(1)).min(max_series) };
     let mut series = vec![];
@@ -86,7 +96,11 @@ pub fn singular_values_figure(runs: &[RunView], truth: Option<&[f64]>, baseline:
         let k = run.samples.iter().map(|s| s.singular_values.len()).max().unwrap_or(0).min(per_run);
         for i in 0..k {
             series.push(Series {
-                label: if single { Some(format!("σ{}", i + 1)) } else { (i == 0 && run.legend).then(|| run.label.clone()) },
+                label: if single {
+                    Some(format!("σ{}", i + 1))
+                } else {
+                    (i == 0 && run.legend).then(|| run.label.clone())
+                },
                 points: run.samples.iter().map(|s| s.singular_values.get(i).map(|&v| (s.step as f64, v))).collect(),
                 color: if single { series_color(i) } else { run.color },
                 dashed: false,
@@ -100,7 +114,13 @@ pub fn singular_values_figure(runs: &[RunView], truth: Option<&[f64]>, baseline:
         series.push(Series { label: None, points: horizontal(samples, log_x, s), color, dashed: true, width: 1.0 });
     }
     for &s in baseline.unwrap_or(&[]).iter().filter(|&&s| s > 1e-9).take(max_series) {
-        series.push(Series { label: None, points: horizontal(samples, log_x, s), color: RGBColor(0xa0, 0xa0, 0xa0), dashed: true, width: 2.0 });
+        series.push(Series {
+            label: None,
+            points: horizontal(samples, log_x, s),
+            color: RGBColor(0xa0, 0xa0, 0xa0),
+            dashed: true,
+            width: 2.0,
+        });
     }
     let mut title = "singular values of W".to_string();
     match (truth.is_some(), baseline.is_some()) {
@@ -109,7 +129,17 @@ pub fn singular_values_figure(runs: &[RunView], truth: Option<&[f64]>, baseline:
         (false, true) => title.push_str(" (grey dashed: convex baseline)"),
         _ => {}
     }
-    Figure { title, x_desc: "step".into(), y_desc: "σᵢ(W)".into(), log_x, log_y: true, series, markers: vec![], bands: vec![], legend: !single }
+    Figure {
+        title,
+        x_desc: "step".into(),
+        y_desc: "σᵢ(W)".into(),
+        log_x,
+        log_y: true,
+        series,
+        markers: vec![],
+        bands: vec![],
+        legend: !single,
+    }
 }
 
 /// ℓ(W) and, when known, the test error on unobserved entries, against step (dashed), one colour per run.
@@ -136,7 +166,17 @@ pub fn loss_figure(runs: &[RunView], log_x: bool) -> Figure {
     }
     let tests = runs.iter().any(|r| r.samples.iter().any(|s| s.test_error.is_some()));
     let title = if tests && !single { "loss (dashed: test error)" } else { "loss" };
-    Figure { title: title.into(), x_desc: "step".into(), y_desc: String::new(), log_x, log_y: true, series, markers: vec![], bands: vec![], legend: true }
+    Figure {
+        title: title.into(),
+        x_desc: "step".into(),
+        y_desc: String::new(),
+        log_x,
+        log_y: true,
+        series,
+        markers: vec![],
+        bands: vec![],
+        legend: true,
+    }
 }
 
 /// Smallest (solid) and largest (dashed) Hessian eigenvalue of the loss against step.
@@ -145,7 +185,8 @@ pub fn hessian_figure(runs: &[RunView], log_x: bool) -> Figure {
     for (i, run) in runs.iter().enumerate() {
         let color = if runs.len() == 1 { PALETTE[0] } else { run.color };
         series.push(Series {
-            label: Some(if runs.len() == 1 { "λ_min".into() } else { format!("{} λ_min", run.label) }).filter(|_| run.legend || runs.len() == 1),
+            label: Some(if runs.len() == 1 { "λ_min".into() } else { format!("{} λ_min", run.label) })
+                .filter(|_| run.legend || runs.len() == 1),
             points: run.samples.iter().map(|s| s.hessian_min.map(|h| (s.step as f64, h))).collect(),
             color,
             dashed: false,
@@ -265,7 +306,8 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
     let (xlo, xhi) = extent(all().map(|p| p.0), fig.log_x).unwrap_or((1.0, 10.0));
     let (ylo, yhi) = extent(all().map(|p| p.1), fig.log_y).unwrap_or((1e-3, 1.0));
     let xaxis = Axis { log: fig.log_x, floor: 0.0 };
-    let yaxis = Axis { log: fig.log_y, floor: if fig.log_y { ylo.max(yhi / LOG_DYNAMIC_RANGE) } else { f64::NEG_INFINITY } };
+    let yaxis =
+        Axis { log: fig.log_y, floor: if fig.log_y { ylo.max(yhi / LOG_DYNAMIC_RANGE) } else { f64::NEG_INFINITY } };
     let (x0, x1) = match (xaxis.map(xlo), xaxis.map(xhi)) {
         (Some(a), Some(b)) if fig.log_x => (a.floor(), b.max(a.floor() + 1.0)),
         (Some(a), Some(b)) => (a.min(0.0), b.max(a + 1.0)),
@@ -275,7 +317,11 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
     let (y0, y1) = match (yaxis.map(yaxis.floor.max(ylo)), yaxis.map(yhi)) {
         (Some(a), Some(b)) if fig.log_y => {
             let (a, b) = (a.floor(), b.ceil());
-            if a == b { (a - 1.0, b + 1.0) } else { (a, b) }
+            if a == b {
+                (a - 1.0, b + 1.0)
+            } else {
+                (a, b)
+            }
         }
         (Some(a), Some(b)) => {
             let pad = 0.05 * (b - a).max(1e-12);
@@ -295,7 +341,8 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
         .map_err(err)?;
     // Data units per device pixel of the plotting area: lines are thinned to what the pixels can show.
     let (xs, ys) = chart.plotting_area().get_pixel_range();
-    let resolution = ((x1 - x0) / f64::from((xs.end - xs.start).max(1)), (y1 - y0) / f64::from((ys.end - ys.start).max(1)));
+    let resolution =
+        ((x1 - x0) / f64::from((xs.end - xs.start).max(1)), (y1 - y0) / f64::from((ys.end - ys.start).max(1)));
     let x_fmt = |v: &f64| if fig.log_x { step_tick_label(10f64.powf(*v).round()) } else { step_tick_label(*v) };
     let y_fmt = |v: &f64| if fig.log_y { log_tick_label(*v) } else { format!("{}", round_sig(*v, 3)) };
     chart
@@ -316,14 +363,21 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
 
     for &(a, b, color) in &fig.bands {
         if let (Some(a), Some(b)) = (xaxis.map(a), xaxis.map(b)) {
-            chart.draw_series(std::iter::once(Rectangle::new([(a, y0), (b, y1)], color.mix(0.12).filled()))).map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new([(a, y0), (b, y1)], color.mix(0.12).filled())))
+                .map_err(err)?;
         }
     }
     for &(x, color) in &fig.markers {
         if let Some(x) = xaxis.map(x) {
             let pieces = 40;
             let dy = (y1 - y0) / pieces as f64;
-            let dash = (0..pieces).step_by(2).map(|k| PathElement::new(vec![(x, y0 + k as f64 * dy), (x, y0 + (k + 1) as f64 * dy)], color.stroke_width(px(1.0))));
+            let dash = (0..pieces).step_by(2).map(|k| {
+                PathElement::new(
+                    vec![(x, y0 + k as f64 * dy), (x, y0 + (k + 1) as f64 * dy)],
+                    color.stroke_width(px(1.0)),
+                )
+            });
             chart.draw_series(dash).map_err(err)?;
         }
     }
@@ -361,7 +415,8 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
         }
     }
     if !legend.is_empty() {
-        draw_legend(&chart.plotting_area().strip_coord_spec(), &legend, &font, bg.mix(0.85).filled(), grid, s).map_err(err)?;
+        draw_legend(&chart.plotting_area().strip_coord_spec(), &legend, &font, bg.mix(0.85).filled(), grid, s)
+            .map_err(err)?;
     }
     Ok(())
 }
@@ -550,7 +605,9 @@ mod tests {
     #[test]
     fn thinning_keeps_every_pixel_column_extreme_and_both_ends() {
         // 10,000 points of a noisy oscillation over 100 pixel columns of width 1.
-        let line: Vec<(f64, f64)> = (0..10_000).map(|i| (i as f64 / 100.0, ((i * 7919) % 1000) as f64 / 10.0 + (i as f64 / 500.0).sin())).collect();
+        let line: Vec<(f64, f64)> = (0..10_000)
+            .map(|i| (i as f64 / 100.0, ((i * 7919) % 1000) as f64 / 10.0 + (i as f64 / 500.0).sin()))
+            .collect();
         let thin = thin_to_pixels(line.clone(), (1.0, 0.01));
         assert!(thin.len() <= 4 * 100 + 1, "{} points", thin.len());
         assert_eq!(thin.first(), line.first());
@@ -572,7 +629,9 @@ mod tests {
         // A plateau, a smooth fall and noise: 2,000 points over 800 columns of width 1, rows of height 0.01.
         let y = |i: usize| match i {
             0..=599 => 5.0,
-            600..=1399 => 5.0 - 3.0 * ((i - 600) as f64 / 800.0 * std::f64::consts::PI).sin().powi(2) - (i as f64 - 600.0) / 400.0,
+            600..=1399 => {
+                5.0 - 3.0 * ((i - 600) as f64 / 800.0 * std::f64::consts::PI).sin().powi(2) - (i as f64 - 600.0) / 400.0
+            }
             _ => 1.0 + ((i * 7919) % 100) as f64 / 1000.0,
         };
         let line: Vec<(f64, f64)> = (0..2000).map(|i| (i as f64 * 0.4, y(i))).collect();
@@ -591,14 +650,28 @@ mod tests {
     fn log_axis_breaks_lines_instead_of_clamping() {
         let y = Axis { log: true, floor: 1e-6 };
         let x = Axis { log: false, floor: 0.0 };
-        let pts = [Some((0.0, 1.0)), Some((1.0, 0.0)), Some((2.0, 1e-9)), Some((3.0, 10.0)), None, Some((5.0, f64::NAN)), Some((6.0, 1.0))];
+        let pts = [
+            Some((0.0, 1.0)),
+            Some((1.0, 0.0)),
+            Some((2.0, 1e-9)),
+            Some((3.0, 10.0)),
+            None,
+            Some((5.0, f64::NAN)),
+            Some((6.0, 1.0)),
+        ];
         let segs = segments(&pts, x, y);
         assert_eq!(segs, vec![vec![(0.0, 0.0)], vec![(3.0, 1.0)], vec![(6.0, 0.0)]]);
     }
 }
 
 /// The two standard figures of a run stacked in one SVG (singular values above, loss below).
-pub fn run_svg(samples: &[Sample], truth: Option<&[f64]>, log_x: bool, width: u32, height: u32) -> Result<String, String> {
+pub fn run_svg(
+    samples: &[Sample],
+    truth: Option<&[f64]>,
+    log_x: bool,
+    width: u32,
+    height: u32,
+) -> Result<String, String> {
     let mut buf = String::new();
     {
         let area = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
@@ -623,10 +696,18 @@ pub enum Panel<'a> {
 pub const MAX_HEATMAP_SIDE: usize = 64;
 
 /// Heatmaps side by side (W, target, observed mask), square cells, titles above.
-pub fn render_matrices<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panels: &[Panel], style: Style) -> Result<(), String> {
+pub fn render_matrices<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panels: &[Panel],
+    style: Style,
+) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let s = style.scale.clamp(0.25, 8.0);
-    let (bg, fg) = if style.dark { (RGBColor(0x14, 0x17, 0x1c), RGBColor(0xd8, 0xdd, 0xe3)) } else { (WHITE, RGBColor(0x22, 0x22, 0x22)) };
+    let (bg, fg) = if style.dark {
+        (RGBColor(0x14, 0x17, 0x1c), RGBColor(0xd8, 0xdd, 0xe3))
+    } else {
+        (WHITE, RGBColor(0x22, 0x22, 0x22))
+    };
     area.fill(&bg).map_err(err)?;
     if panels.is_empty() {
         return Ok(());
@@ -641,7 +722,11 @@ pub fn render_matrices<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panels
             }
             Panel::Mask { title, mask } => {
                 let m = shrink(&mask.map(|b| if b { 1.0 } else { 0.0 }), MAX_HEATMAP_SIDE);
-                let (on, off) = if style.dark { (RGBColor(0xd8, 0xdd, 0xe3), RGBColor(0x2c, 0x32, 0x3a)) } else { (RGBColor(0x44, 0x44, 0x44), RGBColor(0xee, 0xee, 0xee)) };
+                let (on, off) = if style.dark {
+                    (RGBColor(0xd8, 0xdd, 0xe3), RGBColor(0x2c, 0x32, 0x3a))
+                } else {
+                    (RGBColor(0x44, 0x44, 0x44), RGBColor(0xee, 0xee, 0xee))
+                };
                 (title, m.map(|v| blend(off, on, v)))
             }
         };
@@ -689,12 +774,17 @@ fn diverging(v: f64, dark: bool) -> RGBColor {
     if !v.is_finite() {
         return RGBColor(0x99, 0x99, 0x99);
     }
-    if v >= 0.0 { blend(neutral, PALETTE[1], v) } else { blend(neutral, PALETTE[0], -v) }
+    if v >= 0.0 {
+        blend(neutral, PALETTE[1], v)
+    } else {
+        blend(neutral, PALETTE[0], -v)
+    }
 }
 
 /// Viridis-like sequential colour for t ∈ [0, 1] (perceptually ordered, colour-blind safe).
 fn sequential(t: f64) -> RGBColor {
-    const STOPS: [(u8, u8, u8); 5] = [(0x44, 0x01, 0x54), (0x3b, 0x52, 0x8b), (0x21, 0x90, 0x8d), (0x5d, 0xc9, 0x63), (0xfd, 0xe7, 0x25)];
+    const STOPS: [(u8, u8, u8); 5] =
+        [(0x44, 0x01, 0x54), (0x3b, 0x52, 0x8b), (0x21, 0x90, 0x8d), (0x5d, 0xc9, 0x63), (0xfd, 0xe7, 0x25)];
     let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 } * (STOPS.len() - 1) as f64;
     let k = (t.floor() as usize).min(STOPS.len() - 2);
     let a = RGBColor(STOPS[k].0, STOPS[k].1, STOPS[k].2);
@@ -717,7 +807,11 @@ pub fn render_heatmap<DB: DrawingBackend>(
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let s = style.scale.clamp(0.25, 8.0);
     let px = |v: f64| (v * s).round().max(1.0) as u32;
-    let (bg, fg) = if style.dark { (RGBColor(0x14, 0x17, 0x1c), RGBColor(0xd8, 0xdd, 0xe3)) } else { (WHITE, RGBColor(0x22, 0x22, 0x22)) };
+    let (bg, fg) = if style.dark {
+        (RGBColor(0x14, 0x17, 0x1c), RGBColor(0xd8, 0xdd, 0xe3))
+    } else {
+        (WHITE, RGBColor(0x22, 0x22, 0x22))
+    };
     area.fill(&bg).map_err(err)?;
     let (nx, ny) = (x_labels.len().max(1), y_labels.len().max(1));
     let finite: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
@@ -730,8 +824,12 @@ pub fn render_heatmap<DB: DrawingBackend>(
         .y_label_area_size(px(52.0))
         .build_cartesian_2d(0.0..nx as f64, 0.0..ny as f64)
         .map_err(err)?;
-    let xl = |v: &f64| x_labels.get(v.floor() as usize).filter(|_| (v.fract() - 0.5).abs() < 1e-9).cloned().unwrap_or_default();
-    let yl = |v: &f64| y_labels.get(v.floor() as usize).filter(|_| (v.fract() - 0.5).abs() < 1e-9).cloned().unwrap_or_default();
+    let xl = |v: &f64| {
+        x_labels.get(v.floor() as usize).filter(|_| (v.fract() - 0.5).abs() < 1e-9).cloned().unwrap_or_default()
+    };
+    let yl = |v: &f64| {
+        y_labels.get(v.floor() as usize).filter(|_| (v.fract() - 0.5).abs() < 1e-9).cloned().unwrap_or_default()
+    };
     chart
         .configure_mesh()
         .disable_mesh()
@@ -754,7 +852,9 @@ pub fn render_heatmap<DB: DrawingBackend>(
             _ => RGBColor(0x9a, 0x9a, 0x9a),
         };
         let (x0, y0) = (i as f64, j as f64);
-        chart.draw_series(std::iter::once(Rectangle::new([(x0, y0), (x0 + 1.0, y0 + 1.0)], color.filled()))).map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(x0, y0), (x0 + 1.0, y0 + 1.0)], color.filled())))
+            .map_err(err)?;
         if annotate {
             let text = v.map_or("–".to_string(), |v| format!("{}", round_sig(v, 3)));
             let light = matches!(v, Some(x) if hi > lo && (x - lo) / (hi - lo) < 0.6);

@@ -33,7 +33,10 @@ impl Preset {
     }
 
     pub fn experiment(&self) -> Experiment {
-        Experiment::new(self.runs.iter().map(|r| (r.label.clone(), r.group.clone(), r.config.clone())).collect(), self.claim)
+        Experiment::new(
+            self.runs.iter().map(|r| (r.label.clone(), r.group.clone(), r.config.clone())).collect(),
+            self.claim,
+        )
     }
 }
 
@@ -44,9 +47,21 @@ fn config(name: &str, cfg: &serde_json::Value) -> Config {
     Config::from_json(&cfg.to_string()).unwrap_or_else(|e| panic!("preset {name} is invalid: {e}"))
 }
 
-fn one(name: &'static str, title: &'static str, explanation: &'static str, claim: Option<Claim>, cfg: serde_json::Value) -> Preset {
+fn one(
+    name: &'static str,
+    title: &'static str,
+    explanation: &'static str,
+    claim: Option<Claim>,
+    cfg: serde_json::Value,
+) -> Preset {
     let config = config(name, &cfg);
-    Preset { name, title, explanation, runs: vec![PresetRun { label: String::new(), group: String::new(), config }], claim }
+    Preset {
+        name,
+        title,
+        explanation,
+        runs: vec![PresetRun { label: String::new(), group: String::new(), config }],
+        claim,
+    }
 }
 
 /// Several runs: (label, group, JSON patch applied to `base`).
@@ -83,7 +98,8 @@ fn merge(base: &mut serde_json::Value, patch: &serde_json::Value) {
 
 /// All presets, the default first.
 pub fn all() -> Vec<Preset> {
-    let incremental_problem = json!({"kind": "completion", "n": 30, "singular_values": [12.0, 6.0, 3.0, 1.5], "observed_fraction": 0.4});
+    let incremental_problem =
+        json!({"kind": "completion", "n": 30, "singular_values": [12.0, 6.0, 3.0, 1.5], "observed_fraction": 0.4});
     vec![
         one(
             "incremental",

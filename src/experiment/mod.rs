@@ -1,11 +1,17 @@
 //! Several runs side by side (same problem and seed, different models or optimisers), the convex baseline,
 //! and the number each paper claim is checked by.
 
-use crate::baseline::{Baseline, BaselineSolver};
+pub mod presets;
+pub mod report;
+pub mod run;
+pub mod stages;
+pub mod sweep;
+pub mod trace;
+
 use crate::config::{Config, OptimizerConfig};
-use crate::run::{Run, Status};
-use crate::stages;
+use crate::dynamics::baseline::{Baseline, BaselineSolver};
 use nalgebra::DMatrix;
+use run::{Run, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -52,8 +58,10 @@ impl Experiment {
     /// `members`: (label, group, validated config). The convex baseline is solved alongside (PSD form for the
     /// symmetric model or a PSD target) whenever the first run's problem has observations.
     pub fn new(members: Vec<(String, String, Config)>, claim: Option<Claim>) -> Experiment {
-        let mut members: Vec<Member> =
-            members.into_iter().map(|(label, group, config)| Member { label, group, run: Run::new(config), closest: vec![] }).collect();
+        let mut members: Vec<Member> = members
+            .into_iter()
+            .map(|(label, group, config)| Member { label, group, run: Run::new(config), closest: vec![] })
+            .collect();
         let baseline = members.first().and_then(|m| {
             let c = &m.run.config;
             BaselineSolver::new(&m.run.problem, c.model.symmetric || c.problem.psd)
@@ -230,7 +238,12 @@ impl Experiment {
                 for (i, m) in self.members.iter().enumerate() {
                     if is_glrl(&m.run.config) {
                         let tops: Vec<String> = m.run.phases().iter().map(|p| format!("{:.3}", p.top_value)).collect();
-                        lines.push(format!("{}: {} phases (top values {})", name(m), self.glrl_outputs.len(), tops.join(", ")));
+                        lines.push(format!(
+                            "{}: {} phases (top values {})",
+                            name(m),
+                            self.glrl_outputs.len(),
+                            tops.join(", ")
+                        ));
                         continue;
                     }
                     let worst = m.closest.iter().copied().fold(0.0, f64::max);
@@ -248,11 +261,21 @@ impl Experiment {
             Some(Claim::NuclearNorm) => {
                 for m in &self.members {
                     let s = m.run.measure();
-                    lines.push(format!("{}: ‖W‖* = {:.3}, loss {:.1e}, σ₃ = {:.1e}", name(m), s.nuclear_norm, s.loss, s.singular_values.get(2).copied().unwrap_or(0.0)));
+                    lines.push(format!(
+                        "{}: ‖W‖* = {:.3}, loss {:.1e}, σ₃ = {:.1e}",
+                        name(m),
+                        s.nuclear_norm,
+                        s.loss,
+                        s.singular_values.get(2).copied().unwrap_or(0.0)
+                    ));
                     values.insert(name(m), json!({"nuclear_norm": s.nuclear_norm, "loss": s.loss}));
                 }
                 if let Some(b) = self.baseline() {
-                    lines.push(format!("convex baseline ({}): {:.3}", if b.psd { "minimum trace, PSD" } else { "minimum nuclear norm" }, b.nuclear_norm));
+                    lines.push(format!(
+                        "convex baseline ({}): {:.3}",
+                        if b.psd { "minimum trace, PSD" } else { "minimum nuclear norm" },
+                        b.nuclear_norm
+                    ));
                     values.insert("baseline".into(), json!(b.nuclear_norm));
                 } else if self.baseline.is_some() {
                     lines.push("convex baseline: solving…".into());
@@ -263,7 +286,12 @@ impl Experiment {
                 for m in &self.members {
                     let targets = m.run.problem.truth_singular_values().unwrap_or_default();
                     let at = targets.first().and_then(|&s1| {
-                        m.run.trace.samples().iter().find(|s| s.singular_values[0] > 0.5 * s1).map(|s| s.singular_values.get(1).copied().unwrap_or(0.0))
+                        m.run
+                            .trace
+                            .samples()
+                            .iter()
+                            .find(|s| s.singular_values[0] > 0.5 * s1)
+                            .map(|s| s.singular_values.get(1).copied().unwrap_or(0.0))
                     });
                     match groups.iter_mut().find(|g| g.0 == m.group) {
                         Some(g) => {
@@ -276,7 +304,11 @@ impl Experiment {
                 for (group, mut v, total) in groups {
                     v.sort_by(f64::total_cmp);
                     let median = (!v.is_empty()).then(|| v[v.len() / 2]);
-                    let range = if v.is_empty() { String::new() } else { format!(" (range {:.1e} … {:.1e})", v[0], v[v.len() - 1]) };
+                    let range = if v.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (range {:.1e} … {:.1e})", v[0], v[v.len() - 1])
+                    };
                     lines.push(format!(
                         "{group}: σ₂ when σ₁ is learned = {} median of {}/{total} seeds{range}",
                         median.map_or("–".into(), |x| format!("{x:.1e}")),
@@ -293,17 +325,22 @@ impl Experiment {
                         .iter()
                         .map(|p| {
                             let mid = (p.start_step + p.end_step) / 2;
-                            samples.iter().filter(|s| s.step >= p.start_step && s.step <= mid).last().and_then(|s| s.hessian_min)
+                            samples
+                                .iter()
+                                .rfind(|s| s.step >= p.start_step && s.step <= mid)
+                                .and_then(|s| s.hessian_min)
                         })
                         .collect();
                     let levels: Vec<String> = plateaus.iter().map(|p| format!("{:.3}", p.loss)).collect();
-                    let mut line = format!("{}: {} stages (loss plateaus at {})", name(m), plateaus.len(), levels.join(", "));
+                    let mut line =
+                        format!("{}: {} stages (loss plateaus at {})", name(m), plateaus.len(), levels.join(", "));
                     if curv.iter().any(Option::is_some) {
                         let c: Vec<String> = curv.iter().map(|c| c.map_or("–".into(), |x| format!("{x:.2}"))).collect();
                         line.push_str(&format!("; λ_min on them: {}", c.join(", ")));
                     }
                     lines.push(line);
-                    values.insert(name(m), json!({"stages": plateaus.len(), "plateaus": plateaus, "hessian_min": curv}));
+                    values
+                        .insert(name(m), json!({"stages": plateaus.len(), "plateaus": plateaus, "hessian_min": curv}));
                 }
             }
             Some(Claim::NormRatio) => {
@@ -326,7 +363,10 @@ impl Experiment {
                         first * first + last * last,
                         last * last - first * first
                     ));
-                    values.insert(name(m), json!({"ratio": ratio, "predicted": predicted, "sum_squares": first * first + last * last}));
+                    values.insert(
+                        name(m),
+                        json!({"ratio": ratio, "predicted": predicted, "sum_squares": first * first + last * last}),
+                    );
                 }
             }
             Some(Claim::NormsDiverge) => {
@@ -361,5 +401,5 @@ fn is_glrl(c: &Config) -> bool {
 }
 
 fn fmt_step(s: u64) -> String {
-    crate::chart::step_tick_label(s as f64)
+    crate::figure::chart_old::step_tick_label(s as f64)
 }

@@ -5,9 +5,9 @@
 //! At depth 2 a saddle of the staged dynamics has a strictly negative eigenvalue (−s_{k+1} under full
 //! observation); at depth ≥ 3 the saddles are degenerate (smallest eigenvalue ≈ 0).
 
-use crate::model::Model;
-use crate::problem::Problem;
-use crate::sampling::Sampler;
+use crate::dynamics::model::Model;
+use crate::dynamics::problem::Problem;
+use crate::dynamics::sampling::Sampler;
 use nalgebra::{DMatrix, DVector};
 
 /// Lanczos iterations used (at most the parameter count).
@@ -120,8 +120,10 @@ mod tests {
 
     #[test]
     fn lanczos_extremes_match_the_dense_hessian() {
-        let (model, problem) = setup(r#"{"problem": {"kind": "completion", "n": 4, "rank": 2, "observed_fraction": 0.6},
-                                         "model": {"depth": 3, "width": 3, "init_scale": 0.7}}"#);
+        let (model, problem) = setup(
+            r#"{"problem": {"kind": "completion", "n": 4, "rank": 2, "observed_fraction": 0.6},
+                                         "model": {"depth": 3, "width": 3, "init_scale": 0.7}}"#,
+        );
         let mut hess = Hessian::at(&model, &problem);
         let p = hess.dimension();
         let mut dense = DMatrix::zeros(p, p);
@@ -141,8 +143,10 @@ mod tests {
     #[test]
     fn depth_two_origin_is_a_strict_saddle_with_curvature_plus_minus_s1() {
         // At W₁ = W₂ = 0 the Hessian of ½‖W₂W₁ − M‖² has eigenvalues ±σ_i(M).
-        let (mut model, problem) = setup(r#"{"problem": {"kind": "full", "n": 5, "singular_values": [3.0, 1.0]},
-                                             "model": {"depth": 2, "width": 5, "init_scale": 1e-12}}"#);
+        let (mut model, problem) = setup(
+            r#"{"problem": {"kind": "full", "n": 5, "singular_values": [3.0, 1.0]},
+                                             "model": {"depth": 2, "width": 5, "init_scale": 1e-12}}"#,
+        );
         for f in &mut model.factors {
             f.fill(0.0);
         }

@@ -1,11 +1,11 @@
 //! The JSON document the CLI writes: config, recorded samples and the final state.
 
-use crate::baseline::Baseline;
 use crate::config::Config;
-use crate::glrl::Phase;
-use crate::metrics;
-use crate::run::Run;
-use crate::trace::Sample;
+use crate::dynamics::baseline::Baseline;
+use crate::dynamics::metrics;
+use crate::dynamics::optim::Phase;
+use crate::experiment::run::Run;
+use crate::experiment::trace::Sample;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -81,7 +81,11 @@ pub fn experiment_report(exp: &crate::experiment::Experiment) -> serde_json::Val
     let runs: Vec<LabelledReport> = exp
         .members
         .iter()
-        .map(|m| LabelledReport { label: m.label.clone(), group: m.group.clone(), report: Report::from_run(&m.run, None) })
+        .map(|m| LabelledReport {
+            label: m.label.clone(),
+            group: m.group.clone(),
+            report: Report::from_run(&m.run, None),
+        })
         .collect();
     serde_json::json!({"runs": runs, "baseline": baseline, "claim": claim})
 }

@@ -1,14 +1,15 @@
 //! wasm-bindgen bindings: JSON config or preset name in, steps, read-outs and drawing on canvases out.
 //! Everything that crosses the boundary is validated here or in `config`; nothing here panics on input.
 
-use crate::chart::{self, Panel, RunView, Style, PALETTE};
 use crate::config::Config;
+use crate::experiment::presets;
+use crate::experiment::stages;
 use crate::experiment::{Claim, Experiment};
-use crate::presets;
-use crate::stages;
+use crate::figure::chart_old as chart;
+use crate::shell::canvas::Canvas;
+use chart::{Panel, RunView, Style, PALETTE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use crate::canvas::Canvas;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -52,25 +53,31 @@ pub fn parse_matrix(text: &str) -> Result<String, JsError> {
 /// Matrix text for `problem.values` JSON (`null` → `?`); "" when the JSON is not such a matrix.
 #[wasm_bindgen]
 pub fn matrix_text(values_json: &str) -> String {
-    serde_json::from_str::<Vec<Vec<Option<f64>>>>(values_json).map(|v| crate::config::matrix_text(&v)).unwrap_or_default()
+    serde_json::from_str::<Vec<Vec<Option<f64>>>>(values_json)
+        .map(|v| crate::config::matrix_text(&v))
+        .unwrap_or_default()
 }
 
 /// Reads the page URL's query: {preset, config, view, messages} as JSON (never throws).
 #[wasm_bindgen]
 pub fn parse_url(query: &str) -> String {
-    serde_json::to_string(&crate::url_state::parse(query)).unwrap_or_else(|_| "{}".into())
+    serde_json::to_string(&crate::shell::url_state::parse(query)).unwrap_or_else(|_| "{}".into())
 }
 
 /// The query string (without `?`) that restores a config exactly; "" for an invalid config.
 #[wasm_bindgen]
 pub fn config_query(config_json: &str) -> String {
-    Config::from_json(config_json).map(|c| crate::url_state::to_query(&c)).unwrap_or_default()
+    Config::from_json(config_json).map(|c| crate::shell::url_state::to_query(&c)).unwrap_or_default()
 }
 
 /// Bytes of linear memory the wasm module holds (flat over long runs: the history is bounded).
 #[wasm_bindgen]
 pub fn wasm_memory_bytes() -> f64 {
-    wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
 }
 
 /// One live experiment: a single run from a config, or a preset's runs side by side.
@@ -91,7 +98,8 @@ impl Lab {
 
     /// A preset's experiment (all its runs side by side).
     pub fn from_preset(name: &str) -> Result<Lab, JsError> {
-        let preset = presets::find(name).ok_or_else(|| JsError::new(&format!("preset: unknown name; one of {}", presets::names())))?;
+        let preset = presets::find(name)
+            .ok_or_else(|| JsError::new(&format!("preset: unknown name; one of {}", presets::names())))?;
         Ok(Lab::wrap(preset.experiment()))
     }
 
@@ -103,13 +111,15 @@ impl Lab {
             label: String,
             config: serde_json::Value,
         }
-        let entries: Vec<Entry> = serde_json::from_str(runs_json).map_err(|e| JsError::new(&format!("comparison: {e}")))?;
+        let entries: Vec<Entry> =
+            serde_json::from_str(runs_json).map_err(|e| JsError::new(&format!("comparison: {e}")))?;
         if !(2..=MAX_COMPARED).contains(&entries.len()) {
             return Err(JsError::new(&format!("comparison: needs 2 to {MAX_COMPARED} runs, got {}", entries.len())));
         }
         let mut runs = vec![];
         for (i, e) in entries.into_iter().enumerate() {
-            let config = Config::from_json(&e.config.to_string()).map_err(|err| JsError::new(&format!("comparison run {} ({}): {err}", i + 1, e.label)))?;
+            let config = Config::from_json(&e.config.to_string())
+                .map_err(|err| JsError::new(&format!("comparison run {} ({}): {err}", i + 1, e.label)))?;
             runs.push((e.label.chars().take(40).collect(), config));
         }
         Ok(Lab::wrap(Experiment::comparison(runs)))
@@ -155,7 +165,12 @@ impl Lab {
     /// Divergence explanation, else why an optimiser stopped early (GLRL), else "".
     pub fn message(&self) -> String {
         self.exp.diverged().unwrap_or_else(|| {
-            self.exp.members.iter().filter_map(|m| m.run.stop_reason().map(|r| label_with(&m.label, r))).collect::<Vec<_>>().join("\n")
+            self.exp
+                .members
+                .iter()
+                .filter_map(|m| m.run.stop_reason().map(|r| label_with(&m.label, r)))
+                .collect::<Vec<_>>()
+                .join("\n")
         })
     }
 
@@ -192,7 +207,14 @@ impl Lab {
 
     /// Draws the singular-value and loss figures. Canvases must already have their backing size set to
     /// CSS size × `scale` (devicePixelRatio).
-    pub fn draw(&self, sv_canvas: HtmlCanvasElement, loss_canvas: HtmlCanvasElement, log_steps: bool, scale: f64, dark: bool) -> Result<(), JsError> {
+    pub fn draw(
+        &self,
+        sv_canvas: HtmlCanvasElement,
+        loss_canvas: HtmlCanvasElement,
+        log_steps: bool,
+        scale: f64,
+        dark: bool,
+    ) -> Result<(), JsError> {
         let style = style(scale, dark);
         let (sv, loss) = self.figures(log_steps);
         paint(sv_canvas, |area| chart::render(area, &sv, style))?;
@@ -206,7 +228,8 @@ impl Lab {
             let mut buf = String::new();
             {
                 let area = plotters::backend::SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
-                self.with_panels(|panels| chart::render_matrices(&area, panels, Style::default())).map_err(|e| JsError::new(&e))?;
+                self.with_panels(|panels| chart::render_matrices(&area, panels, Style::default()))
+                    .map_err(|e| JsError::new(&e))?;
                 area.present().map_err(|e| JsError::new(&e.to_string()))?;
             }
             return Ok(buf);
@@ -223,7 +246,13 @@ impl Lab {
 
     /// The recorded trajectories as CSV: one row per run and sample.
     pub fn csv(&self) -> String {
-        let k = self.exp.members.iter().flat_map(|m| m.run.trace.samples().iter().map(|s| s.singular_values.len())).max().unwrap_or(0);
+        let k = self
+            .exp
+            .members
+            .iter()
+            .flat_map(|m| m.run.trace.samples().iter().map(|s| s.singular_values.len()))
+            .max()
+            .unwrap_or(0);
         let mut out = String::from("run,step,loss,test_error,nuclear_norm,effective_rank,balance");
         for i in 1..=k {
             out.push_str(&format!(",sigma_{i}"));
@@ -252,7 +281,7 @@ impl Lab {
 
     /// The same JSON document as the CLI's `--out` (one run), or {"runs": […], "baseline", "claim"}.
     pub fn report_json(&self) -> String {
-        crate::report::experiment_report(&self.exp).to_string()
+        crate::experiment::report::experiment_report(&self.exp).to_string()
     }
 }
 
@@ -276,7 +305,13 @@ impl Lab {
     fn figures(&self, log_steps: bool) -> (chart::Figure, chart::Figure) {
         let runs = self.views();
         let baseline = self.exp.baseline().map(|b| b.singular_values);
-        let mut sv = chart::singular_values_figure(&runs, self.truth.as_deref(), baseline.as_deref(), log_steps, MAX_DRAWN_SERIES);
+        let mut sv = chart::singular_values_figure(
+            &runs,
+            self.truth.as_deref(),
+            baseline.as_deref(),
+            log_steps,
+            MAX_DRAWN_SERIES,
+        );
         let mut loss = chart::loss_figure(&runs, log_steps);
         for (m, view) in self.exp.members.iter().zip(&runs) {
             // GLRL: a marker where each phase starts and (grey) where it converged.
@@ -300,9 +335,14 @@ impl Lab {
 
 #[wasm_bindgen]
 impl Lab {
-
     /// Draws the Hessian-extremes figure.
-    pub fn draw_hessian(&self, canvas: HtmlCanvasElement, log_steps: bool, scale: f64, dark: bool) -> Result<(), JsError> {
+    pub fn draw_hessian(
+        &self,
+        canvas: HtmlCanvasElement,
+        log_steps: bool,
+        scale: f64,
+        dark: bool,
+    ) -> Result<(), JsError> {
         let runs = self.views();
         let fig = chart::hessian_figure(&runs, log_steps);
         paint(canvas, |area| chart::render(area, &fig, style(scale, dark)))
@@ -326,31 +366,42 @@ impl Lab {
                     groups.push(&m.group);
                 }
                 let idx = groups.iter().position(|g| *g == m.group).unwrap_or(0);
-                RunView { label: m.group.clone(), samples: m.run.trace.samples(), color: PALETTE[idx % PALETTE.len()], legend }
+                RunView {
+                    label: m.group.clone(),
+                    samples: m.run.trace.samples(),
+                    color: PALETTE[idx % PALETTE.len()],
+                    legend,
+                }
             })
             .collect()
     }
 }
 
 fn label_with(label: &str, text: &str) -> String {
-    if label.is_empty() { text.to_string() } else { format!("{label}: {text}") }
+    if label.is_empty() {
+        text.to_string()
+    } else {
+        format!("{label}: {text}")
+    }
 }
 
 fn style(scale: f64, dark: bool) -> Style {
     Style { scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 }, dark }
 }
 
-fn paint(canvas: HtmlCanvasElement, draw: impl FnOnce(&DrawingArea<Canvas, Shift>) -> Result<(), String>) -> Result<(), JsError> {
+fn paint(
+    canvas: HtmlCanvasElement,
+    draw: impl FnOnce(&DrawingArea<Canvas, Shift>) -> Result<(), String>,
+) -> Result<(), JsError> {
     let area = Canvas::new(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?.into_drawing_area();
     draw(&area).map_err(|e| JsError::new(&e))?;
     area.present().map_err(|e| JsError::new(&e.to_string()))
 }
 
-
 /// A phase-diagram sweep run in slices, meant for a Web Worker (it never draws).
 #[wasm_bindgen]
 pub struct SweepJob {
-    job: crate::sweep::Job,
+    job: crate::experiment::sweep::Job,
 }
 
 #[wasm_bindgen]
@@ -358,8 +409,9 @@ impl SweepJob {
     /// Throws a message naming the bad field of the spec.
     #[wasm_bindgen(constructor)]
     pub fn new(spec_json: &str) -> Result<SweepJob, JsError> {
-        let spec = crate::sweep::SweepSpec::from_json(spec_json).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(SweepJob { job: crate::sweep::Job::new(spec) })
+        let spec =
+            crate::experiment::sweep::SweepSpec::from_json(spec_json).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(SweepJob { job: crate::experiment::sweep::Job::new(spec) })
     }
 
     /// Runs up to `steps` optimiser steps; true once every cell is done.
@@ -374,7 +426,7 @@ impl SweepJob {
 
     /// The finished cells as CSV.
     pub fn csv(&self) -> String {
-        crate::sweep::csv(&self.job.spec, &self.job.cells)
+        crate::experiment::sweep::csv(&self.job.spec, &self.job.cells)
     }
 }
 
@@ -391,5 +443,16 @@ pub fn draw_heatmap(canvas: HtmlCanvasElement, data_json: &str, scale: f64, dark
         values: Vec<Option<f64>>,
     }
     let d: Data = serde_json::from_str(data_json).map_err(|e| JsError::new(&format!("heatmap: {e}")))?;
-    paint(canvas, |area| chart::render_heatmap(area, &d.title, &d.x_desc, &d.y_desc, &d.x_labels, &d.y_labels, &d.values, style(scale, dark)))
+    paint(canvas, |area| {
+        chart::render_heatmap(
+            area,
+            &d.title,
+            &d.x_desc,
+            &d.y_desc,
+            &d.x_labels,
+            &d.y_labels,
+            &d.values,
+            style(scale, dark),
+        )
+    })
 }

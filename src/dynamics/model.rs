@@ -6,9 +6,9 @@
 //! symmetric: ∇_U ℓ(U Uᵀ) = (∇ℓ + ∇ℓᵀ) U.
 
 use crate::config::{Config, InitKind};
+use crate::dynamics::problem::{Observation, Problem};
+use crate::dynamics::sampling::Sampler;
 use crate::kernel;
-use crate::problem::{Observation, Problem};
-use crate::sampling::Sampler;
 use nalgebra::DMatrix;
 
 /// A factorized model with reusable work buffers: the hot path allocates nothing.
@@ -161,7 +161,15 @@ impl Model {
         let back = &mut self.back[0];
         back.as_mut_slice().fill(0.0);
         let scale = 1.0 / values.len() as f64;
-        let pass = kernel::ObservedPass { d: p.nrows(), p: p.as_slice(), top_t: self.top_t.as_slice(), rows, cols, values, scale };
+        let pass = kernel::ObservedPass {
+            d: p.nrows(),
+            p: p.as_slice(),
+            top_t: self.top_t.as_slice(),
+            rows,
+            cols,
+            values,
+            scale,
+        };
         let sum = pass.run(self.top_grad_t.as_mut_slice(), back.as_mut_slice());
         kernel::transpose(&mut self.grads[l - 1], &self.top_grad_t);
         self.back_propagate_below_top();
@@ -194,7 +202,6 @@ impl Model {
     pub fn target_shape(&self) -> (usize, usize) {
         self.grad_w.shape()
     }
-
 }
 
 /// (rows, cols) of each factor in order W_1 … W_L; [(m, d)] for the symmetric U.

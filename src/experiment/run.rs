@@ -1,14 +1,17 @@
 //! A run: one problem, one model, one optimiser, stepped on demand, watched by the bounded trace.
 
 use crate::config::Config;
-use crate::glrl::Phase;
-use crate::landscape;
-use crate::metrics;
-use crate::model::Model;
-use crate::optim::{self, Optimizer};
-use crate::problem::Problem;
-use crate::sampling::Sampler;
-use crate::trace::{Sample, Trace, DEFAULT_CAPACITY};
+use crate::config::OptimizerConfig;
+use crate::dynamics::landscape;
+use crate::dynamics::metrics;
+use crate::dynamics::model::Model;
+use crate::dynamics::optim::gd::GradientDescent;
+use crate::dynamics::optim::glrl::Glrl;
+use crate::dynamics::optim::noisy_gd::NoisyGd;
+use crate::dynamics::optim::{Optimizer, Phase, Stop};
+use crate::dynamics::problem::Problem;
+use crate::dynamics::sampling::Sampler;
+use crate::experiment::trace::{Sample, Trace, DEFAULT_CAPACITY};
 use nalgebra::DMatrix;
 
 /// Factor by which the loss may exceed its starting value before the run is declared divergent.
@@ -33,7 +36,7 @@ pub struct Run {
     initial_loss: f64,
     last_loss: f64,
     status: Status,
-    stop_reason: Option<String>,
+    stop: Option<Stop>,
 }
 
 impl Run {
@@ -43,7 +46,7 @@ impl Run {
         let mut sampler = Sampler::new(config.seed);
         let problem = Problem::from_config(&config, &mut sampler);
         let mut model = Model::from_config(&config, &mut sampler);
-        let mut optimizer = optim::from_config(&config);
+        let mut optimizer = optimizer_for(&config);
         optimizer.prepare(&mut model, &problem);
         let trace = Trace::new(config.record_every, DEFAULT_CAPACITY);
         let mut run = Run {
@@ -56,14 +59,14 @@ impl Run {
             initial_loss: f64::NAN,
             last_loss: f64::NAN,
             status: Status::Running,
-            stop_reason: None,
+            stop: None,
         };
         let sample = run.measure();
         run.initial_loss = sample.loss;
         run.last_loss = sample.loss;
         run.trace.push(sample);
-        if let Some(reason) = run.optimizer.stopped() {
-            run.stop_reason = Some(reason.to_string());
+        if let Some(stop) = run.optimizer.stopped() {
+            run.stop = Some(stop.clone());
             run.status = Status::Finished;
         }
         run
@@ -85,7 +88,12 @@ impl Run {
 
     /// Why the optimiser stopped before `steps` (GLRL's stopping rule), if it did.
     pub fn stop_reason(&self) -> Option<&str> {
-        self.stop_reason.as_deref()
+        self.stop.as_ref().map(|s| s.message.as_str())
+    }
+
+    /// How the optimiser stopped by itself, if it did.
+    pub fn stop(&self) -> Option<&Stop> {
+        self.stop.as_ref()
     }
 
     /// GLRL's greedy phases (empty for other optimisers).
@@ -103,8 +111,8 @@ impl Run {
             }
             let loss = self.optimizer.step(&mut self.model, &self.problem);
             self.last_loss = loss;
-            if let Some(reason) = self.optimizer.stopped() {
-                self.stop_reason = Some(reason.to_string());
+            if let Some(stop) = self.optimizer.stopped() {
+                self.stop = Some(stop.clone());
                 self.finish();
                 break;
             }
@@ -185,4 +193,20 @@ fn suggest_lr(lr: f64) -> String {
     let lead = [5.0, 2.0, 1.0].into_iter().find(|&c| c * mag <= target).unwrap_or(1.0);
     let decimals = (-target.log10().floor()).max(0.0) as usize;
     format!("{:.*}", decimals, lead * mag)
+}
+
+/// The optimiser a validated config asks for.
+pub fn optimizer_for(cfg: &Config) -> Box<dyn Optimizer> {
+    match &cfg.optimizer {
+        OptimizerConfig::Gd { lr } => Box::new(GradientDescent { lr: *lr }),
+        OptimizerConfig::NoisyGd { lr, noise, anneal_steps } => {
+            let factors = if cfg.model.symmetric { 1 } else { cfg.model.depth };
+            let sigma = if noise.len() == 1 { vec![noise[0]; factors] } else { noise.clone() };
+            // A stream of its own, so the problem and the initialisation match plain GD with the same seed.
+            Box::new(NoisyGd::new(*lr, sigma, *anneal_steps, cfg.seed ^ 0x9E37_79B9_7F4A_7C15))
+        }
+        OptimizerConfig::Glrl { lr, epsilon, tolerance, max_phase_steps } => {
+            Box::new(Glrl::new(*lr, *epsilon, *tolerance, *max_phase_steps, cfg.model.symmetric))
+        }
+    }
 }

@@ -3,42 +3,13 @@
 //! (`embed`, `controls`, `autoplay`, `figure`, `log`, `speed`). Parsing never fails: an unknown or bad
 //! parameter becomes a message naming it, and that field keeps its default.
 
-use crate::config::{matrix_text, parse_matrix_text, Config};
-use crate::presets;
+use crate::config::{matrix_text, parse_matrix_text, Config, FIELDS};
+use crate::experiment::presets;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Longest query accepted (characters); longer ones are ignored whole, with a message.
 pub const MAX_QUERY: usize = 100_000;
-/// Config fields settable from the URL, in the order they are applied (kinds first).
-pub const FIELDS: [&str; 26] = [
-    "problem.kind",
-    "optimizer.kind",
-    "problem.n",
-    "problem.m",
-    "problem.rank",
-    "problem.observed_fraction",
-    "problem.psd",
-    "problem.measurements",
-    "problem.singular_values",
-    "problem.values",
-    "model.depth",
-    "model.width",
-    "model.symmetric",
-    "model.init",
-    "model.init_scale",
-    "model.init_scales",
-    "optimizer.lr",
-    "optimizer.noise",
-    "optimizer.anneal_steps",
-    "optimizer.epsilon",
-    "optimizer.tolerance",
-    "optimizer.max_phase_steps",
-    "seed",
-    "steps",
-    "record_every",
-    "hessian",
-];
 const LISTS: [&str; 3] = ["problem.singular_values", "model.init_scales", "optimizer.noise"];
 const BOOLS: [&str; 3] = ["problem.psd", "model.symmetric", "hessian"];
 const STRINGS: [&str; 3] = ["problem.kind", "optimizer.kind", "model.init"];
@@ -72,10 +43,18 @@ pub struct UrlState {
 /// Reads a query string (with or without the leading `?` or `#`).
 pub fn parse(query: &str) -> UrlState {
     let default = presets::find(presets::DEFAULT).expect("default preset");
-    let mut state = UrlState { preset: Some(default.name.to_string()), config: default.config().clone(), view: View::default(), messages: vec![] };
+    let mut state = UrlState {
+        preset: Some(default.name.to_string()),
+        config: default.config().clone(),
+        view: View::default(),
+        messages: vec![],
+    };
     let query = query.trim_start_matches(['?', '#']);
     if query.len() > MAX_QUERY {
-        state.messages.push(format!("the link is {} characters long; at most {MAX_QUERY} are read, so it was ignored", query.len()));
+        state.messages.push(format!(
+            "the link is {} characters long; at most {MAX_QUERY} are read, so it was ignored",
+            query.len()
+        ));
         return state;
     }
     let mut fields: Vec<(String, String)> = vec![];
@@ -88,7 +67,11 @@ pub fn parse(query: &str) -> UrlState {
                     state.preset = Some(p.name.to_string());
                     state.config = p.config().clone();
                 }
-                None => state.messages.push(format!("parameter preset: unknown name {:?}; one of {}", shorten(&v), presets::names())),
+                None => state.messages.push(format!(
+                    "parameter preset: unknown name {:?}; one of {}",
+                    shorten(&v),
+                    presets::names()
+                )),
             },
             "embed" | "controls" | "autoplay" | "figure" | "log" => match parse_bool(&v) {
                 Some(b) => match k.as_str() {
@@ -98,11 +81,15 @@ pub fn parse(query: &str) -> UrlState {
                     "figure" => state.view.figure = b,
                     _ => state.view.log_steps = b,
                 },
-                None => state.messages.push(format!("parameter {k}: expected 1/0 or true/false, got {:?}", shorten(&v))),
+                None => {
+                    state.messages.push(format!("parameter {k}: expected 1/0 or true/false, got {:?}", shorten(&v)))
+                }
             },
             "speed" => match v.parse::<u32>() {
                 Ok(s) if (1..=5000).contains(&s) => state.view.speed = Some(s),
-                _ => state.messages.push(format!("parameter speed: expected steps per frame in [1, 5000], got {:?}", shorten(&v))),
+                _ => state
+                    .messages
+                    .push(format!("parameter speed: expected steps per frame in [1, 5000], got {:?}", shorten(&v))),
             },
             _ if FIELDS.contains(&k.as_str()) => fields.push((k, v)),
             _ => state.messages.push(format!("unknown parameter {:?} ignored", shorten(&k))),
@@ -156,7 +143,9 @@ fn apply_fields(base: &Config, fields: &[(String, String)]) -> (Config, Vec<Stri
                 // Drop the parameter the error names, else the last one applied.
                 let idx = active
                     .iter()
-                    .rposition(|(k, _)| e.field == *k || e.field.starts_with(&format!("{k}[")) || e.field.starts_with(&format!("{k}.")))
+                    .rposition(|(k, _)| {
+                        e.field == *k || e.field.starts_with(&format!("{k}[")) || e.field.starts_with(&format!("{k}."))
+                    })
                     .or(active.len().checked_sub(1));
                 match idx {
                     Some(i) => {
@@ -196,10 +185,14 @@ fn to_json_value(path: &str, v: &str) -> Result<Value, String> {
         return Err(format!("value is {} characters long", v.len()));
     }
     if path == "problem.values" {
-        return parse_matrix_text(v).map(|m| serde_json::to_value(m).expect("matrix serializes")).map_err(|e| e.message);
+        return parse_matrix_text(v)
+            .map(|m| serde_json::to_value(m).expect("matrix serializes"))
+            .map_err(|e| e.message);
     }
     if BOOLS.contains(&path) {
-        return parse_bool(v).map(Value::Bool).ok_or_else(|| format!("expected 1/0 or true/false, got {:?}", shorten(v)));
+        return parse_bool(v)
+            .map(Value::Bool)
+            .ok_or_else(|| format!("expected 1/0 or true/false, got {:?}", shorten(v)));
     }
     if STRINGS.contains(&path) {
         return Ok(Value::String(v.to_string()));
@@ -257,14 +250,20 @@ pub fn to_query(config: &Config) -> String {
 }
 
 fn shorten(s: &str) -> String {
-    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s.to_string() }
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s.to_string()
+    }
 }
 
 fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b'?' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b'?' | b'/' => {
+                out.push(b as char)
+            }
             b' ' => out.push_str("%20"),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -318,7 +317,10 @@ mod tests {
         assert_eq!(s.config.optimizer.lr(), 0.5, "a good field is kept");
         assert!(s.view.embed);
         assert_eq!(s.messages.len(), 3, "{:?}", s.messages);
-        assert!(s.messages.iter().any(|m| m.starts_with("parameter model.depth: model.depth: must be an integer in [1, 8]")));
+        assert!(s
+            .messages
+            .iter()
+            .any(|m| m.starts_with("parameter model.depth: model.depth: must be an integer in [1, 8]")));
         assert!(s.messages.iter().any(|m| m.contains("unknown parameter \"colour\"")));
         assert!(s.messages.iter().any(|m| m.starts_with("parameter problem.n: \"abc\" is not a number")));
     }

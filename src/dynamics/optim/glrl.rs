@@ -5,29 +5,10 @@
 //! Asymmetric form (W = W₂W₁): the top singular pair (σ, u, v) of −∇ℓ(W_{r−1}); append √ε u as a column of
 //! W₂ and √ε vᵀ as a row of W₁.
 
-use crate::model::Model;
-use crate::optim::{descend, Optimizer};
-use crate::problem::Problem;
+use super::{descend, Optimizer, Phase, Stop};
+use crate::dynamics::model::Model;
+use crate::dynamics::problem::Problem;
 use nalgebra::{DMatrix, DVector};
-use serde::Serialize;
-
-/// One greedy phase.
-#[derive(Clone, Debug, Serialize)]
-pub struct Phase {
-    /// Global step at which the phase started.
-    pub step: u64,
-    /// Rank of W during the phase.
-    pub rank: usize,
-    /// Top eigen/singular value of −∇ℓ(W_{r−1}) that started it.
-    pub top_value: f64,
-    /// Step at which GD converged (‖∇L‖_F ≤ 0.1·tolerance·√ε) or hit `max_phase_steps`.
-    pub end_step: Option<u64>,
-    /// Whether the phase converged (false: stopped by `max_phase_steps` or by the end of the run).
-    pub converged: bool,
-    /// W_r, the phase's output (set when the phase ends).
-    #[serde(skip)]
-    pub output: Option<DMatrix<f64>>,
-}
 
 pub struct Glrl {
     lr: f64,
@@ -38,7 +19,7 @@ pub struct Glrl {
     phases: Vec<Phase>,
     t: u64,
     phase_steps: u64,
-    stopped: Option<String>,
+    stopped: Option<Stop>,
 }
 
 impl Glrl {
@@ -53,16 +34,24 @@ impl Glrl {
         let mut g = DMatrix::zeros(m, n);
         problem.loss_and_gradient(&w, &mut g);
         let (value, u, v) = top_direction(&g, self.symmetric);
-        if !(value > self.tolerance) {
-            self.stopped = Some(format!(
-                "GLRL stopped after {} phase(s): the top {} of −∇ℓ(W) is {value:.3e} ≤ tolerance {:.1e}",
-                self.phases.len(),
-                if self.symmetric { "eigenvalue" } else { "singular value" },
-                self.tolerance
-            ));
+        if value.is_nan() || value <= self.tolerance {
+            let k = self.phases.len();
+            self.stopped = Some(Stop {
+                message: format!(
+                    "GLRL converged after {k} phase{}: the top {} of −∇ℓ(W) is {value:.3e} ≤ tolerance {:.1e}",
+                    if k == 1 { "" } else { "s" },
+                    if self.symmetric { "eigenvalue" } else { "singular value" },
+                    self.tolerance
+                ),
+                converged: true,
+            });
             if self.phases.is_empty() {
                 // Nothing to learn: W stays 0.
-                let zero = if self.symmetric { vec![DMatrix::zeros(m, 1)] } else { vec![DMatrix::zeros(1, n), DMatrix::zeros(m, 1)] };
+                let zero = if self.symmetric {
+                    vec![DMatrix::zeros(m, 1)]
+                } else {
+                    vec![DMatrix::zeros(1, n), DMatrix::zeros(m, 1)]
+                };
                 *model = Model::new(zero, self.symmetric, m, n);
             }
             return;
@@ -84,7 +73,14 @@ impl Glrl {
         };
         let rank = self.phases.len() + 1;
         *model = Model::new(factors, self.symmetric, m, n);
-        self.phases.push(Phase { step: self.t, rank, top_value: value, end_step: None, converged: false, output: None });
+        self.phases.push(Phase {
+            step: self.t,
+            rank,
+            top_value: value,
+            end_step: None,
+            converged: false,
+            output: None,
+        });
         self.phase_steps = 0;
     }
 
@@ -124,8 +120,8 @@ impl Optimizer for Glrl {
         loss
     }
 
-    fn stopped(&self) -> Option<&str> {
-        self.stopped.as_deref()
+    fn stopped(&self) -> Option<&Stop> {
+        self.stopped.as_ref()
     }
 
     fn phases(&self) -> &[Phase] {

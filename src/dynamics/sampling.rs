@@ -103,8 +103,14 @@ mod tests {
 
     #[test]
     fn same_seed_same_stream() {
-        let a: Vec<f64> = { let mut s = Sampler::new(11); (0..10).map(|_| s.normal()).collect() };
-        let b: Vec<f64> = { let mut s = Sampler::new(11); (0..10).map(|_| s.normal()).collect() };
+        let a: Vec<f64> = {
+            let mut s = Sampler::new(11);
+            (0..10).map(|_| s.normal()).collect()
+        };
+        let b: Vec<f64> = {
+            let mut s = Sampler::new(11);
+            (0..10).map(|_| s.normal()).collect()
+        };
         assert_eq!(a, b);
         let sub = Sampler::new(5).subset(10, 4);
         assert_eq!(sub.len(), 4);

@@ -3,7 +3,7 @@
 //! converged floor. Detected from the loss and the singular values only — curvature cannot tell the stages
 //! apart at depth ≥ 3, where the saddles are degenerate.
 
-use crate::trace::Sample;
+use crate::experiment::trace::Sample;
 use serde::Serialize;
 
 /// Relative band a plateau stays inside.
@@ -25,7 +25,8 @@ pub struct Plateau {
 pub fn plateaus(samples: &[Sample]) -> Vec<Plateau> {
     let Some(first) = samples.first() else { return vec![] };
     let floor = FLOOR * first.loss;
-    let pts: Vec<(u64, f64)> = samples.iter().filter(|s| s.step > 0 && s.loss.is_finite()).map(|s| (s.step, s.loss)).collect();
+    let pts: Vec<(u64, f64)> =
+        samples.iter().filter(|s| s.step > 0 && s.loss.is_finite()).map(|s| (s.step, s.loss)).collect();
     let mut out = vec![];
     let mut i = 0;
     while i < pts.len() {

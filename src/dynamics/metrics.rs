@@ -18,7 +18,7 @@ pub fn nuclear_norm(sv: &[f64]) -> f64 {
 /// 1 for a rank-one matrix, k for k equal singular values; 0 for W = 0.
 pub fn effective_rank(sv: &[f64]) -> f64 {
     let total: f64 = sv.iter().sum();
-    if !(total > 0.0) || !total.is_finite() {
+    if !total.is_finite() || total <= 0.0 {
         return 0.0;
     }
     let h: f64 = sv.iter().map(|&s| s / total).filter(|&p| p > 0.0).map(|p| -p * p.ln()).sum();

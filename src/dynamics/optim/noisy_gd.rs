@@ -3,10 +3,10 @@
 //! σ_{j,t} = σ_j / (1 + t/T). For W = XYᵀ this adds ½(m σ_X² ‖Y‖_F² + n σ_Y² ‖X‖_F²) to the expected loss, so
 //! among the global minima the noise selects ‖X‖_F/‖Y‖_F = (σ_X/σ_Y)√(m/n).
 
-use crate::model::Model;
-use crate::optim::{descend, Optimizer};
-use crate::problem::Problem;
-use crate::sampling::Sampler;
+use super::{descend, Optimizer};
+use crate::dynamics::model::Model;
+use crate::dynamics::problem::Problem;
+use crate::dynamics::sampling::Sampler;
 use nalgebra::DMatrix;
 
 pub struct NoisyGd {
