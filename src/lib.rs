@@ -20,3 +20,4 @@ pub use rankflow_kernel as kernel;
 
 pub use config::{Config, ConfigError};
 pub use experiment::run::{Run, Status};
+pub mod notation;

@@ -2,7 +2,8 @@
 //!
 //!   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
 //!   rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
-//!   rankflow presets
+//!   rankflow figures (--preset NAME | --config FILE) --out DIR [--format svg|png] [--width W --height H] [--no-baseline]
+//!   rankflow presets [--json]
 //!
 //! Exit codes: 0 success, 1 the run diverged, 2 bad input (usage or config; the message names the field).
 
@@ -11,7 +12,7 @@ use rankflow::experiment::presets;
 use rankflow::experiment::report::experiment_report;
 use rankflow::experiment::sweep::SweepSpec;
 use rankflow::experiment::Experiment;
-use rankflow::figure::chart_old as chart;
+use rankflow::figure::{build, export, heatmap, render::Style};
 use rankflow::Config;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -21,7 +22,8 @@ const USAGE: &str = "usage:
   rankflow bench --config FILE.json [--reps 5] [--seconds 0.5]   (steps/s of pure stepping, JSON line)
   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
   rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
-  rankflow presets";
+  rankflow figures (--preset NAME | --config FILE) --out DIR [--format svg|png] [--width W --height H] [--no-baseline]
+  rankflow presets [--json]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,10 +37,15 @@ fn main() -> ExitCode {
             Err(msg) => bad_input(&msg),
         },
         Some("sweep") => sweep(&args[1..]),
+        Some("figures") => figures(&args[1..]),
         Some("presets") if args.len() == 1 => {
             for p in presets::all() {
-                println!("{:<16} {}", p.name, p.title);
+                println!("{:<18} {}", p.name, p.title);
             }
+            ExitCode::SUCCESS
+        }
+        Some("presets") if args.len() == 2 && args[1] == "--json" => {
+            println!("{}", serde_json::to_string_pretty(&presets::all()).expect("presets serialize"));
             ExitCode::SUCCESS
         }
         Some("-h" | "--help" | "help") => {
@@ -143,9 +150,9 @@ fn run(args: RunArgs) -> ExitCode {
         }
     }
     if let Some(path) = &args.svg {
-        let run = &exp.members[0].run;
-        let truth = run.problem.truth_singular_values();
-        let svg = chart::run_svg(run.trace.samples(), truth.as_deref(), args.log_steps, 900, 900).unwrap_or_else(|e| e);
+        let opts = build::Options { log_steps: args.log_steps, baseline: args.baseline };
+        let figure = build::drawing(&exp, "singular_values", opts).expect("every experiment has a singular_values figure");
+        let svg = export::to_svg(&figure, 1200, 700, Style::default()).unwrap_or_else(|e| e);
         if let Err(e) = std::fs::write(path, svg) {
             eprintln!("--svg: cannot write {path}: {e}");
             return ExitCode::from(2);
@@ -277,24 +284,20 @@ fn sweep(args: &[String]) -> ExitCode {
         let xs: Vec<String> = spec.x.values.iter().map(label).collect();
         let ys: Vec<String> = spec.y.values.iter().map(label).collect();
         let values: Vec<Option<f64>> = cells.iter().map(|c| c.value).collect();
+        let outcome = serde_json::to_value(spec.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let diagram = heatmap::PhaseDiagram {
+            title: format!("{outcome} over {} × {}", spec.x.field, spec.y.field),
+            x_desc: spec.x.field.clone(),
+            y_desc: spec.y.field.clone(),
+            x_labels: xs,
+            y_labels: ys,
+            values,
+        };
+        export::fonts();
         let mut svg = String::new();
         {
             let area = plotters::prelude::SVGBackend::with_string(&mut svg, (900, 600)).into_drawing_area();
-            let outcome = serde_json::to_value(spec.outcome)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            let title = format!("{outcome} over {} × {}", spec.x.field, spec.y.field);
-            let drawn = chart::render_heatmap(
-                &area,
-                &title,
-                &spec.x.field,
-                &spec.y.field,
-                &xs,
-                &ys,
-                &values,
-                chart::Style::default(),
-            );
+            let drawn = heatmap::render_heatmap(&area, &diagram, Style::default());
             if let Err(e) = drawn.and_then(|_| area.present().map_err(|e| e.to_string())) {
                 return bad_input(&format!("--svg: {e}"));
             }
@@ -302,6 +305,79 @@ fn sweep(args: &[String]) -> ExitCode {
         if let Err(e) = std::fs::write(p, svg) {
             return bad_input(&format!("--svg: cannot write {p}: {e}"));
         }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Runs an experiment to its end and writes every figure the page shows for it, plus `figures.json`.
+fn figures(args: &[String]) -> ExitCode {
+    let (mut source, mut out, mut format, mut width, mut height, mut baseline) = (None, None, "svg".to_string(), 1200u32, 700u32, true);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        if flag == "--no-baseline" {
+            baseline = false;
+            continue;
+        }
+        let Some(value) = it.next() else { return bad_input(&format!("{flag} needs a value\n{USAGE}")) };
+        match flag.as_str() {
+            "--preset" | "--config" if source.is_some() => return bad_input(&format!("give exactly one of --config and --preset\n{USAGE}")),
+            "--preset" => source = Some(Source::Preset(value.clone())),
+            "--config" => source = Some(Source::File(value.clone())),
+            "--out" => out = Some(value.clone()),
+            "--format" if value == "svg" || value == "png" => format = value.clone(),
+            "--format" => return bad_input(&format!("--format: expected svg or png, got {value:?}")),
+            "--width" | "--height" => match value.parse::<u32>() {
+                Ok(v) if (200..=4000).contains(&v) => {
+                    if flag == "--width" {
+                        width = v
+                    } else {
+                        height = v
+                    }
+                }
+                _ => return bad_input(&format!("{flag}: expected a number of pixels in 200..4000, got {value:?}")),
+            },
+            other => return bad_input(&format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    let Some(source) = source else { return bad_input(&format!("figures needs --preset NAME or --config FILE\n{USAGE}")) };
+    let Some(out) = out else { return bad_input(&format!("figures needs --out DIR\n{USAGE}")) };
+    let dir = std::path::Path::new(&out);
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return bad_input(&format!("--out: cannot create directory {out}: {e}"));
+    }
+    let (_, mut exp) = match load(&source) {
+        Ok(x) => x,
+        Err(msg) => return bad_input(&msg),
+    };
+    while exp.running() {
+        exp.advance(1 << 20);
+    }
+    if baseline {
+        exp.finish_baseline();
+    }
+    let opts = build::Options { log_steps: true, baseline };
+    let mut index = vec![];
+    for figure in build::all(&exp, opts) {
+        let file = format!("{}.{format}", figure.id());
+        let path = dir.join(&file);
+        let written = if format == "png" {
+            export::to_png(&figure, &path, width, height, Style::default())
+        } else {
+            export::to_svg(&figure, width, height, Style::default()).and_then(|svg| std::fs::write(&path, svg).map_err(|e| e.to_string()))
+        };
+        if let Err(e) = written {
+            return bad_input(&format!("--out: cannot write {}: {e}", path.display()));
+        }
+        index.push(serde_json::json!({"id": figure.id(), "title": figure.title(), "caption": figure.caption(), "file": file}));
+    }
+    let json = serde_json::to_string_pretty(&index).expect("index serializes");
+    if let Err(e) = std::fs::write(dir.join("figures.json"), json) {
+        return bad_input(&format!("--out: cannot write figures.json: {e}"));
+    }
+    println!("{} figures in {}", index.len(), dir.display());
+    if let Some(msg) = exp.diverged() {
+        eprintln!("{msg}");
+        return ExitCode::from(1);
     }
     ExitCode::SUCCESS
 }

@@ -11,6 +11,7 @@ pub mod trace;
 use crate::config::{Config, OptimizerConfig};
 use crate::dynamics::baseline::{Baseline, BaselineSolver};
 use nalgebra::DMatrix;
+use trace::Sample;
 use run::{Run, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -42,6 +43,39 @@ pub struct Member {
     pub run: Run,
     /// For GlrlDistance: min over time of ‖W(t) − W_r‖_F / ‖W_r‖_F for each GLRL phase output r.
     closest: Vec<f64>,
+    /// The claim's per-member quantity over time (see [`Experiment::probe`]).
+    probe: Probe,
+}
+
+/// A bounded record of one scalar against step, measured at multiples of `every` (which doubles, dropping
+/// every other point, whenever [`PROBE_CAPACITY`] points are kept), so memory stays flat.
+#[derive(Clone, Debug, Default)]
+pub struct Probe {
+    pub points: Vec<(u64, f64)>,
+    every: u64,
+}
+
+/// Most points a probe keeps.
+pub const PROBE_CAPACITY: usize = 2048;
+
+impl Probe {
+    fn record(&mut self, step: u64, value: f64, end: bool) {
+        if self.every == 0 || !(step.is_multiple_of(self.every) || end) {
+            return;
+        }
+        if self.points.last().is_some_and(|p| p.0 == step) {
+            return;
+        }
+        if self.points.len() >= PROBE_CAPACITY {
+            let mut i = 0;
+            self.points.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+            self.every *= 2;
+        }
+        self.points.push((step, value));
+    }
 }
 
 pub struct Experiment {
@@ -60,7 +94,10 @@ impl Experiment {
     pub fn new(members: Vec<(String, String, Config)>, claim: Option<Claim>) -> Experiment {
         let mut members: Vec<Member> = members
             .into_iter()
-            .map(|(label, group, config)| Member { label, group, run: Run::new(config), closest: vec![] })
+            .map(|(label, group, config)| {
+                let every = config.record_every.max(1);
+                Member { label, group, run: Run::new(config), closest: vec![], probe: Probe { points: vec![], every } }
+            })
             .collect();
         let baseline = members.first().and_then(|m| {
             let c = &m.run.config;
@@ -117,7 +154,7 @@ impl Experiment {
     /// tracked); returns the most steps any member took. The baseline advances separately.
     pub fn advance(&mut self, k: u64) -> u64 {
         let mut most = 0;
-        let tracking = !self.glrl_outputs.is_empty();
+        let tracking = self.probes();
         for i in 0..self.members.len() {
             let every = self.members[i].run.config.record_every.max(1);
             let mut done = 0;
@@ -180,9 +217,31 @@ impl Experiment {
         }
     }
 
+    /// Whether the claim records a per-member quantity over time: the distance to GLRL's phase outputs, or
+    /// |W₁₁| of the diverging 2×2 example.
+    fn probes(&self) -> bool {
+        !self.glrl_outputs.is_empty() || self.claim == Some(Claim::NormsDiverge)
+    }
+
+    /// The claim's quantity of member i against step: its relative distance to the nearest GLRL phase
+    /// output (GlrlDistance), or |W₁₁| (NormsDiverge); empty otherwise.
+    pub fn probe(&self, i: usize) -> &[(u64, f64)] {
+        &self.members[i].probe.points
+    }
+
     fn track_member(&mut self, i: usize) {
+        let run = &self.members[i].run;
+        let (step, end) = (run.step(), *run.status() != Status::Running);
+        if self.claim == Some(Claim::NormsDiverge) {
+            let w11 = run.end_to_end()[(0, 0)].abs();
+            self.members[i].probe.record(step, w11, end);
+            return;
+        }
         if self.glrl_outputs.is_empty() || is_glrl(&self.members[i].run.config) {
             return;
+        }
+        if let Some(d) = self.distance_to_glrl(i) {
+            self.members[i].probe.record(step, d, end);
         }
         let w = self.members[i].run.end_to_end();
         for (r, out) in self.glrl_outputs.iter().enumerate() {
@@ -284,15 +343,7 @@ impl Experiment {
             Some(Claim::SecondAtFirst) => {
                 let mut groups: Vec<(String, Vec<f64>, usize)> = vec![];
                 for m in &self.members {
-                    let targets = m.run.problem.truth_singular_values().unwrap_or_default();
-                    let at = targets.first().and_then(|&s1| {
-                        m.run
-                            .trace
-                            .samples()
-                            .iter()
-                            .find(|s| s.singular_values[0] > 0.5 * s1)
-                            .map(|s| s.singular_values.get(1).copied().unwrap_or(0.0))
-                    });
+                    let at = second_at_first(&m.run);
                     match groups.iter_mut().find(|g| g.0 == m.group) {
                         Some(g) => {
                             g.1.extend(at);
@@ -303,7 +354,7 @@ impl Experiment {
                 }
                 for (group, mut v, total) in groups {
                     v.sort_by(f64::total_cmp);
-                    let median = (!v.is_empty()).then(|| v[v.len() / 2]);
+                    let median = median(&v);
                     let range = if v.is_empty() {
                         String::new()
                     } else {
@@ -321,22 +372,13 @@ impl Experiment {
                 for m in &self.members {
                     let samples = m.run.trace.samples();
                     let plateaus = stages::plateaus(samples);
-                    let curv: Vec<Option<f64>> = plateaus
-                        .iter()
-                        .map(|p| {
-                            let mid = (p.start_step + p.end_step) / 2;
-                            samples
-                                .iter()
-                                .rfind(|s| s.step >= p.start_step && s.step <= mid)
-                                .and_then(|s| s.hessian_min)
-                        })
-                        .collect();
+                    let curv = plateau_curvature(samples, &plateaus);
                     let levels: Vec<String> = plateaus.iter().map(|p| format!("{:.3}", p.loss)).collect();
                     let mut line =
                         format!("{}: {} stages (loss plateaus at {})", name(m), plateaus.len(), levels.join(", "));
                     if curv.iter().any(Option::is_some) {
                         let c: Vec<String> = curv.iter().map(|c| c.map_or("–".into(), |x| format!("{x:.2}"))).collect();
-                        line.push_str(&format!("; λ_min on them: {}", c.join(", ")));
+                        line.push_str(&format!("; λₘᵢₙ on them: {}", c.join(", ")));
                     }
                     lines.push(line);
                     values
@@ -347,19 +389,17 @@ impl Experiment {
                 for m in &self.members {
                     let n = m.run.model.factor_norms();
                     let (first, last) = (n[0], n[n.len() - 1]);
-                    let (rows, cols) = m.run.config.dims();
-                    let predicted = match &m.run.config.optimizer {
-                        OptimizerConfig::NoisyGd { noise, .. } if noise.len() > 1 => {
-                            Some(noise[noise.len() - 1] / noise[0] * (rows as f64 / cols as f64).sqrt())
-                        }
-                        OptimizerConfig::NoisyGd { .. } => Some((rows as f64 / cols as f64).sqrt()),
-                        _ => None,
-                    };
+                    let top = format!("‖W{}‖", crate::notation::sub(n.len()));
+                    let predicted = predicted_norm_ratio(&m.run.config);
                     let ratio = last / first;
+                    let note = match (&m.run.config.optimizer, predicted) {
+                        (_, Some(p)) => format!(" (predicted {p:.3})"),
+                        (OptimizerConfig::NoisyGd { .. }, None) => " (no closed form for this model)".into(),
+                        _ => String::new(),
+                    };
                     lines.push(format!(
-                        "{}: ‖W_L‖/‖W₁‖ = {ratio:.3}{}; ‖W₁‖² + ‖W_L‖² = {:.3}; ‖W_L‖² − ‖W₁‖² = {:.3}",
+                        "{}: {top}/‖W₁‖ = {ratio:.3}{note}; ‖W₁‖² + {top}² = {:.3}; {top}² − ‖W₁‖² = {:.3}",
                         name(m),
-                        predicted.map_or(String::new(), |p| format!(" (predicted {p:.3})")),
                         first * first + last * last,
                         last * last - first * first
                     ));
@@ -390,16 +430,150 @@ impl Experiment {
     }
 }
 
+/// The runs of an experiment side by side: one row per run (label, loss, ‖W‖*, effective rank, and the
+/// number the claim is read off), as text in the one notation.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RunTable {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Experiment {
+    /// The read-out table of every run now.
+    pub fn table(&self) -> RunTable {
+        use crate::notation::{number, short, step};
+        let claim_column = match self.claim {
+            Some(Claim::StageTimes) => Some("learned at steps"),
+            Some(Claim::GlrlDistance) => Some("closest approach (worst)"),
+            Some(Claim::NuclearNorm) => Some("σ₃"),
+            Some(Claim::SecondAtFirst) => Some("σ₂ when σ₁ is learned"),
+            Some(Claim::Stages) => Some("stages"),
+            Some(Claim::NormRatio) => Some("‖W_L‖/‖W₁‖, L = depth"),
+            Some(Claim::NormsDiverge) => Some("|W₁₁|"),
+            None => None,
+        };
+        let mut columns: Vec<String> = ["run", "step", "loss", "‖W‖*", "effective rank"].iter().map(|c| c.to_string()).collect();
+        columns.extend(claim_column.map(str::to_string));
+        let rows = self
+            .members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let last = m.run.trace.last();
+                let mut row = vec![
+                    if m.label.is_empty() { "run".into() } else { m.label.clone() },
+                    step(m.run.step() as f64),
+                    short(m.run.last_loss()),
+                    last.map_or("–".into(), |s| number(s.nuclear_norm, 4)),
+                    last.map_or("–".into(), |s| number(s.effective_rank, 3)),
+                ];
+                let claim = match self.claim {
+                    Some(Claim::StageTimes) => {
+                        let t = m.run.problem.truth_singular_values().unwrap_or_default();
+                        let steps = stages::learned_steps(m.run.trace.samples(), &t);
+                        steps.iter().map(|s| s.map_or("–".into(), |s| step(s as f64))).collect::<Vec<_>>().join(", ")
+                    }
+                    Some(Claim::GlrlDistance) if is_glrl(&m.run.config) => format!("{} phases", m.run.phases().len()),
+                    Some(Claim::GlrlDistance) => {
+                        let worst = m.closest.iter().copied().fold(0.0, f64::max);
+                        if m.closest.is_empty() { "–".into() } else { number(worst, 3) }
+                    }
+                    Some(Claim::NuclearNorm) => last.and_then(|s| s.singular_values.get(2)).map_or("–".into(), |v| short(*v)),
+                    Some(Claim::SecondAtFirst) => second_at_first(&m.run).map_or("not yet".into(), short),
+                    Some(Claim::Stages) => stages::plateaus(m.run.trace.samples()).len().to_string(),
+                    Some(Claim::NormRatio) => {
+                        last.and_then(|s| Some(s.factor_norms.last()? / s.factor_norms.first()?)).map_or("–".into(), |r| number(r, 4))
+                    }
+                    Some(Claim::NormsDiverge) => self.probe(i).last().map_or("–".into(), |p| number(p.1, 4)),
+                    None => String::new(),
+                };
+                if claim_column.is_some() {
+                    row.push(claim);
+                }
+                row
+            })
+            .collect();
+        RunTable { columns, rows }
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Readout {
     pub lines: Vec<String>,
     pub values: Value,
 }
 
-fn is_glrl(c: &Config) -> bool {
+/// Whether a config runs GLRL.
+pub fn is_glrl(c: &Config) -> bool {
     matches!(c.optimizer, OptimizerConfig::Glrl { .. })
 }
 
 fn fmt_step(s: u64) -> String {
-    crate::figure::chart_old::step_tick_label(s as f64)
+    crate::notation::step(s as f64)
+}
+
+impl Member {
+    /// For GlrlDistance: the closest approach so far to each GLRL phase output (relative distance).
+    pub fn closest(&self) -> &[f64] {
+        &self.closest
+    }
+}
+
+/// Loss plateau levels of a target with singular values `s` (descending) under full observation:
+/// ½(s²ₖ₊₁ + … + s²ᵣ) for k = 0 … r−1, times `scale` (1/(m·n) for completion, whose ℓ averages over entries).
+pub fn plateau_levels(s: &[f64], scale: f64) -> Vec<f64> {
+    if !scale.is_finite() {
+        return vec![];
+    }
+    (0..s.len()).map(|k| 0.5 * s[k..].iter().map(|v| v * v).sum::<f64>() * scale).collect()
+}
+
+/// λₘᵢₙ recorded on each plateau (the last sample in its first half), where recorded.
+pub fn plateau_curvature(samples: &[Sample], plateaus: &[stages::Plateau]) -> Vec<Option<f64>> {
+    plateaus
+        .iter()
+        .map(|p| {
+            let mid = (p.start_step + p.end_step) / 2;
+            samples.iter().rfind(|s| s.step >= p.start_step && s.step <= mid).and_then(|s| s.hessian_min)
+        })
+        .collect()
+}
+
+/// σ₂(W) at the first recorded step at which σ₁ exceeds half the target's s₁.
+pub fn second_at_first(run: &Run) -> Option<f64> {
+    let s1 = *run.problem.truth_singular_values()?.first()?;
+    run.trace.samples().iter().find(|s| s.singular_values.first().is_some_and(|&v| v > 0.5 * s1)).map(|s| s.singular_values.get(1).copied().unwrap_or(0.0))
+}
+
+/// Li et al.'s prediction for σ₂ when σ₁ is learned, from the end-to-end initial scale w₀ = α^L and
+/// r = s₂/s₁: w₀^(1−r) at depth 2, w₀·(1−r)^(−L/(L−2)) at depth L ≥ 3. None without two target values.
+pub fn predicted_second_at_first(config: &Config, truth: &[f64]) -> Option<f64> {
+    let (s1, s2) = (*truth.first()?, *truth.get(1)?);
+    let depth = config.model.depth as i32;
+    let w0 = config.model.init_scale.powi(depth);
+    let r = s2 / s1;
+    match depth {
+        2 => Some(w0.powf(1.0 - r)),
+        d if d >= 3 => Some(w0 * (1.0 - r).powf(-(d as f64) / (d as f64 - 2.0))),
+        _ => None,
+    }
+}
+
+/// Noisy GD's selected balance ‖W_L‖/‖W₁‖ = (σ_L/σ₁)·√(m/n) (Liu et al.), where it is derived: depth 2, full
+/// observation; None elsewhere (and for other optimisers).
+pub fn predicted_norm_ratio(config: &Config) -> Option<f64> {
+    let OptimizerConfig::NoisyGd { noise, .. } = &config.optimizer else { return None };
+    if config.model.depth != 2 || config.model.symmetric || config.problem.kind != crate::config::ProblemKind::Full {
+        return None;
+    }
+    let (rows, cols) = config.dims();
+    let noise_ratio = if noise.len() > 1 { noise[noise.len() - 1] / noise[0] } else { 1.0 };
+    Some(noise_ratio * (rows as f64 / cols as f64).sqrt())
+}
+
+/// The median (upper middle for an even count) of `v`, None when empty.
+pub fn median(v: &[f64]) -> Option<f64> {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    (!v.is_empty()).then(|| v[v.len() / 2])
 }

@@ -106,7 +106,7 @@ pub fn all() -> Vec<Preset> {
             "Incremental learning: one singular value at a time",
             "A 30×30 rank-4 target (singular values 12, 6, 3, 1.5) is completed from 40% of its entries by a \
              depth-3 factorization started at α = 1e-3. The singular values of W leave the floor one at a time, \
-             largest first (near steps 4k, 6k, 10k and 35k), each jump ending a plateau of the loss; the test error \
+             largest first (at steps 4.1k, 6.4k, 9.6k and 35k), each jump ending a plateau of the loss; the test error \
              on unseen entries reaches ≈ 0 only after the fourth.",
             Some(Claim::StageTimes),
             json!({"seed": 1, "steps": 50000, "record_every": 20, "problem": incremental_problem,
@@ -117,8 +117,8 @@ pub fn all() -> Vec<Preset> {
             "incremental-depth",
             "Incremental learning at depth 2, 3 and 4",
             "The incremental problem at depths 2, 3 and 4 (α = 1.8e-4, 1.8e-3, 1e-2). All three learn the four values \
-             in order, but deeper models wait longer on each plateau and then jump more sharply: σ₁…σ₄ arrive near \
-             steps 200–1.1k at depth 2, 2.3k–20k at depth 3 and 3k–38k at depth 4 (read-out below the chart).",
+             in order, but deeper models wait longer on each plateau and then jump more sharply: σ₁ is learned at \
+             step 200 at depth 2, 2.3k at depth 3 and 3k at depth 4, and σ₄ at 1.1k, 20k and 38k (read-out below the chart).",
             Claim::StageTimes,
             json!({"seed": 1, "steps": 100000, "record_every": 50, "problem": incremental_problem,
                    "model": {"init": "gaussian"}, "optimizer": {"kind": "gd", "lr": 4.0}}),
@@ -134,7 +134,7 @@ pub fn all() -> Vec<Preset> {
             "A 10×10 PSD rank-3 target (eigenvalues 6, 3, 1.5), 60% observed, symmetric model W = UUᵀ. GLRL \
              (markers: its phases) adds one rank at a time and stops after exactly 3 phases. GD from α = 1e-2, 1e-4 \
              and 1e-6 passes near GLRL's W₁, W₂, W₃ in order: the worst closest approach (relative distance) shrinks \
-             as α shrinks, ≈ 0.29, 0.10 and 0.02.",
+             as α shrinks: 0.29, 0.10 and 0.017.",
             Claim::GlrlDistance,
             json!({"seed": 1, "steps": 60000, "record_every": 20,
                    "problem": {"kind": "completion", "n": 10, "psd": true, "singular_values": [6.0, 3.0, 1.5], "observed_fraction": 0.6},
@@ -187,9 +187,9 @@ pub fn all() -> Vec<Preset> {
             "saddle-to-saddle",
             "Saddle-to-saddle: one stage per singular value",
             "Full observation of an 8×8 target with singular values 10, 5, 2.5, 1.25 (rank R = 4), depth 2 and \
-             depth 4 from small init. Each run passes R = 4 plateaus — loss ½Σ_{i>k} s_i² = 66.4, 16.6, 3.9, 0.78 — \
-             each a saddle escaped along one new direction. The Hessian's smallest eigenvalue on the plateaus is \
-             −10, −5, −2.5, −1.25 (= −s_{k+1}) at depth 2 but only −0.3 … 0 at depth 4: deep saddles are degenerate \
+             depth 4 from small init. Each run passes R = 4 plateaus — loss ½(sₖ₊₁² + … + s₄²) = 66.4, 16.4, 3.91, \
+             0.79 — each a saddle escaped along one new direction. The Hessian's smallest eigenvalue on the plateaus is \
+             −10, −5, −2.5, −1.25 (= −sₖ₊₁) at depth 2 but only −0.54 … −0.02 at depth 4: deep saddles are degenerate \
              (flat to second order), so stages are counted from the loss, not from curvature.",
             Claim::Stages,
             json!({"seed": 2, "steps": 30000, "record_every": 10, "hessian": true,
@@ -203,9 +203,9 @@ pub fn all() -> Vec<Preset> {
         many(
             "noisy-gd",
             "Noisy GD selects the flat minimum",
-            "W = XYᵀ with X = W₂, Yᵀ = W₁ (10×10, rank-1 target s = 1), started imbalanced (‖X‖ ≫ ‖Y‖). Noisy GD \
-             with σ_Y = 0.05, σ_X = 0.1 (annealed over T = 20k steps) drives ‖X‖/‖Y‖ to (σ_X/σ_Y)√(m/n) = 2 (1.98 here) \
-             and ‖X‖² to 2s; plain GD from the same start keeps its imbalance (ratio 6.2, ‖X‖² − ‖Y‖² ≈ 23.6 conserved).",
+            "W = W₂W₁ (10×10, rank-1 target s = 1), started imbalanced (‖W₂‖ ≫ ‖W₁‖). Noisy GD with noise 0.05 on W₁ \
+             and 0.1 on W₂ (annealed over T = 20k steps) drives ‖W₂‖/‖W₁‖ to (0.1/0.05)·√(m/n) = 2 (1.98 here) and \
+             ‖W₂‖² to 2s; plain GD from the same start keeps its imbalance (ratio 6.22, ‖W₂‖² − ‖W₁‖² = 23.6 conserved).",
             Claim::NormRatio,
             json!({"seed": 1, "steps": 200000, "record_every": 200,
                    "problem": {"kind": "full", "n": 10, "singular_values": [1.0]},
@@ -220,7 +220,7 @@ pub fn all() -> Vec<Preset> {
             "Norms diverge while the rank falls",
             "2×2 completion with W₁₂ = W₂₁ = 1, W₂₂ = 0 observed (Razin & Cohen 2020): every completion has rank 2 and \
              the minimum nuclear norm one has W₁₁ = 0. GD from α·I at depth 2 and 3 instead drives |W₁₁| up without \
-             bound (past 25 and 40 after 10⁶ steps) while σ₂/σ₁ → 0: the effective rank falls to 1 as every norm grows.",
+             bound (26.9 and 45 after 10⁶ steps, still growing) while σ₂/σ₁ → 0: the effective rank falls to 1 as every norm grows.",
             Claim::NormsDiverge,
             json!({"seed": 1, "steps": 1000000, "record_every": 500,
                    "problem": {"kind": "entries", "values": [[null, 1.0], [1.0, 0.0]]},
@@ -234,7 +234,7 @@ pub fn all() -> Vec<Preset> {
             "full-staircase",
             "Full observation: a staircase of plateaus",
             "Full observation of a target with singular values 10, 5, 2.5, 1.25 (ℓ = ½‖W − M‖²). With depth 4 and \
-             α = 1e-2 the loss rests near ½Σ_{i>k} s_i² — 39.8, 3.9, 0.78, 0 — one plateau per learned value.",
+             α = 1e-2 the loss rests near ½(sₖ₊₁² + … + s₄²) — 66.4, 16.4, 3.91, 0.79 — one plateau per learned value, then falls to 0.",
             Some(Claim::Stages),
             json!({"seed": 2, "steps": 40000, "record_every": 20,
                    "problem": {"kind": "full", "n": 20, "singular_values": [10.0, 5.0, 2.5, 1.25]},
@@ -245,8 +245,8 @@ pub fn all() -> Vec<Preset> {
             "sensing",
             "Matrix sensing with Gaussian measurements",
             "A 20×20 target with singular values 12, 6, 3 is seen only through 240 random Gaussian measurements \
-             ⟨A_k, W⟩: fewer than its 400 entries, more than its 111 degrees of freedom. Depth 3 from α = 1e-3 learns \
-             the three values in turn (near steps 2k, 4k and 9.5k) and the recovery error ‖W − M‖/‖M‖ falls below 1e-6.",
+             ⟨Aₖ, W⟩: fewer than its 400 entries, more than its 111 degrees of freedom. Depth 3 from α = 1e-3 learns \
+             the three values in turn (at steps 1.9k, 4.3k and 9.5k) and the recovery error ‖W − M‖/‖M‖ falls below 1e-6.",
             Some(Claim::StageTimes),
             json!({"seed": 3, "steps": 20000, "record_every": 20,
                    "problem": {"kind": "sensing", "n": 20, "singular_values": [12.0, 6.0, 3.0], "measurements": 240},

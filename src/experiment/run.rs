@@ -82,6 +82,11 @@ impl Run {
         self.last_loss
     }
 
+    /// True while the run still takes steps.
+    pub fn running(&self) -> bool {
+        self.status == Status::Running
+    }
+
     pub fn status(&self) -> &Status {
         &self.status
     }

@@ -1,1 +1,259 @@
-pub mod chart_old;
+//! Figures as data before pixels: what a chart shows (series, reference lines, vertical markers, labelled
+//! marks, shaded bands, a legend, a caption) with no drawing in it. `build` makes the figures of an
+//! experiment; `render` (line charts) and `heatmap` (matrices, phase diagrams) draw them on any plotters
+//! backend — the page's canvas, SVG and PNG — so the page and the CLI show the same thing.
+
+pub mod build;
+pub mod export;
+pub mod geometry;
+pub mod heatmap;
+pub mod render;
+
+use serde::Serialize;
+
+/// A colour role, resolved to RGB by the theme at drawing time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ink {
+    /// The i-th colour of the series palette (wraps around).
+    Series(usize),
+    /// Reference lines and annotations: dark grey on light, light grey on dark.
+    Neutral,
+    /// De-emphasised data (the many small singular values).
+    Muted,
+}
+
+/// How a series is stroked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stroke {
+    Solid,
+    Dashed,
+    /// Dots at the data points, no line.
+    Points,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Axis {
+    pub label: String,
+    pub log: bool,
+    /// Fixed data range (e.g. the planned run length for the step axis); None: fitted to the data.
+    pub range: Option<(f64, f64)>,
+    /// Integer tick labels only (e.g. depth).
+    pub integer: bool,
+}
+
+impl Axis {
+    pub fn new(label: &str, log: bool) -> Axis {
+        Axis { label: label.into(), log, range: None, integer: false }
+    }
+}
+
+/// A line of data points; `None` breaks the line.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Series {
+    /// Full name, used by the data table and hover (e.g. "L = 3 σ₂").
+    pub label: String,
+    pub ink: Ink,
+    pub stroke: Stroke,
+    /// Line width in CSS pixels.
+    pub width: f64,
+    pub points: Vec<Option<(f64, f64)>>,
+}
+
+/// A horizontal line across the whole x range at a value the claim compares with.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reference {
+    pub y: f64,
+    pub ink: Ink,
+    /// Drawn on the chart at the right end of the line (None: explained by the legend only).
+    pub label: Option<String>,
+}
+
+/// A vertical dashed line at an x (e.g. where a GLRL phase starts).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Marker {
+    pub x: f64,
+    pub ink: Ink,
+}
+
+/// A labelled point on the chart (e.g. "σ₂ · 6.4k" where σ₂ is learned).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Mark {
+    pub x: f64,
+    pub y: f64,
+    pub ink: Ink,
+    pub label: String,
+}
+
+/// A shaded x interval (e.g. a loss plateau), optionally labelled at its top.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Band {
+    pub x0: f64,
+    pub x1: f64,
+    pub ink: Ink,
+    pub label: Option<String>,
+}
+
+/// What a legend entry's sample looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Glyph {
+    Line,
+    Dashed,
+    /// A vertical dashed line.
+    Marker,
+    Point,
+    Band,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LegendEntry {
+    pub label: String,
+    pub ink: Ink,
+    pub glyph: Glyph,
+}
+
+/// One line chart.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Figure {
+    /// Stable identifier shared by the page and the CLI: `singular_values`, `loss`, `claim`, `hessian`.
+    pub id: String,
+    pub title: String,
+    /// One or two sentences a reader could use instead of the picture (aria-describedby on the page).
+    pub caption: String,
+    pub x: Axis,
+    pub y: Axis,
+    pub series: Vec<Series>,
+    pub references: Vec<Reference>,
+    pub markers: Vec<Marker>,
+    pub marks: Vec<Mark>,
+    pub bands: Vec<Band>,
+    pub legend: Vec<LegendEntry>,
+}
+
+impl Figure {
+    pub fn new(id: &str, title: String, x: Axis, y: Axis) -> Figure {
+        Figure {
+            id: id.into(),
+            title,
+            caption: String::new(),
+            x,
+            y,
+            series: vec![],
+            references: vec![],
+            markers: vec![],
+            marks: vec![],
+            bands: vec![],
+            legend: vec![],
+        }
+    }
+
+    /// Adds a legend entry unless one with the same label exists.
+    pub fn legend(&mut self, label: impl Into<String>, ink: Ink, glyph: Glyph) {
+        let label = label.into();
+        if !self.legend.iter().any(|e| e.label == label) {
+            self.legend.push(LegendEntry { label, ink, glyph });
+        }
+    }
+
+    /// The figure's data as a table: one row per distinct x (in order, at most `max_rows`, evenly thinned),
+    /// one column per series; empty cells where a series has no point at that x.
+    pub fn table(&self, max_rows: usize) -> Table {
+        let mut xs: Vec<f64> = self.series.iter().flat_map(|s| s.points.iter().flatten().map(|p| p.0)).collect();
+        xs.sort_by(f64::total_cmp);
+        xs.dedup();
+        let keep = xs.len().div_ceil(max_rows.max(1)).max(1);
+        let xs: Vec<f64> = xs.iter().copied().enumerate().filter(|(i, _)| i % keep == 0).map(|(_, x)| x).collect();
+        let mut columns = vec![self.x.label.clone()];
+        columns.extend(self.series.iter().map(|s| s.label.clone()));
+        let rows = xs
+            .iter()
+            .map(|&x| {
+                let mut row = vec![Some(x)];
+                row.extend(self.series.iter().map(|s| s.points.iter().flatten().find(|p| p.0 == x).map(|p| p.1)));
+                row
+            })
+            .collect();
+        Table { columns, rows }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Option<f64>>>,
+}
+
+/// Heatmaps side by side (W, the target, the observed entries).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Matrices {
+    pub id: String,
+    pub title: String,
+    pub caption: String,
+    pub panels: Vec<Panel>,
+}
+
+/// One heatmap panel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Panel {
+    /// Diverging colours: orange for positive, blue for negative, neutral at 0; |v| ≥ `scale` saturates.
+    Values { title: String, matrix: nalgebra::DMatrix<f64>, scale: f64 },
+    /// Observed (dark) and unobserved (light) entries.
+    Mask { title: String, mask: nalgebra::DMatrix<bool> },
+}
+
+/// Any figure the page shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Drawing {
+    Chart(Figure),
+    Matrices(Matrices),
+}
+
+impl Drawing {
+    pub fn id(&self) -> &str {
+        match self {
+            Drawing::Chart(f) => &f.id,
+            Drawing::Matrices(m) => &m.id,
+        }
+    }
+    pub fn title(&self) -> &str {
+        match self {
+            Drawing::Chart(f) => &f.title,
+            Drawing::Matrices(m) => &m.title,
+        }
+    }
+    pub fn caption(&self) -> &str {
+        match self {
+            Drawing::Chart(f) => &f.caption,
+            Drawing::Matrices(m) => &m.caption,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_has_a_row_per_x_and_a_column_per_series() {
+        let mut f = Figure::new("t", "t".into(), Axis::new("step", false), Axis::new("v", false));
+        let s = |label: &str, pts: Vec<Option<(f64, f64)>>| Series {
+            label: label.into(),
+            ink: Ink::Series(0),
+            stroke: Stroke::Solid,
+            width: 2.0,
+            points: pts,
+        };
+        f.series.push(s("a", vec![Some((0.0, 1.0)), Some((1.0, 2.0)), None, Some((2.0, 3.0))]));
+        f.series.push(s("b", vec![Some((1.0, 5.0))]));
+        let t = f.table(100);
+        assert_eq!(t.columns, vec!["step", "a", "b"]);
+        assert_eq!(t.rows, vec![vec![Some(0.0), Some(1.0), None], vec![Some(1.0), Some(2.0), Some(5.0)], vec![
+            Some(2.0),
+            Some(3.0),
+            None
+        ]]);
+        assert_eq!(f.table(2).rows.len(), 2);
+    }
+}

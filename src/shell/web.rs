@@ -3,11 +3,11 @@
 
 use crate::config::Config;
 use crate::experiment::presets;
-use crate::experiment::stages;
-use crate::experiment::{Claim, Experiment};
-use crate::figure::chart_old as chart;
+use crate::experiment::Experiment;
+use crate::figure::heatmap::{self, PhaseDiagram};
+use crate::figure::render::{Style, Theme};
+use crate::figure::{build, export, Drawing};
 use crate::shell::canvas::Canvas;
-use chart::{Panel, RunView, Style, PALETTE};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::json;
@@ -17,8 +17,6 @@ use web_sys::HtmlCanvasElement;
 
 /// Most runs compared side by side from the page.
 const MAX_COMPARED: usize = 3;
-/// Most singular values drawn (the rest are not informative at a glance).
-const MAX_DRAWN_SERIES: usize = 20;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -84,7 +82,6 @@ pub fn wasm_memory_bytes() -> f64 {
 #[wasm_bindgen]
 pub struct Lab {
     exp: Experiment,
-    truth: Option<Vec<f64>>,
 }
 
 #[wasm_bindgen]
@@ -126,8 +123,7 @@ impl Lab {
     }
 
     fn wrap(exp: Experiment) -> Lab {
-        let truth = exp.members[0].run.problem.truth_singular_values();
-        Lab { exp, truth }
+        Lab { exp }
     }
 
     /// Runs every member up to `steps` more steps; returns the most any member did (0 once all stopped).
@@ -200,48 +196,40 @@ impl Lab {
         serde_json::to_string(&self.exp.members[0].run.config).unwrap_or_default()
     }
 
-    /// Whether any run records Hessian extremes.
-    pub fn has_hessian(&self) -> bool {
-        self.exp.members.iter().any(|m| m.run.config.hessian)
+
+    /// The figures shown for this experiment as a JSON array of {id, title, caption}, in page order.
+    pub fn figures_json(&self, log_steps: bool) -> String {
+        let list: Vec<serde_json::Value> = build::all(&self.exp, options(log_steps))
+            .iter()
+            .map(|d| json!({"id": d.id(), "title": d.title(), "caption": d.caption()}))
+            .collect();
+        serde_json::Value::Array(list).to_string()
     }
 
-    /// Draws the singular-value and loss figures. Canvases must already have their backing size set to
-    /// CSS size × `scale` (devicePixelRatio).
-    pub fn draw(
-        &self,
-        sv_canvas: HtmlCanvasElement,
-        loss_canvas: HtmlCanvasElement,
-        log_steps: bool,
-        scale: f64,
-        dark: bool,
-    ) -> Result<(), JsError> {
-        let style = style(scale, dark);
-        let (sv, loss) = self.figures(log_steps);
-        paint(sv_canvas, |area| chart::render(area, &sv, style))?;
-        paint(loss_canvas, |area| chart::render(area, &loss, style))
+    /// Draws figure `id` on a canvas whose backing size is CSS size × `scale` (devicePixelRatio).
+    pub fn draw(&self, id: &str, canvas: HtmlCanvasElement, log_steps: bool, scale: f64, dark: bool) -> Result<(), JsError> {
+        let d = build::drawing(&self.exp, id, options(log_steps)).ok_or_else(|| JsError::new(&format!("no figure {id:?} here")))?;
+        paint(canvas, |area| export::draw(area, &d, style(scale, dark)))
     }
 
-    /// One chart ("singular_values", "loss" or "hessian") as an SVG document, drawn by the same plotters code.
-    pub fn svg(&self, chart_name: &str, width: u32, height: u32, log_steps: bool) -> Result<String, JsError> {
+    /// Figure `id` as an SVG document, drawn by the same code as the canvas.
+    pub fn svg(&self, id: &str, width: u32, height: u32, log_steps: bool) -> Result<String, JsError> {
         let (w, h) = (width.clamp(100, 4000), height.clamp(100, 4000));
-        if chart_name == "matrices" {
-            let mut buf = String::new();
-            {
-                let area = plotters::backend::SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
-                self.with_panels(|panels| chart::render_matrices(&area, panels, Style::default()))
-                    .map_err(|e| JsError::new(&e))?;
-                area.present().map_err(|e| JsError::new(&e.to_string()))?;
-            }
-            return Ok(buf);
+        let d = build::drawing(&self.exp, id, options(log_steps)).ok_or_else(|| JsError::new(&format!("no figure {id:?} here")))?;
+        export::to_svg(&d, w, h, Style::default()).map_err(|e| JsError::new(&e))
+    }
+
+    /// The data of line figure `id` as JSON {columns, rows} (at most `max_rows` rows), for the data table.
+    pub fn table_json(&self, id: &str, log_steps: bool, max_rows: u32) -> String {
+        match build::drawing(&self.exp, id, options(log_steps)) {
+            Some(Drawing::Chart(f)) => serde_json::to_string(&f.table(max_rows as usize)).unwrap_or_default(),
+            _ => "null".into(),
         }
-        let (sv, loss) = self.figures(log_steps);
-        let fig = match chart_name {
-            "singular_values" => sv,
-            "loss" => loss,
-            "hessian" => chart::hessian_figure(&self.views(), log_steps),
-            other => return Err(JsError::new(&format!("unknown chart {other:?}"))),
-        };
-        chart::to_svg(&fig, w, h, Style::default()).map_err(|e| JsError::new(&e))
+    }
+
+    /// One row per run (label, loss, ‖W‖*, effective rank, the claim's number) as JSON {columns, rows}.
+    pub fn runs_json(&self) -> String {
+        serde_json::to_string(&self.exp.table()).unwrap_or_default()
     }
 
     /// The recorded trajectories as CSV: one row per run and sample.
@@ -285,98 +273,6 @@ impl Lab {
     }
 }
 
-impl Lab {
-    /// The heatmap panels of the first run: W, the target (when known), the observed mask.
-    fn with_panels<T>(&self, f: impl FnOnce(&[Panel]) -> T) -> T {
-        let run = &self.exp.members[0].run;
-        let w = run.end_to_end();
-        let mask = run.problem.observed_mask();
-        let truth = run.problem.truth.as_ref();
-        let s = truth.unwrap_or(&w).iter().fold(0.0f64, |a, v| a.max(v.abs()));
-        let mut panels = vec![Panel::Values { title: "W (current)", matrix: &w, scale: s }];
-        if let Some(t) = truth {
-            panels.push(Panel::Values { title: "target M", matrix: t, scale: s });
-        }
-        panels.push(Panel::Mask { title: "observed entries", mask: &mask });
-        f(&panels)
-    }
-
-    /// The singular-value and loss figures with markers (GLRL phases) and bands (plateaus).
-    fn figures(&self, log_steps: bool) -> (chart::Figure, chart::Figure) {
-        let runs = self.views();
-        let baseline = self.exp.baseline().map(|b| b.singular_values);
-        let mut sv = chart::singular_values_figure(
-            &runs,
-            self.truth.as_deref(),
-            baseline.as_deref(),
-            log_steps,
-            MAX_DRAWN_SERIES,
-        );
-        let mut loss = chart::loss_figure(&runs, log_steps);
-        for (m, view) in self.exp.members.iter().zip(&runs) {
-            // GLRL: a marker where each phase starts and (grey) where it converged.
-            for p in m.run.phases() {
-                for (x, c) in [(Some(p.step), view.color), (p.end_step, RGBColor(0x90, 0x90, 0x90))] {
-                    if let Some(x) = x {
-                        sv.markers.push((x as f64, c));
-                        loss.markers.push((x as f64, c));
-                    }
-                }
-            }
-            if self.exp.claim == Some(Claim::Stages) {
-                for p in stages::plateaus(m.run.trace.samples()) {
-                    loss.bands.push((p.start_step as f64, p.end_step as f64, view.color));
-                }
-            }
-        }
-        (sv, loss)
-    }
-}
-
-#[wasm_bindgen]
-impl Lab {
-    /// Draws the Hessian-extremes figure.
-    pub fn draw_hessian(
-        &self,
-        canvas: HtmlCanvasElement,
-        log_steps: bool,
-        scale: f64,
-        dark: bool,
-    ) -> Result<(), JsError> {
-        let runs = self.views();
-        let fig = chart::hessian_figure(&runs, log_steps);
-        paint(canvas, |area| chart::render(area, &fig, style(scale, dark)))
-    }
-
-    /// Heatmaps of the first run's W, the target (when known) and the observed mask.
-    pub fn draw_matrices(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsError> {
-        paint(canvas, |area| self.with_panels(|panels| chart::render_matrices(area, panels, style(scale, dark))))
-    }
-}
-
-impl Lab {
-    fn views(&self) -> Vec<RunView<'_>> {
-        let mut groups: Vec<&str> = vec![];
-        self.exp
-            .members
-            .iter()
-            .map(|m| {
-                let legend = !groups.contains(&m.group.as_str());
-                if legend {
-                    groups.push(&m.group);
-                }
-                let idx = groups.iter().position(|g| *g == m.group).unwrap_or(0);
-                RunView {
-                    label: m.group.clone(),
-                    samples: m.run.trace.samples(),
-                    color: PALETTE[idx % PALETTE.len()],
-                    legend,
-                }
-            })
-            .collect()
-    }
-}
-
 fn label_with(label: &str, text: &str) -> String {
     if label.is_empty() {
         text.to_string()
@@ -386,7 +282,11 @@ fn label_with(label: &str, text: &str) -> String {
 }
 
 fn style(scale: f64, dark: bool) -> Style {
-    Style { scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 }, dark }
+    Style { scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 }, theme: if dark { Theme::Dark } else { Theme::Light } }
+}
+
+fn options(log_steps: bool) -> build::Options {
+    build::Options { log_steps, baseline: true }
 }
 
 fn paint(
@@ -433,26 +333,6 @@ impl SweepJob {
 /// Draws a phase diagram from {title, x_desc, y_desc, x_labels, y_labels, values (row-major, null = none)}.
 #[wasm_bindgen]
 pub fn draw_heatmap(canvas: HtmlCanvasElement, data_json: &str, scale: f64, dark: bool) -> Result<(), JsError> {
-    #[derive(serde::Deserialize)]
-    struct Data {
-        title: String,
-        x_desc: String,
-        y_desc: String,
-        x_labels: Vec<String>,
-        y_labels: Vec<String>,
-        values: Vec<Option<f64>>,
-    }
-    let d: Data = serde_json::from_str(data_json).map_err(|e| JsError::new(&format!("heatmap: {e}")))?;
-    paint(canvas, |area| {
-        chart::render_heatmap(
-            area,
-            &d.title,
-            &d.x_desc,
-            &d.y_desc,
-            &d.x_labels,
-            &d.y_labels,
-            &d.values,
-            style(scale, dark),
-        )
-    })
+    let d: PhaseDiagram = serde_json::from_str(data_json).map_err(|e| JsError::new(&format!("heatmap: {e}")))?;
+    paint(canvas, |area| heatmap::render_heatmap(area, &d, style(scale, dark)))
 }

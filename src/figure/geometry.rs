@@ -1,0 +1,221 @@
+//! Pure geometry of line drawing: mapping points through (log) axes, breaking lines at unshowable points,
+//! thinning a polyline to what the pixels can show, and cutting dashes. No plotters types here.
+
+/// Axis transform: identity, or log₁₀ with everything ≤ `floor` dropped.
+#[derive(Clone, Copy)]
+pub struct AxisMap {
+    pub log: bool,
+    pub floor: f64,
+}
+
+impl AxisMap {
+    pub fn map(self, v: f64) -> Option<f64> {
+        if !v.is_finite() {
+            return None;
+        }
+        if self.log {
+            (v > 0.0 && v >= self.floor).then(|| v.log10())
+        } else {
+            Some(v)
+        }
+    }
+}
+
+/// Range [lo, hi] of the mapped values, or None when nothing can be shown.
+pub fn extent(values: impl Iterator<Item = f64>, log: bool) -> Option<(f64, f64)> {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite() && (!log || *v > 0.0)) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// Maps points through the axes and splits them into drawable runs.
+pub fn segments(points: &[Option<(f64, f64)>], x: AxisMap, y: AxisMap) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = vec![];
+    let mut cur = vec![];
+    for p in points {
+        match p.and_then(|(a, b)| Some((x.map(a)?, y.map(b)?))) {
+            Some(q) => cur.push(q),
+            None if !cur.is_empty() => out.push(std::mem::take(&mut cur)),
+            None => {}
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Thins a polyline (mapped coordinates, x non-decreasing) for a raster of `(dx, dy)` data units per pixel:
+/// within each pixel column it keeps the first, lowest, highest and last points, in their order, and it drops
+/// a point that lands in the same pixel as the one kept before it. What is drawn differs from the full line by
+/// less than a pixel, while the number of points is at most about four per column.
+pub fn thin_to_pixels(line: Vec<(f64, f64)>, (dx, dy): (f64, f64)) -> Vec<(f64, f64)> {
+    let columns = match (line.first(), line.last()) {
+        (Some(a), Some(b)) if dx > 0.0 && dy > 0.0 => ((b.0 - a.0) / dx).abs() + 1.0,
+        _ => return line,
+    };
+    if (line.len() as f64) <= 4.0 * columns {
+        return line;
+    }
+    let column = |p: (f64, f64)| (p.0 / dx).floor();
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(line.len().min(4096));
+    let push = |out: &mut Vec<(f64, f64)>, p: (f64, f64)| {
+        if out.last().is_none_or(|q| (q.0 / dx).floor() != column(p) || (q.1 / dy).floor() != (p.1 / dy).floor()) {
+            out.push(p);
+        }
+    };
+    let mut start = 0;
+    while start < line.len() {
+        let c = column(line[start]);
+        let end = line[start..].iter().position(|&p| column(p) != c).map_or(line.len(), |k| start + k);
+        let run = &line[start..end];
+        let (mut lo, mut hi) = (0, 0);
+        for (k, p) in run.iter().enumerate() {
+            if p.1 < run[lo].1 {
+                lo = k;
+            }
+            if p.1 > run[hi].1 {
+                hi = k;
+            }
+        }
+        let mut keep = [0, lo.min(hi), lo.max(hi), run.len() - 1];
+        keep.sort_unstable();
+        let mut prev = usize::MAX;
+        for k in keep {
+            if k != prev {
+                push(&mut out, run[k]);
+                prev = k;
+            }
+        }
+        start = end;
+    }
+    // The last point always ends the line, even when it shares a pixel with the one before.
+    if out.last() != line.last() {
+        out.push(*line.last().expect("non-empty"));
+    }
+    out
+}
+
+/// Drops the points of a polyline (mapped coordinates, x strictly increasing between kept points) that lie
+/// within half a pixel, vertically, of the chord between their kept neighbours, in one pass: from each kept
+/// anchor, the cone of slopes that passes within ½ px of every point so far narrows until the next point
+/// falls outside it, and the point before becomes the next anchor. Plateaus and smooth stretches collapse to
+/// a few points; the drawn line moves by at most ½ px.
+pub fn straighten(line: Vec<(f64, f64)>, (dx, dy): (f64, f64)) -> Vec<(f64, f64)> {
+    if line.len() <= 2 || !(dx > 0.0 && dy > 0.0) {
+        return line;
+    }
+    let tol = 0.5 * dy;
+    let mut out = vec![line[0]];
+    let (mut anchor, mut last) = (line[0], line[0]);
+    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+    for &p in &line[1..] {
+        let run = p.0 - anchor.0;
+        let slope = (p.1 - anchor.1) / run;
+        if run > 0.0 && slope >= lo && slope <= hi {
+            lo = lo.max((p.1 - tol - anchor.1) / run);
+            hi = hi.min((p.1 + tol - anchor.1) / run);
+        } else {
+            if last != anchor {
+                out.push(last);
+                anchor = last;
+            }
+            let run = p.0 - anchor.0;
+            if run > 0.0 {
+                (lo, hi) = ((p.1 - tol - anchor.1) / run, (p.1 + tol - anchor.1) / run);
+            } else {
+                // A vertical step (same x): keep it and start afresh from it.
+                out.push(p);
+                anchor = p;
+                (lo, hi) = (f64::NEG_INFINITY, f64::INFINITY);
+            }
+        }
+        last = p;
+    }
+    if last != anchor {
+        out.push(last);
+    }
+    out
+}
+
+/// Cuts a polyline into dashes of horizontal length `dash` (gaps of the same length), in mapped coordinates.
+pub fn dashes(line: &[(f64, f64)], dash: f64) -> impl Iterator<Item = Vec<(f64, f64)>> + '_ {
+    line.windows(2).flat_map(move |w| {
+        let ((ax, ay), (bx, by)) = (w[0], w[1]);
+        let pieces = (((bx - ax).abs() / dash).ceil() as usize).clamp(1, 10_000);
+        (0..pieces).step_by(2).map(move |k| {
+            let t0 = k as f64 / pieces as f64;
+            let t1 = ((k + 1) as f64 / pieces as f64).min(1.0);
+            vec![(ax + t0 * (bx - ax), ay + t0 * (by - ay)), (ax + t1 * (bx - ax), ay + t1 * (by - ay))]
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thinning_keeps_every_pixel_column_extreme_and_both_ends() {
+        // 10,000 points of a noisy oscillation over 100 pixel columns of width 1.
+        let line: Vec<(f64, f64)> = (0..10_000)
+            .map(|i| (i as f64 / 100.0, ((i * 7919) % 1000) as f64 / 10.0 + (i as f64 / 500.0).sin()))
+            .collect();
+        let thin = thin_to_pixels(line.clone(), (1.0, 0.01));
+        assert!(thin.len() <= 4 * 100 + 1, "{} points", thin.len());
+        assert_eq!(thin.first(), line.first());
+        assert_eq!(thin.last(), line.last());
+        for c in 0..100 {
+            let col = |p: &&(f64, f64)| p.0.floor() as usize == c;
+            let (lo, hi) = line.iter().filter(col).fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+            let (tlo, thi) = thin.iter().filter(col).fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+            assert_eq!((lo, hi), (tlo, thi), "column {c}");
+        }
+        assert!(thin.windows(2).all(|w| w[0].0 <= w[1].0), "order kept");
+        // A line with fewer points than pixels is left alone.
+        let sparse: Vec<(f64, f64)> = (0..50).map(|i| (i as f64 * 3.0, i as f64)).collect();
+        assert_eq!(thin_to_pixels(sparse.clone(), (1.0, 0.01)), sparse);
+    }
+
+    #[test]
+    fn straightening_moves_the_line_by_at_most_half_a_pixel() {
+        // A plateau, a smooth fall and noise: 2,000 points over 800 columns of width 1, rows of height 0.01.
+        let y = |i: usize| match i {
+            0..=599 => 5.0,
+            600..=1399 => {
+                5.0 - 3.0 * ((i - 600) as f64 / 800.0 * std::f64::consts::PI).sin().powi(2) - (i as f64 - 600.0) / 400.0
+            }
+            _ => 1.0 + ((i * 7919) % 100) as f64 / 1000.0,
+        };
+        let line: Vec<(f64, f64)> = (0..2000).map(|i| (i as f64 * 0.4, y(i))).collect();
+        let thin = straighten(line.clone(), (1.0, 0.01));
+        assert!(thin.len() < line.len() / 3, "{} of {} points kept", thin.len(), line.len());
+        assert_eq!((thin.first(), thin.last()), (line.first(), line.last()));
+        for p in &line {
+            let k = thin.partition_point(|q| q.0 < p.0).clamp(1, thin.len() - 1);
+            let (a, b) = (thin[k - 1], thin[k]);
+            let on_chord = a.1 + (b.1 - a.1) * (p.0 - a.0) / (b.0 - a.0);
+            assert!((on_chord - p.1).abs() <= 0.005 + 1e-12, "point {p:?} is {} px off", (on_chord - p.1).abs() / 0.01);
+        }
+    }
+
+    #[test]
+    fn log_axis_breaks_lines_instead_of_clamping() {
+        let y = AxisMap { log: true, floor: 1e-6 };
+        let x = AxisMap { log: false, floor: 0.0 };
+        let pts = [
+            Some((0.0, 1.0)),
+            Some((1.0, 0.0)),
+            Some((2.0, 1e-9)),
+            Some((3.0, 10.0)),
+            None,
+            Some((5.0, f64::NAN)),
+            Some((6.0, 1.0)),
+        ];
+        let segs = segments(&pts, x, y);
+        assert_eq!(segs, vec![vec![(0.0, 0.0)], vec![(3.0, 1.0)], vec![(6.0, 0.0)]]);
+    }
+}

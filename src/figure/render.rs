@@ -1,0 +1,413 @@
+//! Draws a [`Figure`] with plotters on any `DrawingBackend` (the page's canvas, SVG, PNG).
+//!
+//! Log axes are linear axes over log₁₀ of the data with our own tick labels; points that cannot be shown
+//! (≤ 0 on a log axis, below the floor, non-finite) break the line instead of being clamped. Text scales with
+//! the figure: see [`text_size`].
+
+use super::geometry::{dashes, extent, segments, straighten, thin_to_pixels, AxisMap};
+use super::{Figure, Glyph, Ink, Stroke};
+use crate::notation;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Colour-blind-safe series palette (Okabe–Ito, yellow left out for contrast on white).
+pub const PALETTE: [RGBColor; 6] = [
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+];
+/// Lowest value shown on a log axis, relative to the largest.
+pub const LOG_DYNAMIC_RANGE: f64 = 1e14;
+/// Smallest tick-label size in CSS pixels (small embeds); titles are [`TITLE_RATIO`] times the tick size.
+pub const MIN_TEXT_PX: f64 = 12.0;
+/// Largest tick-label size in CSS pixels.
+pub const MAX_TEXT_PX: f64 = 26.0;
+pub const TITLE_RATIO: f64 = 1.25;
+
+/// Colour scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+/// How to draw: pixel scale (devicePixelRatio in the browser) and colour scheme.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub scale: f64,
+    pub theme: Theme,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Self { scale: 1.0, theme: Theme::Light }
+    }
+}
+
+/// The theme's colours: background, foreground, grid, neutral references, muted data.
+pub struct Colors {
+    pub background: RGBColor,
+    pub foreground: RGBColor,
+    pub grid: RGBColor,
+    pub neutral: RGBColor,
+    pub muted: RGBColor,
+}
+
+impl Theme {
+    pub fn colors(self) -> Colors {
+        match self {
+            Theme::Light => Colors {
+                background: WHITE,
+                foreground: RGBColor(0x22, 0x22, 0x22),
+                grid: RGBColor(0xe4, 0xe4, 0xe4),
+                neutral: RGBColor(0x55, 0x55, 0x55),
+                muted: RGBColor(0xa8, 0xa8, 0xa8),
+            },
+            Theme::Dark => Colors {
+                background: RGBColor(0x14, 0x17, 0x1c),
+                foreground: RGBColor(0xd8, 0xdd, 0xe3),
+                grid: RGBColor(0x2c, 0x32, 0x3a),
+                neutral: RGBColor(0xb0, 0xb6, 0xbe),
+                muted: RGBColor(0x5c, 0x64, 0x6e),
+            },
+        }
+    }
+
+    pub fn ink(self, ink: Ink) -> RGBColor {
+        match ink {
+            Ink::Series(i) => PALETTE[i % PALETTE.len()],
+            Ink::Neutral => self.colors().neutral,
+            Ink::Muted => self.colors().muted,
+        }
+    }
+}
+
+/// Tick-label size in CSS pixels for a figure of `width`×`height` CSS pixels: a fiftieth of the width or a
+/// sixteenth of the height, whichever is smaller, within [12, 26] — 17–18 px for a full-width chart on a
+/// 1280×720 screen, 12 px in a 320 px embed.
+pub fn text_size(width: f64, height: f64) -> f64 {
+    (width / 50.0).min(height / 16.0).clamp(MIN_TEXT_PX, MAX_TEXT_PX)
+}
+
+/// Draws `fig` filling `area` (the caller presents the root area).
+pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, style: Style) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let s = style.scale.clamp(0.25, 8.0);
+    let colors = style.theme.colors();
+    let (pw, ph) = area.dim_in_pixel();
+    let text_px = text_size(pw as f64 / s, ph as f64 / s) * s;
+    let px = |v: f64| (v * s).round().max(1.0) as u32;
+    area.fill(&colors.background).map_err(err)?;
+
+    let font = ("sans-serif", text_px).into_font().color(&colors.foreground);
+    let title_font = ("sans-serif", text_px * TITLE_RATIO).into_font().color(&colors.foreground);
+
+    // Title, then the legend in rows under it, then the chart.
+    let title_h = (text_px * TITLE_RATIO * 1.5).ceil() as u32;
+    let (title_area, rest) = area.split_vertically(title_h.min(ph));
+    title_area
+        .draw(&Text::new(fig.title.as_str(), (px(8.0) as i32, (title_h / 2) as i32), title_font.pos(Pos::new(HPos::Left, VPos::Center))))
+        .map_err(err)?;
+    let legend_rows = legend_layout(&rest, fig, &font, text_px).map_err(err)?;
+    let row_h = (text_px * 1.4).ceil() as i32;
+    let legend_h = (legend_rows.len() as i32 * row_h) as u32;
+    let (legend_area, plot_area) = rest.split_vertically(legend_h.min(rest.dim_in_pixel().1));
+    draw_legend(&legend_area, fig, &legend_rows, &font, row_h, text_px, style).map_err(err)?;
+
+    // Ranges (mapped: log₁₀ on log axes).
+    let all_points = || fig.series.iter().flat_map(|se| se.points.iter().flatten());
+    let xs = all_points().map(|p| p.0).chain(fig.marks.iter().map(|m| m.x));
+    let (xlo, xhi) = fig.x.range.or_else(|| extent(xs, fig.x.log)).unwrap_or((1.0, 10.0));
+    let ys = all_points().map(|p| p.1).chain(fig.references.iter().map(|r| r.y)).chain(fig.marks.iter().map(|m| m.y));
+    let (ylo, yhi) = fig.y.range.or_else(|| extent(ys, fig.y.log)).unwrap_or((1e-3, 1.0));
+    let xaxis = AxisMap { log: fig.x.log, floor: 0.0 };
+    let yfloor = if fig.y.log { ylo.max(yhi / LOG_DYNAMIC_RANGE) } else { f64::NEG_INFINITY };
+    let yaxis = AxisMap { log: fig.y.log, floor: yfloor };
+    let (x0, x1) = match (xaxis.map(xlo), xaxis.map(xhi)) {
+        (Some(a), Some(b)) if fig.x.log => (a.floor().min(a), b.max(a + 1.0)),
+        (Some(a), Some(b)) if fig.x.integer => (a - 0.5, b + 0.5),
+        (Some(a), Some(b)) => (a.min(0.0), b.max(a + 1.0)),
+        _ => (0.0, 1.0),
+    };
+    let x1 = x1 + 0.02 * (x1 - x0);
+    let (y0, y1) = match (yaxis.map(yfloor.max(ylo)), yaxis.map(yhi)) {
+        (Some(a), Some(b)) if fig.y.log => {
+            let (a, b) = (a.floor(), b.ceil());
+            if a == b {
+                (a - 1.0, b + 1.0)
+            } else {
+                (a, b)
+            }
+        }
+        (Some(a), Some(b)) => {
+            let pad = 0.08 * (b - a).max(1e-9 * a.abs().max(1.0));
+            (a - pad, b + pad)
+        }
+        _ => (-3.0, 0.0),
+    };
+
+    let mut chart = ChartBuilder::on(&plot_area)
+        .margin_left(px(4.0))
+        .margin_right((text_px * 1.2) as u32)
+        .margin_top(px(6.0))
+        .margin_bottom(px(4.0))
+        .x_label_area_size((text_px * 2.9) as u32)
+        .y_label_area_size((text_px * 4.2) as u32)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(err)?;
+    let (pxs, pys) = chart.plotting_area().get_pixel_range();
+    let resolution =
+        ((x1 - x0) / f64::from((pxs.end - pxs.start).max(1)), (y1 - y0) / f64::from((pys.end - pys.start).max(1)));
+    let x_fmt = |v: &f64| {
+        if fig.x.log {
+            notation::step(10f64.powf(*v).round())
+        } else if fig.x.integer {
+            if (v - v.round()).abs() < 1e-9 {
+                format!("{}", v.round())
+            } else {
+                String::new()
+            }
+        } else {
+            notation::step(*v)
+        }
+    };
+    let y_fmt = |v: &f64| if fig.y.log { notation::log_tick(*v) } else { notation::number(*v, 3) };
+    let x_ticks = if fig.x.integer { ((x1 - x0).round() as usize * 2 + 1).min(21) } else { 6 };
+    chart
+        .configure_mesh()
+        .x_labels(x_ticks)
+        .y_labels(if ph as f64 / s > 260.0 { 7 } else { 4 })
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .label_style(font.clone())
+        .axis_desc_style(font.clone())
+        .x_desc(fig.x.label.as_str())
+        .y_desc(fig.y.label.as_str())
+        .bold_line_style(colors.grid.stroke_width(px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(colors.foreground.stroke_width(px(1.0)))
+        .draw()
+        .map_err(err)?;
+
+    let plot = chart.plotting_area();
+    let ink = |i: Ink| style.theme.ink(i);
+    let label_font = |i: Ink| ("sans-serif", text_px).into_font().color(&ink(i));
+    for b in &fig.bands {
+        if let (Some(a), Some(c)) = (xaxis.map(b.x0), xaxis.map(b.x1)) {
+            let (a, c) = (a.max(x0), c.min(x1));
+            if c <= a {
+                continue;
+            }
+            plot.draw(&Rectangle::new([(a, y0), (c, y1)], ink(b.ink).mix(0.13).filled())).map_err(err)?;
+            if let Some(label) = &b.label {
+                // Labelled only where the band is wide enough for its label.
+                let (left, right) = (plot.map_coordinate(&(a, y1)), plot.map_coordinate(&(c, y1)));
+                let (w, _) = plot.estimate_text_size(label, &label_font(b.ink)).map_err(err)?;
+                if right.0 - left.0 >= w as i32 + px(4.0) as i32 {
+                    let style = label_font(b.ink).pos(Pos::new(HPos::Center, VPos::Top));
+                    let at = ((left.0 + right.0) / 2 - plot.get_base_pixel().0, px(3.0) as i32);
+                    plot.strip_coord_spec().draw(&Text::new(label.as_str(), at, style)).map_err(err)?;
+                }
+            }
+        }
+    }
+    let dash = (x1 - x0) / 110.0;
+    for r in &fig.references {
+        let Some(y) = yaxis.map(r.y) else { continue };
+        if y < y0 || y > y1 {
+            continue;
+        }
+        horizontal_dashes(plot, &[(x0, y), (x1, y)], dash, ink(r.ink), px(1.5) as i32).map_err(err)?;
+        if let Some(label) = &r.label {
+            let at = plot.map_coordinate(&(x1, y));
+            let (bx, by) = plot.get_base_pixel();
+            let text = label_font(r.ink).pos(Pos::new(HPos::Right, VPos::Bottom));
+            let anchor = (at.0 - bx - px(4.0) as i32, at.1 - by - px(2.0) as i32);
+            halo(plot, label, &label_font(r.ink), anchor, HPos::Right, colors.background).map_err(err)?;
+            plot.strip_coord_spec().draw(&Text::new(label.as_str(), anchor, text)).map_err(err)?;
+        }
+    }
+    for m in &fig.markers {
+        if let Some(x) = xaxis.map(m.x) {
+            let pieces = 40;
+            let dy = (y1 - y0) / pieces as f64;
+            let color = ink(m.ink);
+            let d = (0..pieces).step_by(2).map(|k| {
+                PathElement::new(vec![(x, y0 + k as f64 * dy), (x, y0 + (k + 1) as f64 * dy)], color.stroke_width(px(1.5)))
+            });
+            chart.draw_series(d).map_err(err)?;
+        }
+    }
+    for se in &fig.series {
+        let color = ink(se.ink);
+        let stroke = color.stroke_width(px(se.width));
+        for segment in segments(&se.points, xaxis, yaxis) {
+            if se.stroke == Stroke::Points || segment.len() == 1 {
+                let r = px(se.width + 1.5) as i32;
+                chart.draw_series(segment.iter().map(|&p| Circle::new(p, r, color.filled()))).map_err(err)?;
+                if se.stroke == Stroke::Points {
+                    continue;
+                }
+            }
+            let segment = straighten(thin_to_pixels(segment, resolution), resolution);
+            match se.stroke {
+                Stroke::Dashed if segment.iter().all(|p| p.1 == segment[0].1) => {
+                    horizontal_dashes(chart.plotting_area(), &segment, dash, color, px(se.width) as i32).map_err(err)?
+                }
+                Stroke::Dashed => {
+                    chart.draw_series(dashes(&segment, dash).map(|d| PathElement::new(d, stroke))).map_err(err)?;
+                }
+                _ => {
+                    chart.draw_series(LineSeries::new(segment, stroke)).map_err(err)?;
+                }
+            }
+        }
+    }
+    let plot = chart.plotting_area();
+    for m in &fig.marks {
+        if let (Some(x), Some(y)) = (xaxis.map(m.x), yaxis.map(m.y)) {
+            let color = ink(m.ink);
+            let r = px(5.0) as i32;
+            plot.draw(&Circle::new((x, y), r, color.filled())).map_err(err)?;
+            plot.draw(&Circle::new((x, y), r, colors.background.stroke_width(px(1.5)))).map_err(err)?;
+            let at = plot.map_coordinate(&(x, y));
+            let (bx, by) = plot.get_base_pixel();
+            let (w, _) = plot.estimate_text_size(&m.label, &label_font(m.ink)).map_err(err)?;
+            // Right of the point, or left of it near the right edge.
+            let right = at.0 + r + 4 + w as i32 <= bx + (pxs.end - pxs.start);
+            let (hpos, dx) = if right { (HPos::Left, r + px(3.0) as i32) } else { (HPos::Right, -r - px(3.0) as i32) };
+            let text = label_font(m.ink).pos(Pos::new(hpos, VPos::Bottom));
+            let anchor = (at.0 - bx + dx, at.1 - by - px(2.0) as i32);
+            halo(plot, &m.label, &label_font(m.ink), anchor, hpos, colors.background).map_err(err)?;
+            plot.strip_coord_spec().draw(&Text::new(m.label.as_str(), anchor, text)).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// A translucent box in the background colour behind a label whose bottom edge is at `anchor`, so the
+/// label reads over lines and grid.
+fn halo<DB: DrawingBackend, X, Y>(
+    plot: &DrawingArea<DB, Cartesian2d<X, Y>>,
+    label: &str,
+    font: &TextStyle,
+    anchor: (i32, i32),
+    hpos: HPos,
+    background: RGBColor,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let (w, h) = plot.estimate_text_size(label, font)?;
+    let (w, h) = (w as i32, h as i32);
+    let x0 = match hpos {
+        HPos::Right => anchor.0 - w,
+        HPos::Center => anchor.0 - w / 2,
+        HPos::Left => anchor.0,
+    };
+    let pad = (h / 8).max(1);
+    plot.strip_coord_spec().draw(&Rectangle::new([(x0 - pad, anchor.1 - h), (x0 + w + pad, anchor.1 + pad)], background.mix(0.75).filled()))
+}
+
+/// The dashes of a horizontal line as one filled outline (a single fill instead of a stroked path per
+/// dash): each dash is a pixel rectangle, and the outline hops from one to the next along their top edge, a
+/// zero-area bridge that fills nothing.
+fn horizontal_dashes<DB: DrawingBackend, X, Y>(
+    plot: &DrawingArea<DB, Cartesian2d<X, Y>>,
+    line: &[(f64, f64)],
+    dash: f64,
+    color: RGBColor,
+    thick: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let (bx, by) = plot.get_base_pixel();
+    let mut outline = vec![];
+    for d in dashes(line, dash) {
+        let (a, b) = (plot.map_coordinate(&d[0]), plot.map_coordinate(&d[1]));
+        let (top, bottom) = (a.1 - by - thick / 2, a.1 - by - thick / 2 + thick.max(1));
+        let (xa, xb) = (a.0 - bx, b.0 - bx);
+        outline.extend([(xa, top), (xb, top), (xb, bottom), (xa, bottom), (xa, top)]);
+    }
+    if outline.is_empty() {
+        return Ok(());
+    }
+    plot.strip_coord_spec().draw(&Polygon::new(outline, color.filled()))
+}
+
+/// Legend entries laid out in rows that fit the width: indices into `fig.legend` per row.
+fn legend_layout<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    font: &TextStyle,
+    text_px: f64,
+) -> Result<Vec<Vec<usize>>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let (w, _) = area.dim_in_pixel();
+    let (sample, gap) = (text_px * 1.8, text_px * 1.2);
+    let mut rows: Vec<Vec<usize>> = vec![];
+    let mut used = f64::INFINITY;
+    let left = text_px * 0.6;
+    for (k, e) in fig.legend.iter().enumerate() {
+        let (tw, _) = area.estimate_text_size(&e.label, font)?;
+        let need = sample + text_px * 0.4 + tw as f64;
+        if used + gap + need > w as f64 - left {
+            rows.push(vec![]);
+            used = -gap;
+        }
+        rows.last_mut().expect("a row").push(k);
+        used += gap + need;
+    }
+    Ok(rows)
+}
+
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    rows: &[Vec<usize>],
+    font: &TextStyle,
+    row_h: i32,
+    text_px: f64,
+    style: Style,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (sample, gap) = ((text_px * 1.8) as i32, (text_px * 1.2) as i32);
+    let s = style.scale.clamp(0.25, 8.0);
+    let thick = (2.0 * s).round().max(1.0) as i32;
+    for (r, row) in rows.iter().enumerate() {
+        let mid = r as i32 * row_h + row_h / 2;
+        let mut x = (text_px * 0.6) as i32;
+        for &k in row {
+            let e = &fig.legend[k];
+            let color = style.theme.ink(e.ink);
+            match e.glyph {
+                Glyph::Line => area.draw(&PathElement::new(vec![(x, mid), (x + sample, mid)], color.stroke_width(thick as u32)))?,
+                Glyph::Dashed => {
+                    let d = sample / 5;
+                    for i in [0, 2, 4] {
+                        area.draw(&Rectangle::new([(x + i * d, mid - thick / 2), (x + (i + 1) * d, mid - thick / 2 + thick)], color.filled()))?;
+                    }
+                }
+                Glyph::Marker => {
+                    let h = row_h / 2 - 1;
+                    for i in [-2, 0, 2] {
+                        let y = mid + i * h / 3;
+                        area.draw(&PathElement::new(vec![(x + sample / 2, y - h / 6), (x + sample / 2, y + h / 6)], color.stroke_width(thick as u32)))?;
+                    }
+                }
+                Glyph::Point => area.draw(&Circle::new((x + sample / 2, mid), (row_h / 4).max(2), color.filled()))?,
+                Glyph::Band => area.draw(&Rectangle::new([(x, mid - row_h / 3), (x + sample, mid + row_h / 3)], color.mix(0.25).filled()))?,
+            }
+            let text = font.pos(Pos::new(HPos::Left, VPos::Center));
+            area.draw(&Text::new(e.label.as_str(), (x + sample + (text_px * 0.4) as i32, mid), text))?;
+            let (tw, _) = area.estimate_text_size(&e.label, font)?;
+            x += sample + (text_px * 0.4) as i32 + tw as i32 + gap;
+        }
+    }
+    Ok(())
+}
