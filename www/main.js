@@ -18,6 +18,11 @@ let rate = { steps: 0, since: performance.now() };
 let current = { config: null, preset: null };   // what the running lab was started from (for the URL)
 let view = { embed: false, controls: true, autoplay: false, figure: false, log_steps: true, speed: null };
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+// The page's canvas for each figure id of the core's figure model.
+const CANVAS = { singular_values: "sv-chart", claim: "claim-chart", loss: "loss-chart", hessian: "hessian-chart", matrices: "matrix-chart" };
+const SLOW_MS = 1000;                 // captions, the claim's live region and tables refresh at most this often while playing
+let figures = [];                     // [{id, title, caption}] of the running experiment, from the core
+let source = null;                    // what the running lab was built from, for the baseline worker
 
 // ---------- formatting ----------
 const fmt = (v, digits = 4) => {
@@ -111,10 +116,14 @@ function syncVisibility() {
 }
 function syncAlpha() {
   const el = control("model.init_scale");
-  $("alpha-value").textContent = `α = ${fmt(el.dataset.exact ? Number(el.dataset.exact) : 10 ** +el.value, 2)}`;
+  const text = `α = ${fmt(el.dataset.exact ? Number(el.dataset.exact) : 10 ** +el.value, 2)}`;
+  $("alpha-value").textContent = text;
+  el.setAttribute("aria-valuetext", text);
 }
 function syncSpeed() {
-  $("speed-value").textContent = `${speedFromSlider($("speed").value)} steps/frame`;
+  const n = speedFromSlider($("speed").value);
+  $("speed-value").textContent = `${n} steps/frame`;
+  $("speed").setAttribute("aria-valuetext", `${n} steps per frame`);
 }
 
 // ---------- messages ----------
@@ -148,8 +157,11 @@ function start(config, presetName) {
   showMessage("");
   stepCost = Infinity;                  // unknown: the first call runs one step and measures it
   current = { config, preset: presetName ?? null };
+  adopt(presetName ? { preset: presetName } : { config: json });
   syncUrl();
   pending = 0;
+  figures = [];
+  lastSlowDraw = 0;
   baselineDone = false;
   baselineIters = 1;
   rate = { steps: 0, since: performance.now() };
@@ -200,7 +212,8 @@ function afterSteps() {
   } else if (status === "finished") {
     setPlaying(false);
     const why = lab.message();
-    setStatus(why ? `Stopped at step ${lab.step().toLocaleString()}. ${why}` : `Finished all ${lab.step().toLocaleString()} steps. Reset to replay, or raise “steps”.`);
+    setStatus(`Finished at step ${lab.step().toLocaleString()}.${why ? ` ${why}.` : " Reset to replay, or raise “steps”."}`.replace("..", "."));
+    lastSlowDraw = 0;
   }
 }
 
@@ -234,35 +247,38 @@ globalThis.rankflowStats = () => ({
 function draw() {
   const t0 = performance.now();
   const dpr = window.devicePixelRatio || 1;
-  const sv = $("sv-chart"), loss = $("loss-chart");
-  resizeCanvas(sv, dpr);
-  resizeCanvas(loss, dpr);
   const logSteps = $("log-steps").checked;
+  const dark = darkQuery.matches;
+  const now = performance.now();
+  // Captions, the claim's live region and the tables change slowly: at most once a second while playing.
+  const slow = now - lastSlowDraw > SLOW_MS || !playing;
   try {
-    lab.draw(sv, loss, logSteps, dpr, darkQuery.matches);
-    const hasHessian = lab.has_hessian();
-    $("hessian-section").hidden = !hasHessian;
-    for (const b of document.querySelectorAll('[data-needs="hessian"]')) b.hidden = !hasHessian;
-    if (hasHessian) {
-      const h = $("hessian-chart");
-      resizeCanvas(h, dpr);
-      lab.draw_hessian(h, logSteps, dpr, darkQuery.matches);
+    if (slow || !figures.length) {
+      figures = JSON.parse(lab.figures_json(logSteps));
+      showFigures();
     }
-    // Heatmaps and the claim read-out change slowly: refresh them a few times a second.
-    const now = performance.now();
-    if (now - lastSlowDraw > 250 || !playing) {
+    for (const f of figures) {
+      if (f.id === "matrices") continue;
+      const canvas = $(CANVAS[f.id]);
+      resizeCanvas(canvas, dpr);
+      lab.draw(f.id, canvas, logSteps, dpr, dark);
+    }
+    if (slow) {
       lastSlowDraw = now;
       if ($("matrix-view").open) {
         const m = $("matrix-chart");
         resizeCanvas(m, dpr);
-        lab.draw_matrices(m, dpr, darkQuery.matches);
+        lab.draw("matrices", m, logSteps, dpr, dark);
       }
+      for (const f of figures) { const cap = $(`cap-${f.id}`); if (cap) cap.textContent = f.caption; }
       const list = $("claim");
       list.replaceChildren(...JSON.parse(lab.claim_lines()).map((line) => {
         const li = document.createElement("li");
         li.textContent = line;          // text only, never HTML
         return li;
       }));
+      renderRuns();
+      for (const d of document.querySelectorAll("details.data-table[open]")) renderTable(d);
     }
   } catch (e) {
     showMessage(`Drawing failed: ${e.message}`);
@@ -272,13 +288,80 @@ function draw() {
   drawCost = 0.8 * drawCost + 0.2 * (performance.now() - t0);
   if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart");
 }
+
+/** Shows the cards (and export entries) of the figures the core has for this experiment. */
+function showFigures() {
+  const ids = new Set(figures.map((f) => f.id));
+  for (const card of document.querySelectorAll("figure.card")) card.hidden = !ids.has(card.dataset.figure);
+  $("hessian-section").hidden = !ids.has("hessian");
+  for (const b of document.querySelectorAll("[data-needs]")) b.hidden = !ids.has(b.dataset.needs);
+}
+
+/** A table element from {columns, rows}; `cell` formats a value. Text only, never HTML. */
+function tableOf(t, cell) {
+  const table = document.createElement("table");
+  const head = table.createTHead().insertRow();
+  for (const c of t.columns) { const th = document.createElement("th"); th.scope = "col"; th.textContent = c; head.append(th); }
+  const body = table.createTBody();
+  for (const row of t.rows) {
+    const tr = body.insertRow();
+    row.forEach((v, i) => { tr.insertCell().textContent = cell(v, i); });
+  }
+  return table;
+}
+
+/** The data table of a figure, from the core (at most 200 rows, evenly thinned). */
+function renderTable(details) {
+  const t = JSON.parse(lab.table_json(details.dataset.figure, $("log-steps").checked, 200));
+  const wrap = details.querySelector(".table-wrap");
+  if (!t) { wrap.textContent = "No table for this figure."; return; }
+  wrap.replaceChildren(tableOf(t, (v, i) => (v === null ? "" : i === 0 ? String(v) : fmt(v))));
+}
+
+/** One row per run (multi-run experiments only). */
+function renderRuns() {
+  const t = JSON.parse(lab.runs_json());
+  const box = $("runs");
+  box.hidden = t.rows.length < 2;
+  if (box.hidden) return;
+  const table = tableOf(t, (v) => v);
+  table.createCaption().textContent = "The runs side by side, now";
+  box.replaceChildren(table);
+}
 let lastSlowDraw = 0;
 
 // The convex baseline is solved a little every frame, within ~3 ms, adapting how many iterations fit.
 let baselineIters = 1;
 let baselineDone = false;
+// The baseline is solved by the background worker when it can start (the lines then appear within a second or
+// two, while the run animates); the main thread solves it in ≤ 2 ms slices only as a fallback.
+let baselineRemote = false;
+let baselineRequest = 0;
+let baselineWorker;
+function adopt(src) {
+  source = src;
+  baselineRemote = false;
+  try {
+    baselineWorker ??= startWorker((e) => {
+      const m = e.data;
+      if (m.type !== "baseline" || m.id !== baselineRequest || !lab) return;
+      if (m.json && m.json !== "null" && lab.adopt_baseline(m.json)) { baselineDone = true; dirty = true; lastSlowDraw = 0; }
+      else baselineRemote = false;    // not solved there: solve it here
+    });
+    baselineWorker.postMessage({ type: "baseline", id: ++baselineRequest, source: src });
+    baselineRemote = true;
+  } catch {
+    baselineRemote = false;
+  }
+}
+function startWorker(onmessage) {
+  const w = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  w.onmessage = onmessage;
+  w.onerror = () => { baselineRemote = false; };
+  return w;
+}
 function advanceBaseline() {
-  if (baselineDone) return;
+  if (baselineDone || baselineRemote) return;
   const t0 = performance.now();
   baselineDone = lab.advance_baseline(baselineIters);
   const dt = performance.now() - t0;
@@ -363,7 +446,7 @@ function exportAs(what) {
       if (arg === "matrix-chart" && !$("matrix-view").open) { $("matrix-view").open = true; lastSlowDraw = 0; draw(); }
       $(arg).toBlob((b) => b && download(`${base}-${arg.replace("-chart", "")}.png`, b), "image/png");
     } else if (kind === "svg") {
-      const c = $({ loss: "loss-chart", hessian: "hessian-chart", matrices: "matrix-chart" }[arg] ?? "sv-chart");
+      const c = $(CANVAS[arg] ?? "sv-chart");
       const svg = lab.svg(arg, Math.max(300, c.clientWidth), Math.max(200, c.clientHeight), $("log-steps").checked);
       download(`${base}-${arg}.svg`, new Blob([svg], { type: "image/svg+xml" }));
     } else if (kind === "csv") {
@@ -441,8 +524,9 @@ function runComparison() {
   $("preset-title").textContent = `Comparison: ${compared.map((c) => c.label).join(" vs ")}`;
   $("preset-explanation").textContent = "Runs side by side on the first run's problem and seed; colours follow the legend.";
   current = { config: compared[0].config, preset: null };
+  adopt({ compare: JSON.stringify(compared) });
   syncUrl();
-  pending = 0; baselineDone = false; baselineIters = 1; stepCost = Infinity;
+  pending = 0; baselineDone = false; baselineIters = 1; stepCost = Infinity; figures = []; lastSlowDraw = 0;
   dirty = true;
   setPlaying(true);
 }
@@ -471,7 +555,7 @@ function runSweep() {
   const x = SWEEP_AXES[$("sweep-x").value](read.config), y = SWEEP_AXES[$("sweep-y").value](read.config);
   const outcome = $("sweep-outcome").value;
   const spec = { base: read.config, x: { field: x.field, values: x.values }, y: { field: y.field, values: y.values }, outcome };
-  worker ??= new Worker(new URL("./sweep-worker.js", import.meta.url), { type: "module" });
+  worker ??= new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.type === "error") { showMessage(`Sweep: ${m.message}`); endSweep("failed"); return; }
@@ -577,6 +661,7 @@ async function main() {
     setPlaying(was);
   });
   $("matrix-view").addEventListener("toggle", () => { dirty = true; lastSlowDraw = 0; });
+  for (const d of document.querySelectorAll("details.data-table")) d.addEventListener("toggle", () => { if (d.open && lab) renderTable(d); });
   new ResizeObserver(() => { dirty = true; drawSweep(); }).observe($("sv-chart").parentElement);
   darkQuery.addEventListener("change", () => { dirty = true; });
   // The URL decides what runs: a preset, or every config field; bad parameters are reported, not fatal.

@@ -151,7 +151,8 @@ fn run(args: RunArgs) -> ExitCode {
     }
     if let Some(path) = &args.svg {
         let opts = build::Options { log_steps: args.log_steps, baseline: args.baseline };
-        let figure = build::drawing(&exp, "singular_values", opts).expect("every experiment has a singular_values figure");
+        let figure =
+            build::drawing(&exp, "singular_values", opts).expect("every experiment has a singular_values figure");
         let svg = export::to_svg(&figure, 1200, 700, Style::default()).unwrap_or_else(|e| e);
         if let Err(e) = std::fs::write(path, svg) {
             eprintln!("--svg: cannot write {path}: {e}");
@@ -284,7 +285,8 @@ fn sweep(args: &[String]) -> ExitCode {
         let xs: Vec<String> = spec.x.values.iter().map(label).collect();
         let ys: Vec<String> = spec.y.values.iter().map(label).collect();
         let values: Vec<Option<f64>> = cells.iter().map(|c| c.value).collect();
-        let outcome = serde_json::to_value(spec.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let outcome =
+            serde_json::to_value(spec.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         let diagram = heatmap::PhaseDiagram {
             title: format!("{outcome} over {} × {}", spec.x.field, spec.y.field),
             x_desc: spec.x.field.clone(),
@@ -311,7 +313,8 @@ fn sweep(args: &[String]) -> ExitCode {
 
 /// Runs an experiment to its end and writes every figure the page shows for it, plus `figures.json`.
 fn figures(args: &[String]) -> ExitCode {
-    let (mut source, mut out, mut format, mut width, mut height, mut baseline) = (None, None, "svg".to_string(), 1200u32, 700u32, true);
+    let (mut source, mut out, mut format, mut width, mut height, mut baseline) =
+        (None, None, "svg".to_string(), 1200u32, 700u32, true);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         if flag == "--no-baseline" {
@@ -320,7 +323,9 @@ fn figures(args: &[String]) -> ExitCode {
         }
         let Some(value) = it.next() else { return bad_input(&format!("{flag} needs a value\n{USAGE}")) };
         match flag.as_str() {
-            "--preset" | "--config" if source.is_some() => return bad_input(&format!("give exactly one of --config and --preset\n{USAGE}")),
+            "--preset" | "--config" if source.is_some() => {
+                return bad_input(&format!("give exactly one of --config and --preset\n{USAGE}"))
+            }
             "--preset" => source = Some(Source::Preset(value.clone())),
             "--config" => source = Some(Source::File(value.clone())),
             "--out" => out = Some(value.clone()),
@@ -339,7 +344,9 @@ fn figures(args: &[String]) -> ExitCode {
             other => return bad_input(&format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
-    let Some(source) = source else { return bad_input(&format!("figures needs --preset NAME or --config FILE\n{USAGE}")) };
+    let Some(source) = source else {
+        return bad_input(&format!("figures needs --preset NAME or --config FILE\n{USAGE}"));
+    };
     let Some(out) = out else { return bad_input(&format!("figures needs --out DIR\n{USAGE}")) };
     let dir = std::path::Path::new(&out);
     if let Err(e) = std::fs::create_dir_all(dir) {
@@ -363,12 +370,15 @@ fn figures(args: &[String]) -> ExitCode {
         let written = if format == "png" {
             export::to_png(&figure, &path, width, height, Style::default())
         } else {
-            export::to_svg(&figure, width, height, Style::default()).and_then(|svg| std::fs::write(&path, svg).map_err(|e| e.to_string()))
+            export::to_svg(&figure, width, height, Style::default())
+                .and_then(|svg| std::fs::write(&path, svg).map_err(|e| e.to_string()))
         };
         if let Err(e) = written {
             return bad_input(&format!("--out: cannot write {}: {e}", path.display()));
         }
-        index.push(serde_json::json!({"id": figure.id(), "title": figure.title(), "caption": figure.caption(), "file": file}));
+        index.push(
+            serde_json::json!({"id": figure.id(), "title": figure.title(), "caption": figure.caption(), "file": file}),
+        );
     }
     let json = serde_json::to_string_pretty(&index).expect("index serializes");
     if let Err(e) = std::fs::write(dir.join("figures.json"), json) {

@@ -9,7 +9,7 @@
 use crate::dynamics::metrics;
 use crate::dynamics::problem::{Observation, Problem};
 use nalgebra::{DMatrix, DVector, DVectorView};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// λ shrinks by this factor between stages.
 const CONTINUATION: f64 = 0.5;
@@ -19,7 +19,7 @@ const MAX_STAGE_ITERATIONS: usize = 5000;
 /// Cap on all iterations (each costs one SVD or eigendecomposition).
 pub const MAX_ITERATIONS: usize = 20_000;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Baseline {
     pub nuclear_norm: f64,
     pub singular_values: Vec<f64>,

@@ -11,10 +11,10 @@ pub mod trace;
 use crate::config::{Config, OptimizerConfig};
 use crate::dynamics::baseline::{Baseline, BaselineSolver};
 use nalgebra::DMatrix;
-use trace::Sample;
 use run::{Run, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use trace::Sample;
 
 /// Which number a preset's claim is read off by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +82,8 @@ pub struct Experiment {
     pub members: Vec<Member>,
     pub claim: Option<Claim>,
     baseline: Option<BaselineSolver>,
+    /// A baseline solved elsewhere (the page's worker) for this experiment's problem.
+    adopted: Option<Baseline>,
     glrl_outputs: Vec<DMatrix<f64>>,
 }
 
@@ -115,7 +117,7 @@ impl Experiment {
                 m.closest = vec![f64::INFINITY; glrl_outputs.len()];
             }
         }
-        let mut e = Experiment { members, claim, baseline, glrl_outputs };
+        let mut e = Experiment { members, claim, baseline, adopted: None, glrl_outputs };
         e.track();
         e
     }
@@ -180,6 +182,9 @@ impl Experiment {
 
     /// Runs up to `iterations` more iterations of the baseline solver; true once it is solved (or absent).
     pub fn advance_baseline(&mut self, iterations: usize) -> bool {
+        if self.adopted.is_some() {
+            return true;
+        }
         match &mut self.baseline {
             Some(b) => b.iterate(iterations),
             None => true,
@@ -208,7 +213,27 @@ impl Experiment {
 
     /// The baseline once solved.
     pub fn baseline(&self) -> Option<Baseline> {
-        self.baseline.as_ref().filter(|b| b.is_done()).map(|b| b.result())
+        self.adopted.clone().or_else(|| self.baseline.as_ref().filter(|b| b.is_done()).map(|b| b.result()))
+    }
+
+    /// Whether this experiment has a convex baseline to solve (its problem has observations).
+    pub fn wants_baseline(&self) -> bool {
+        self.baseline.is_some()
+    }
+
+    /// Takes a baseline solved elsewhere for the same problem (e.g. by the page's worker, from the same config
+    /// and seed); refused (false) when its shape or values cannot be this problem's.
+    pub fn adopt_baseline(&mut self, b: Baseline) -> bool {
+        let p = &self.members[0].run.problem;
+        let fits = self.baseline.is_some()
+            && b.w.len() == p.rows
+            && b.w.iter().all(|r| r.len() == p.cols && r.iter().all(|v| v.is_finite()))
+            && b.nuclear_norm.is_finite()
+            && b.singular_values.iter().all(|v| v.is_finite());
+        if fits {
+            self.adopted = Some(b);
+        }
+        fits
     }
 
     fn track(&mut self) {
@@ -452,7 +477,8 @@ impl Experiment {
             Some(Claim::NormsDiverge) => Some("|W₁₁|"),
             None => None,
         };
-        let mut columns: Vec<String> = ["run", "step", "loss", "‖W‖*", "effective rank"].iter().map(|c| c.to_string()).collect();
+        let mut columns: Vec<String> =
+            ["run", "step", "loss", "‖W‖*", "effective rank"].iter().map(|c| c.to_string()).collect();
         columns.extend(claim_column.map(str::to_string));
         let rows = self
             .members
@@ -476,14 +502,20 @@ impl Experiment {
                     Some(Claim::GlrlDistance) if is_glrl(&m.run.config) => format!("{} phases", m.run.phases().len()),
                     Some(Claim::GlrlDistance) => {
                         let worst = m.closest.iter().copied().fold(0.0, f64::max);
-                        if m.closest.is_empty() { "–".into() } else { number(worst, 3) }
+                        if m.closest.is_empty() {
+                            "–".into()
+                        } else {
+                            number(worst, 3)
+                        }
                     }
-                    Some(Claim::NuclearNorm) => last.and_then(|s| s.singular_values.get(2)).map_or("–".into(), |v| short(*v)),
+                    Some(Claim::NuclearNorm) => {
+                        last.and_then(|s| s.singular_values.get(2)).map_or("–".into(), |v| short(*v))
+                    }
                     Some(Claim::SecondAtFirst) => second_at_first(&m.run).map_or("not yet".into(), short),
                     Some(Claim::Stages) => stages::plateaus(m.run.trace.samples()).len().to_string(),
-                    Some(Claim::NormRatio) => {
-                        last.and_then(|s| Some(s.factor_norms.last()? / s.factor_norms.first()?)).map_or("–".into(), |r| number(r, 4))
-                    }
+                    Some(Claim::NormRatio) => last
+                        .and_then(|s| Some(s.factor_norms.last()? / s.factor_norms.first()?))
+                        .map_or("–".into(), |r| number(r, 4)),
                     Some(Claim::NormsDiverge) => self.probe(i).last().map_or("–".into(), |p| number(p.1, 4)),
                     None => String::new(),
                 };
@@ -542,7 +574,11 @@ pub fn plateau_curvature(samples: &[Sample], plateaus: &[stages::Plateau]) -> Ve
 /// σ₂(W) at the first recorded step at which σ₁ exceeds half the target's s₁.
 pub fn second_at_first(run: &Run) -> Option<f64> {
     let s1 = *run.problem.truth_singular_values()?.first()?;
-    run.trace.samples().iter().find(|s| s.singular_values.first().is_some_and(|&v| v > 0.5 * s1)).map(|s| s.singular_values.get(1).copied().unwrap_or(0.0))
+    run.trace
+        .samples()
+        .iter()
+        .find(|s| s.singular_values.first().is_some_and(|&v| v > 0.5 * s1))
+        .map(|s| s.singular_values.get(1).copied().unwrap_or(0.0))
 }
 
 /// Li et al.'s prediction for σ₂ when σ₁ is learned, from the end-to-end initial scale w₀ = α^L and

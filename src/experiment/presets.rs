@@ -118,7 +118,7 @@ pub fn all() -> Vec<Preset> {
             "Incremental learning at depth 2, 3 and 4",
             "The incremental problem at depths 2, 3 and 4 (α = 1.8e-4, 1.8e-3, 1e-2). All three learn the four values \
              in order, but deeper models wait longer on each plateau and then jump more sharply: σ₁ is learned at \
-             step 200 at depth 2, 2.3k at depth 3 and 3k at depth 4, and σ₄ at 1.1k, 20k and 38k (read-out below the chart).",
+             step 200 at depth 2, 2.3k at depth 3 and 3k at depth 4, and σ₄ at 1.1k, 19.6k and 38k (read-out below the chart).",
             Claim::StageTimes,
             json!({"seed": 1, "steps": 100000, "record_every": 50, "problem": incremental_problem,
                    "model": {"init": "gaussian"}, "optimizer": {"kind": "gd", "lr": 4.0}}),
@@ -169,7 +169,7 @@ pub fn all() -> Vec<Preset> {
             "Depth weakens the dependence on α",
             "Full observation of σ = 1, 0.5 (λ₂/λ₁ = 0.5), balanced orthogonal start with W(0) = 1e-6 · orthogonal, \
              four seeds per depth. When σ₁ is learned, σ₂ has grown to ≈ α^(1−λ₂/λ₁) = 1e-3 at depth 2 but only \
-             ≈ α(1−λ₂/λ₁)^(−N/(N−2)) = 8e-6 at depth 3 and 4e-6 at depth 4 (medians here: 1.3e-3, 5.9e-6, 2.3e-6). \
+             ≈ α(1−λ₂/λ₁)^(−N/(N−2)) = 8e-6 at depth 3 and 4e-6 at depth 4 (medians here: 1.27e-3, 5.9e-6, 2.3e-6). \
              With depth, small init really means one direction at a time; medians over seeds, since single seeds vary.",
             Claim::SecondAtFirst,
             json!({"steps": 16000, "record_every": 10, "problem": {"kind": "full", "n": 10, "singular_values": [1.0, 0.5]},
@@ -189,7 +189,7 @@ pub fn all() -> Vec<Preset> {
             "Full observation of an 8×8 target with singular values 10, 5, 2.5, 1.25 (rank R = 4), depth 2 and \
              depth 4 from small init. Each run passes R = 4 plateaus — loss ½(sₖ₊₁² + … + s₄²) = 66.4, 16.4, 3.91, \
              0.79 — each a saddle escaped along one new direction. The Hessian's smallest eigenvalue on the plateaus is \
-             −10, −5, −2.5, −1.25 (= −sₖ₊₁) at depth 2 but only −0.54 … −0.02 at depth 4: deep saddles are degenerate \
+             −10, −5, −2.5, −1.25 (= −sₖ₊₁) at depth 2 but only −0.54 … −0.022 at depth 4: deep saddles are degenerate \
              (flat to second order), so stages are counted from the loss, not from curvature.",
             Claim::Stages,
             json!({"seed": 2, "steps": 30000, "record_every": 10, "hessian": true,

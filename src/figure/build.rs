@@ -87,7 +87,12 @@ fn views(exp: &Experiment) -> Vec<View<'_>> {
 /// The step axis over the planned run length (the longest member's `steps`), fixed from the start.
 fn step_axis(exp: &Experiment, opts: Options) -> Axis {
     let steps = exp.members.iter().map(|m| m.run.config.steps).max().unwrap_or(1).max(2) as f64;
-    Axis { label: "step".into(), log: opts.log_steps, range: Some((if opts.log_steps { 1.0 } else { 0.0 }, steps)), integer: false }
+    Axis {
+        label: "step".into(),
+        log: opts.log_steps,
+        range: Some((if opts.log_steps { 1.0 } else { 0.0 }, steps)),
+        integer: false,
+    }
 }
 
 /// x of a step: on a log axis step 0 sits at 1, the left edge.
@@ -130,13 +135,18 @@ pub fn singular_values(exp: &Experiment, opts: Options) -> Figure {
     let single = exp.members.len() == 1;
     let truth = exp.members[0].run.problem.truth_singular_values();
     let per_run = if single { MAX_SV_SERIES } else { truth.as_ref().map_or(4, |t| t.len().max(1)).min(MAX_SV_SERIES) };
-    let mut fig = Figure::new("singular_values", "Singular values of W".into(), step_axis(exp, opts), Axis::new("σᵢ(W)", true));
+    let mut fig =
+        Figure::new("singular_values", "Singular values of W".into(), step_axis(exp, opts), Axis::new("σᵢ(W)", true));
     for v in views(exp) {
         let samples = v.member.run.trace.samples();
         let k = samples.iter().map(|s| s.singular_values.len()).max().unwrap_or(0).min(per_run);
         for i in 0..k {
             let (label, ink, width) = if single {
-                (sigma(i + 1), if i < COLOURED { Ink::Series(i) } else { Ink::Muted }, if i < COLOURED { 2.0 } else { 1.2 })
+                (
+                    sigma(i + 1),
+                    if i < COLOURED { Ink::Series(i) } else { Ink::Muted },
+                    if i < COLOURED { 2.0 } else { 1.2 },
+                )
             } else {
                 (format!("{} {}", run_name(v.member), sigma(i + 1)), v.ink, 2.0)
             };
@@ -167,7 +177,11 @@ pub fn singular_values(exp: &Experiment, opts: Options) -> Figure {
             for &s in b.singular_values.iter().filter(|&&s| s >= BASELINE_FLOOR * top && s > 0.0).take(MAX_SV_SERIES) {
                 fig.references.push(Reference { y: s, ink: Ink::Muted, label: None });
             }
-            fig.legend(if b.psd { "convex baseline (minimum trace)" } else { "convex baseline (minimum ‖W‖*)" }, Ink::Muted, Glyph::Dashed);
+            fig.legend(
+                if b.psd { "convex baseline (minimum trace)" } else { "convex baseline (minimum ‖W‖*)" },
+                Ink::Muted,
+                Glyph::Dashed,
+            );
         }
     }
     // Milestones: where each target value is learned (σᵢ first above ½ sᵢ).
@@ -179,7 +193,9 @@ pub fn singular_values(exp: &Experiment, opts: Options) -> Figure {
             let mut shown = vec![];
             for (i, step) in steps.iter().enumerate() {
                 let Some(step) = *step else { continue };
-                let Some(y) = samples.iter().find(|s| s.step == step).and_then(|s| s.singular_values.get(i)) else { continue };
+                let Some(y) = samples.iter().find(|s| s.step == step).and_then(|s| s.singular_values.get(i)) else {
+                    continue;
+                };
                 let label = if single {
                     format!("{} · {}", sigma(i + 1), notation::step(step as f64))
                 } else {
@@ -191,7 +207,8 @@ pub fn singular_values(exp: &Experiment, opts: Options) -> Figure {
             }
             if !shown.is_empty() {
                 let who = if single { String::new() } else { format!("{}: ", run_name(v.member)) };
-                learned_text.push(format!("{who}{} learned at steps {}", sigma_range(shown.len()), shown.join(", ")));
+                let steps = if shown.len() == 1 { "step" } else { "steps" };
+                learned_text.push(format!("{who}{} learned at {steps} {}", sigma_range(shown.len()), shown.join(", ")));
             }
         }
         if !fig.marks.is_empty() {
@@ -231,7 +248,8 @@ fn sv_caption(exp: &Experiment, truth: Option<&[f64]>, learned: &[String]) -> St
     if exp.members.len() == 1 {
         let run = &exp.members[0].run;
         let r = truth.map_or(0, <[f64]>::len);
-        let rest_max = run.trace.samples().iter().flat_map(|s| s.singular_values.iter().skip(r)).copied().fold(0.0, f64::max);
+        let rest_max =
+            run.trace.samples().iter().flat_map(|s| s.singular_values.iter().skip(r)).copied().fold(0.0, f64::max);
         let last = run.trace.last().map(|s| s.singular_values.clone()).unwrap_or_default();
         if r > 0 && last.len() > r {
             parts.push(format!("the other {} stay below {}", last.len() - r, notation::short(rest_max)));
@@ -258,7 +276,12 @@ pub fn loss(exp: &Experiment, opts: Options) -> Figure {
         fig.series.push(line(format!("{name}loss"), ink, Stroke::Solid, of_samples(samples, opts, |s| Some(s.loss))));
         if samples.iter().any(|s| s.test_error.is_some()) {
             tests = true;
-            fig.series.push(line(format!("{name}test error"), test_ink, Stroke::Dashed, of_samples(samples, opts, |s| s.test_error)));
+            fig.series.push(line(
+                format!("{name}test error"),
+                test_ink,
+                Stroke::Dashed,
+                of_samples(samples, opts, |s| s.test_error),
+            ));
         }
         if single {
             fig.legend("loss ℓ(W)", ink, Glyph::Line);
@@ -286,9 +309,17 @@ pub fn loss(exp: &Experiment, opts: Options) -> Figure {
         .map(|m| {
             let s = m.run.trace.samples();
             let (a, b) = (s.first().map_or(f64::NAN, |x| x.loss), s.last().map_or(f64::NAN, |x| x.loss));
-            let test = s.last().and_then(|x| x.test_error).map_or(String::new(), |t| format!(", test error {}", notation::short(t)));
+            let test = s
+                .last()
+                .and_then(|x| x.test_error)
+                .map_or(String::new(), |t| format!(", test error {}", notation::short(t)));
             let who = if single { "The loss".to_string() } else { format!("{}: loss", run_name(m)) };
-            format!("{who} went from {} to {} in {} steps{test}.", notation::short(a), notation::short(b), notation::step(m.run.step() as f64))
+            format!(
+                "{who} went from {} to {} in {} steps{test}.",
+                notation::short(a),
+                notation::short(b),
+                notation::step(m.run.step() as f64)
+            )
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -332,7 +363,8 @@ fn tail_label(k: usize, r: usize) -> String {
 /// where ℓ averages over entries) as labelled references, detected plateaus shaded.
 fn staircase(exp: &Experiment, opts: Options) -> Figure {
     let single = exp.members.len() == 1;
-    let mut fig = claim_figure(exp, opts, "Loss staircase: one plateau per singular value", Axis::new("loss ℓ(W)", true));
+    let mut fig =
+        claim_figure(exp, opts, "Loss staircase: one plateau per singular value", Axis::new("loss ℓ(W)", true));
     let run0 = &exp.members[0].run;
     let (m, n) = run0.config.dims();
     let (scale, approx, per) = match run0.config.problem.kind {
@@ -354,7 +386,12 @@ fn staircase(exp: &Experiment, opts: Options) -> Figure {
     for v in views(exp) {
         let samples = v.member.run.trace.samples();
         let ink = if single { Ink::Series(0) } else { v.ink };
-        fig.series.push(line(format!("{} loss", run_name(v.member)), ink, Stroke::Solid, of_samples(samples, opts, |s| Some(s.loss))));
+        fig.series.push(line(
+            format!("{} loss", run_name(v.member)),
+            ink,
+            Stroke::Solid,
+            of_samples(samples, opts, |s| Some(s.loss)),
+        ));
         let plateaus = stages::plateaus(samples);
         let learned = stages::learned_steps(samples, &truth);
         let mut last_label = None;
@@ -366,8 +403,9 @@ fn staircase(exp: &Experiment, opts: Options) -> Figure {
             fig.bands.push(Band { x0: sx(p.start_step, opts), x1: sx(p.end_step, opts), ink, label });
         }
         let shown: Vec<String> = plateaus.iter().map(|p| notation::number(p.loss, 3)).collect();
-        let who = if single { "Loss" .to_string() } else { format!("{}: loss", run_name(v.member)) };
-        found.push(format!("{who} plateaus at {}", if shown.is_empty() { "none yet".into() } else { shown.join(", ") }));
+        let who = if single { "Loss".to_string() } else { format!("{}: loss", run_name(v.member)) };
+        found
+            .push(format!("{who} plateaus at {}", if shown.is_empty() { "none yet".into() } else { shown.join(", ") }));
     }
     if single {
         fig.legend("loss ℓ(W)", Ink::Series(0), Glyph::Line);
@@ -388,10 +426,15 @@ fn staircase(exp: &Experiment, opts: Options) -> Figure {
 
 /// λₘᵢₙ of the Hessian against step, with the depth-2 saddle values −sₖ₊₁ and the stages k = 1…R shaded.
 fn lambda_min(exp: &Experiment, opts: Options) -> Figure {
-    let mut fig = claim_figure(exp, opts, "Smallest Hessian eigenvalue λₘᵢₙ: a saddle at each stage", Axis::new("λₘᵢₙ", false));
+    let mut fig =
+        claim_figure(exp, opts, "Smallest Hessian eigenvalue λₘᵢₙ: a saddle at each stage", Axis::new("λₘᵢₙ", false));
     let truth = exp.members[0].run.problem.truth_singular_values().unwrap_or_default();
     for (k, s) in truth.iter().enumerate() {
-        fig.references.push(Reference { y: -s, ink: Ink::Neutral, label: Some(format!("−s{} = {}", sub(k + 1), notation::number(-s, 3))) });
+        fig.references.push(Reference {
+            y: -s,
+            ink: Ink::Neutral,
+            label: Some(format!("−s{} = {}", sub(k + 1), notation::number(-s, 3))),
+        });
     }
     if !truth.is_empty() {
         fig.legend("−sₖ₊₁: depth-2 saddles", Ink::Neutral, Glyph::Dashed);
@@ -399,13 +442,31 @@ fn lambda_min(exp: &Experiment, opts: Options) -> Figure {
     let mut text = vec![];
     for v in views(exp) {
         let samples = v.member.run.trace.samples();
-        fig.series.push(line(format!("{} λₘᵢₙ", run_name(v.member)), v.ink, Stroke::Solid, of_samples(samples, opts, |s| s.hessian_min)));
+        fig.series.push(line(
+            format!("{} λₘᵢₙ", run_name(v.member)),
+            v.ink,
+            Stroke::Solid,
+            of_samples(samples, opts, |s| s.hessian_min),
+        ));
         let plateaus = stages::plateaus(samples);
         for (k, p) in plateaus.iter().enumerate() {
-            fig.bands.push(Band { x0: sx(p.start_step, opts), x1: sx(p.end_step, opts), ink: v.ink, label: Some(format!("k = {}", k + 1)) });
+            fig.bands.push(Band {
+                x0: sx(p.start_step, opts),
+                x1: sx(p.end_step, opts),
+                ink: v.ink,
+                label: Some(format!("k = {}", k + 1)),
+            });
         }
-        let at: Vec<String> = experiment::plateau_curvature(samples, &plateaus).iter().map(|c| c.map_or("–".into(), |x| notation::number(x, 2))).collect();
-        text.push(format!("{}: {} stages, λₘᵢₙ on them {}", run_name(v.member), plateaus.len(), if at.is_empty() { "–".into() } else { at.join(", ") }));
+        let at: Vec<String> = experiment::plateau_curvature(samples, &plateaus)
+            .iter()
+            .map(|c| c.map_or("–".into(), |x| notation::number(x, 2)))
+            .collect();
+        text.push(format!(
+            "{}: {} stages, λₘᵢₙ on them {}",
+            run_name(v.member),
+            plateaus.len(),
+            if at.is_empty() { "–".into() } else { at.join(", ") }
+        ));
     }
     if !fig.bands.is_empty() {
         fig.legend("stage k (loss plateau)", Ink::Neutral, Glyph::Band);
@@ -416,17 +477,32 @@ fn lambda_min(exp: &Experiment, opts: Options) -> Figure {
 
 /// λₘₐₓ of the Hessian against step (λₘᵢₙ has its own figure).
 pub fn hessian_max(exp: &Experiment, opts: Options) -> Figure {
-    let mut fig = Figure::new("hessian", "Largest Hessian eigenvalue λₘₐₓ".into(), step_axis(exp, opts), Axis::new("λₘₐₓ", false));
+    let mut fig = Figure::new(
+        "hessian",
+        "Largest Hessian eigenvalue λₘₐₓ".into(),
+        step_axis(exp, opts),
+        Axis::new("λₘₐₓ", false),
+    );
     let single = exp.members.len() == 1;
     for v in views(exp) {
         let samples = v.member.run.trace.samples();
-        fig.series.push(line(format!("{} λₘₐₓ", run_name(v.member)), v.ink, Stroke::Solid, of_samples(samples, opts, |s| s.hessian_max)));
+        fig.series.push(line(
+            format!("{} λₘₐₓ", run_name(v.member)),
+            v.ink,
+            Stroke::Solid,
+            of_samples(samples, opts, |s| s.hessian_max),
+        ));
         if v.first_of_group && !single {
             fig.legend(v.member.group.clone(), v.ink, Glyph::Line);
         }
     }
     if single {
-        fig.series.push(line("λₘᵢₙ".into(), Ink::Series(1), Stroke::Dashed, of_samples(exp.members[0].run.trace.samples(), opts, |s| s.hessian_min)));
+        fig.series.push(line(
+            "λₘᵢₙ".into(),
+            Ink::Series(1),
+            Stroke::Dashed,
+            of_samples(exp.members[0].run.trace.samples(), opts, |s| s.hessian_min),
+        ));
         fig.legend("λₘₐₓ", Ink::Series(0), Glyph::Line);
         fig.legend("λₘᵢₙ", Ink::Series(1), Glyph::Dashed);
         fig.title = "Hessian extremes λₘₐₓ and λₘᵢₙ".into();
@@ -434,7 +510,13 @@ pub fn hessian_max(exp: &Experiment, opts: Options) -> Figure {
     fig.caption = exp
         .members
         .iter()
-        .filter_map(|m| m.run.trace.last().and_then(|s| s.hessian_max).map(|h| format!("{}: λₘₐₓ now {}", run_name(m), notation::number(h, 3))))
+        .filter_map(|m| {
+            m.run
+                .trace
+                .last()
+                .and_then(|s| s.hessian_max)
+                .map(|h| format!("{}: λₘₐₓ now {}", run_name(m), notation::number(h, 3)))
+        })
         .collect::<Vec<_>>()
         .join("; ");
     fig
@@ -449,19 +531,32 @@ fn nuclear_norms(exp: &Experiment, opts: Options) -> Figure {
         if experiment::is_glrl(&run.config) {
             if !run.running() {
                 let value = run.trace.last().map_or(f64::NAN, |s| s.nuclear_norm);
-                fig.references.push(Reference { y: value, ink: v.ink, label: Some(format!("GLRL's output {}", notation::number(value, 3))) });
+                fig.references.push(Reference {
+                    y: value,
+                    ink: v.ink,
+                    label: Some(format!("GLRL's output {}", notation::number(value, 3))),
+                });
                 finals.push(format!("GLRL {}", notation::number(value, 3)));
             }
             continue;
         }
-        fig.series.push(line(format!("{} ‖W‖*", run_name(v.member)), v.ink, Stroke::Solid, of_samples(run.trace.samples(), opts, |s| Some(s.nuclear_norm))));
+        fig.series.push(line(
+            format!("{} ‖W‖*", run_name(v.member)),
+            v.ink,
+            Stroke::Solid,
+            of_samples(run.trace.samples(), opts, |s| Some(s.nuclear_norm)),
+        ));
         if let Some(s) = run.trace.last() {
             finals.push(format!("{} {}", notation::number(s.nuclear_norm, 3), run_name(v.member)));
         }
     }
     if let Some(b) = exp.baseline() {
         let what = if b.psd { "minimum trace (PSD)" } else { "minimum ‖W‖*" };
-        fig.references.push(Reference { y: b.nuclear_norm, ink: Ink::Neutral, label: Some(format!("convex {what} {}", notation::number(b.nuclear_norm, 3))) });
+        fig.references.push(Reference {
+            y: b.nuclear_norm,
+            ink: Ink::Neutral,
+            label: Some(format!("convex {what} {}", notation::number(b.nuclear_norm, 3))),
+        });
         fig.legend("convex baseline", Ink::Neutral, Glyph::Dashed);
         finals.push(format!("convex baseline {}", notation::number(b.nuclear_norm, 3)));
     }
@@ -471,7 +566,8 @@ fn nuclear_norms(exp: &Experiment, opts: Options) -> Figure {
 
 /// Relative distance from GD's W(t) to the nearest GLRL phase output, log scale, one line per α.
 fn glrl_distance(exp: &Experiment, opts: Options) -> Figure {
-    let mut fig = claim_figure(exp, opts, "Distance from GD to GLRL's nearest phase output", Axis::new("‖W − Wᵣ‖/‖Wᵣ‖", true));
+    let mut fig =
+        claim_figure(exp, opts, "Distance from GD to GLRL's nearest phase output", Axis::new("‖W − Wᵣ‖/‖Wᵣ‖", true));
     let mut text = vec![];
     for (i, v) in views(exp).into_iter().enumerate() {
         if experiment::is_glrl(&v.member.run.config) {
@@ -501,7 +597,12 @@ fn second_at_first(exp: &Experiment) -> Figure {
     let lo = depths.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = depths.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let x = Axis { label: "depth L".into(), log: false, range: Some((lo, hi)), integer: true };
-    let mut fig = Figure::new("claim", "σ₂ when σ₁ is learned: depth keeps it small".into(), x, Axis::new("σ₂ at that step", true));
+    let mut fig = Figure::new(
+        "claim",
+        "σ₂ when σ₁ is learned: depth keeps it small".into(),
+        x,
+        Axis::new("σ₂ at that step", true),
+    );
     let mut groups: Vec<(String, Ink, f64, Vec<f64>)> = vec![];
     let mut predicted: Vec<(f64, f64)> = vec![];
     for v in views(exp) {
@@ -510,7 +611,10 @@ fn second_at_first(exp: &Experiment) -> Figure {
         let value = experiment::second_at_first(run);
         if v.first_of_group {
             groups.push((v.member.group.clone(), v.ink, depth, vec![]));
-            if let Some(p) = experiment::predicted_second_at_first(&run.config, &run.problem.truth_singular_values().unwrap_or_default()) {
+            if let Some(p) = experiment::predicted_second_at_first(
+                &run.config,
+                &run.problem.truth_singular_values().unwrap_or_default(),
+            ) {
                 predicted.push((depth, p));
             }
         }
@@ -520,19 +624,37 @@ fn second_at_first(exp: &Experiment) -> Figure {
     }
     let mut text = vec![];
     for (name, ink, depth, values) in &groups {
-        fig.series.push(Series { label: format!("{name} seeds"), ink: *ink, stroke: Stroke::Points, width: 2.0, points: values.iter().map(|&v| Some((*depth, v))).collect() });
+        fig.series.push(Series {
+            label: format!("{name} seeds"),
+            ink: *ink,
+            stroke: Stroke::Points,
+            width: 2.0,
+            points: values.iter().map(|&v| Some((*depth, v))).collect(),
+        });
         fig.legend(format!("{name} (one dot per seed)"), *ink, Glyph::Point);
         if let Some(med) = experiment::median(values) {
             fig.marks.push(Mark { x: *depth, y: med, ink: *ink, label: format!("median {}", notation::short(med)) });
-            let pred = predicted.iter().find(|p| p.0 == *depth).map_or(String::new(), |p| format!(" (predicted {})", notation::short(p.1)));
+            let pred = predicted
+                .iter()
+                .find(|p| p.0 == *depth)
+                .map_or(String::new(), |p| format!(" (predicted {})", notation::short(p.1)));
             text.push(format!("{name}: median {}{pred}", notation::short(med)));
         }
     }
     if !predicted.is_empty() {
-        fig.series.push(line("predicted".into(), Ink::Neutral, Stroke::Dashed, predicted.iter().map(|&p| Some(p)).collect()));
+        fig.series.push(line(
+            "predicted".into(),
+            Ink::Neutral,
+            Stroke::Dashed,
+            predicted.iter().map(|&p| Some(p)).collect(),
+        ));
         fig.legend("predicted (Li et al.)", Ink::Neutral, Glyph::Dashed);
     }
-    fig.caption = if text.is_empty() { "σ₂ at the step σ₁ is learned, per depth: no run has learned σ₁ yet.".into() } else { format!("σ₂ when σ₁ is learned — {}.", text.join("; ")) };
+    fig.caption = if text.is_empty() {
+        "σ₂ at the step σ₁ is learned, per depth: no run has learned σ₁ yet.".into()
+    } else {
+        format!("σ₂ when σ₁ is learned — {}.", text.join("; "))
+    };
     fig
 }
 
@@ -540,20 +662,35 @@ fn second_at_first(exp: &Experiment) -> Figure {
 fn norm_ratio(exp: &Experiment, opts: Options) -> Figure {
     let depth = exp.members[0].run.config.model.depth;
     let (top, bottom) = (format!("‖W{}‖", sub(depth)), "‖W₁‖".to_string());
-    let mut fig = claim_figure(exp, opts, &format!("Balance {top}/{bottom}: noisy GD finds the flat minimum"), Axis::new(&format!("{top}/{bottom}"), true));
+    let mut fig = claim_figure(
+        exp,
+        opts,
+        &format!("Balance {top}/{bottom}: noisy GD finds the flat minimum"),
+        Axis::new(&format!("{top}/{bottom}"), true),
+    );
     let mut text = vec![];
     for v in views(exp) {
         let run = &v.member.run;
         let samples = run.trace.samples();
         let ratio = |s: &Sample| Some(s.factor_norms.last()? / s.factor_norms.first()?);
-        fig.series.push(line(format!("{} {top}/{bottom}", run_name(v.member)), v.ink, Stroke::Solid, of_samples(samples, opts, ratio)));
+        fig.series.push(line(
+            format!("{} {top}/{bottom}", run_name(v.member)),
+            v.ink,
+            Stroke::Solid,
+            of_samples(samples, opts, ratio),
+        ));
         if let Some(p) = experiment::predicted_norm_ratio(&run.config) {
             let noise = match &run.config.optimizer {
                 crate::config::OptimizerConfig::NoisyGd { noise, .. } => noise.clone(),
                 _ => vec![],
             };
             let label = if noise.len() > 1 {
-                format!("predicted ({}/{})·√(m/n) = {}", notation::number(noise[noise.len() - 1], 3), notation::number(noise[0], 3), notation::number(p, 3))
+                format!(
+                    "predicted ({}/{})·√(m/n) = {}",
+                    notation::number(noise[noise.len() - 1], 3),
+                    notation::number(noise[0], 3),
+                    notation::number(p, 3)
+                )
             } else {
                 format!("predicted √(m/n) = {}", notation::number(p, 3))
             };
@@ -562,7 +699,12 @@ fn norm_ratio(exp: &Experiment, opts: Options) -> Figure {
         }
         if matches!(run.config.optimizer, crate::config::OptimizerConfig::Gd { .. }) {
             let diff = |s: &Sample| Some(s.factor_norms.last()?.powi(2) - s.factor_norms.first()?.powi(2));
-            fig.series.push(line(format!("{} {top}² − {bottom}²", run_name(v.member)), v.ink, Stroke::Dashed, of_samples(samples, opts, diff)));
+            fig.series.push(line(
+                format!("{} {top}² − {bottom}²", run_name(v.member)),
+                v.ink,
+                Stroke::Dashed,
+                of_samples(samples, opts, diff),
+            ));
             fig.legend(format!("{top}² − {bottom}², plain GD (conserved)"), v.ink, Glyph::Dashed);
         }
         if let Some(r) = samples.last().and_then(ratio) {
@@ -581,10 +723,23 @@ fn norms_diverge(exp: &Experiment, opts: Options) -> Figure {
         let samples = v.member.run.trace.samples();
         let probe = exp.probe(i).iter().map(|&(s, w)| Some((sx(s, opts), w))).collect();
         fig.series.push(line(format!("{} |W₁₁|", run_name(v.member)), v.ink, Stroke::Solid, probe));
-        let ratio = |s: &Sample| (s.singular_values.len() > 1 && s.singular_values[0] > 0.0).then(|| s.singular_values[1] / s.singular_values[0]);
-        fig.series.push(line(format!("{} σ₂/σ₁", run_name(v.member)), v.ink, Stroke::Dashed, of_samples(samples, opts, ratio)));
+        let ratio = |s: &Sample| {
+            (s.singular_values.len() > 1 && s.singular_values[0] > 0.0)
+                .then(|| s.singular_values[1] / s.singular_values[0])
+        };
+        fig.series.push(line(
+            format!("{} σ₂/σ₁", run_name(v.member)),
+            v.ink,
+            Stroke::Dashed,
+            of_samples(samples, opts, ratio),
+        ));
         if let (Some(w), Some(r)) = (exp.probe(i).last(), samples.last().and_then(ratio)) {
-            text.push(format!("{}: |W₁₁| = {}, σ₂/σ₁ = {}", run_name(v.member), notation::number(w.1, 3), notation::short(r)));
+            text.push(format!(
+                "{}: |W₁₁| = {}, σ₂/σ₁ = {}",
+                run_name(v.member),
+                notation::number(w.1, 3),
+                notation::short(r)
+            ));
         }
     }
     fig.legend("|W₁₁| (solid)", Ink::Neutral, Glyph::Line);
@@ -599,7 +754,11 @@ pub fn matrices(exp: &Experiment) -> Matrices {
     let w = run.end_to_end();
     let truth = run.problem.truth.as_ref();
     let scale = truth.unwrap_or(&w).iter().fold(0.0f64, |a, v| a.max(v.abs()));
-    let mut panels = vec![Panel::Values { title: format!("W at step {}", notation::step(run.step() as f64)), matrix: w.clone(), scale }];
+    let mut panels = vec![Panel::Values {
+        title: format!("W at step {}", notation::step(run.step() as f64)),
+        matrix: w.clone(),
+        scale,
+    }];
     if let Some(t) = truth {
         panels.push(Panel::Values { title: "target M".into(), matrix: t.clone(), scale });
     }

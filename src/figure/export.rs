@@ -6,7 +6,11 @@ use super::{heatmap, Drawing};
 use plotters::prelude::*;
 
 /// Draws any figure on `area`.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, d: &Drawing, style: Style) -> Result<(), String> {
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    d: &Drawing,
+    style: Style,
+) -> Result<(), String> {
     match d {
         Drawing::Chart(f) => render(area, f, style),
         Drawing::Matrices(m) => heatmap::render_matrices(area, m, style),

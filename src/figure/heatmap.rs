@@ -10,7 +10,11 @@ use plotters::prelude::*;
 pub const MAX_HEATMAP_SIDE: usize = 64;
 
 /// Heatmaps side by side (W, target, observed mask), square cells, titles above.
-pub fn render_matrices<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Matrices, style: Style) -> Result<(), String> {
+pub fn render_matrices<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Matrices,
+    style: Style,
+) -> Result<(), String> {
     let panels = &fig.panels;
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let s = style.scale.clamp(0.25, 8.0);
@@ -21,7 +25,7 @@ pub fn render_matrices<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &
         return Ok(());
     }
     let (w, h) = area.dim_in_pixel();
-    let text_px = text_size(w as f64 / s / panels.len() as f64 * 2.0, h as f64 / s) * s;
+    let text_px = text_size(w as f64 / s, h as f64 / s) * s;
     let font = ("sans-serif", text_px).into_font().color(&fg);
     for (panel, sub) in panels.iter().zip(area.split_evenly((1, panels.len()))) {
         let (title, cells): (&str, nalgebra::DMatrix<RGBColor>) = match panel {
@@ -115,7 +119,11 @@ pub struct PhaseDiagram {
 }
 
 /// Draws a phase diagram: one coloured cell per (x, y) with its value printed (grey: no value), axes labelled.
-pub fn render_heatmap<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, d: &PhaseDiagram, style: Style) -> Result<(), String> {
+pub fn render_heatmap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    d: &PhaseDiagram,
+    style: Style,
+) -> Result<(), String> {
     let PhaseDiagram { title, x_desc, y_desc, x_labels, y_labels, values } = d;
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let s = style.scale.clamp(0.25, 8.0);

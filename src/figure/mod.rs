@@ -205,6 +205,7 @@ pub enum Panel {
 
 /// Any figure the page shows.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)] // built and drawn one at a time; boxing would only add indirection
 pub enum Drawing {
     Chart(Figure),
     Matrices(Matrices),
@@ -249,11 +250,14 @@ mod tests {
         f.series.push(s("b", vec![Some((1.0, 5.0))]));
         let t = f.table(100);
         assert_eq!(t.columns, vec!["step", "a", "b"]);
-        assert_eq!(t.rows, vec![vec![Some(0.0), Some(1.0), None], vec![Some(1.0), Some(2.0), Some(5.0)], vec![
-            Some(2.0),
-            Some(3.0),
-            None
-        ]]);
+        assert_eq!(
+            t.rows,
+            vec![
+                vec![Some(0.0), Some(1.0), None],
+                vec![Some(1.0), Some(2.0), Some(5.0)],
+                vec![Some(2.0), Some(3.0), None]
+            ]
+        );
         assert_eq!(f.table(2).rows.len(), 2);
     }
 }

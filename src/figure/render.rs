@@ -110,7 +110,11 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
     let title_h = (text_px * TITLE_RATIO * 1.5).ceil() as u32;
     let (title_area, rest) = area.split_vertically(title_h.min(ph));
     title_area
-        .draw(&Text::new(fig.title.as_str(), (px(8.0) as i32, (title_h / 2) as i32), title_font.pos(Pos::new(HPos::Left, VPos::Center))))
+        .draw(&Text::new(
+            fig.title.as_str(),
+            (px(8.0) as i32, (title_h / 2) as i32),
+            title_font.pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
         .map_err(err)?;
     let legend_rows = legend_layout(&rest, fig, &font, text_px).map_err(err)?;
     let row_h = (text_px * 1.4).ceil() as i32;
@@ -237,7 +241,10 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
             let dy = (y1 - y0) / pieces as f64;
             let color = ink(m.ink);
             let d = (0..pieces).step_by(2).map(|k| {
-                PathElement::new(vec![(x, y0 + k as f64 * dy), (x, y0 + (k + 1) as f64 * dy)], color.stroke_width(px(1.5)))
+                PathElement::new(
+                    vec![(x, y0 + k as f64 * dy), (x, y0 + (k + 1) as f64 * dy)],
+                    color.stroke_width(px(1.5)),
+                )
             });
             chart.draw_series(d).map_err(err)?;
         }
@@ -277,11 +284,12 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
             let at = plot.map_coordinate(&(x, y));
             let (bx, by) = plot.get_base_pixel();
             let (w, _) = plot.estimate_text_size(&m.label, &label_font(m.ink)).map_err(err)?;
-            // Right of the point, or left of it near the right edge.
-            let right = at.0 + r + 4 + w as i32 <= bx + (pxs.end - pxs.start);
-            let (hpos, dx) = if right { (HPos::Left, r + px(3.0) as i32) } else { (HPos::Right, -r - px(3.0) as i32) };
+            // Left of the point (where a rising curve has come from, usually empty), or right of it near the
+            // left edge.
+            let left = at.0 - r - 4 - w as i32 >= bx;
+            let (hpos, dx) = if left { (HPos::Right, -r - px(3.0) as i32) } else { (HPos::Left, r + px(3.0) as i32) };
             let text = label_font(m.ink).pos(Pos::new(hpos, VPos::Bottom));
-            let anchor = (at.0 - bx + dx, at.1 - by - px(2.0) as i32);
+            let anchor = (at.0 - bx + dx, at.1 - by + (text_px * 0.5) as i32);
             halo(plot, &m.label, &label_font(m.ink), anchor, hpos, colors.background).map_err(err)?;
             plot.strip_coord_spec().draw(&Text::new(m.label.as_str(), anchor, text)).map_err(err)?;
         }
@@ -311,7 +319,10 @@ where
         HPos::Left => anchor.0,
     };
     let pad = (h / 8).max(1);
-    plot.strip_coord_spec().draw(&Rectangle::new([(x0 - pad, anchor.1 - h), (x0 + w + pad, anchor.1 + pad)], background.mix(0.75).filled()))
+    plot.strip_coord_spec().draw(&Rectangle::new(
+        [(x0 - pad, anchor.1 - h), (x0 + w + pad, anchor.1 + pad)],
+        background.mix(0.75).filled(),
+    ))
 }
 
 /// The dashes of a horizontal line as one filled outline (a single fill instead of a stroked path per
@@ -386,22 +397,33 @@ fn draw_legend<DB: DrawingBackend>(
             let e = &fig.legend[k];
             let color = style.theme.ink(e.ink);
             match e.glyph {
-                Glyph::Line => area.draw(&PathElement::new(vec![(x, mid), (x + sample, mid)], color.stroke_width(thick as u32)))?,
+                Glyph::Line => {
+                    area.draw(&PathElement::new(vec![(x, mid), (x + sample, mid)], color.stroke_width(thick as u32)))?
+                }
                 Glyph::Dashed => {
                     let d = sample / 5;
                     for i in [0, 2, 4] {
-                        area.draw(&Rectangle::new([(x + i * d, mid - thick / 2), (x + (i + 1) * d, mid - thick / 2 + thick)], color.filled()))?;
+                        area.draw(&Rectangle::new(
+                            [(x + i * d, mid - thick / 2), (x + (i + 1) * d, mid - thick / 2 + thick)],
+                            color.filled(),
+                        ))?;
                     }
                 }
                 Glyph::Marker => {
                     let h = row_h / 2 - 1;
                     for i in [-2, 0, 2] {
                         let y = mid + i * h / 3;
-                        area.draw(&PathElement::new(vec![(x + sample / 2, y - h / 6), (x + sample / 2, y + h / 6)], color.stroke_width(thick as u32)))?;
+                        area.draw(&PathElement::new(
+                            vec![(x + sample / 2, y - h / 6), (x + sample / 2, y + h / 6)],
+                            color.stroke_width(thick as u32),
+                        ))?;
                     }
                 }
                 Glyph::Point => area.draw(&Circle::new((x + sample / 2, mid), (row_h / 4).max(2), color.filled()))?,
-                Glyph::Band => area.draw(&Rectangle::new([(x, mid - row_h / 3), (x + sample, mid + row_h / 3)], color.mix(0.25).filled()))?,
+                Glyph::Band => area.draw(&Rectangle::new(
+                    [(x, mid - row_h / 3), (x + sample, mid + row_h / 3)],
+                    color.mix(0.25).filled(),
+                ))?,
             }
             let text = font.pos(Pos::new(HPos::Left, VPos::Center));
             area.draw(&Text::new(e.label.as_str(), (x + sample + (text_px * 0.4) as i32, mid), text))?;

@@ -141,6 +141,16 @@ impl Lab {
         self.exp.advance_baseline(iterations as usize)
     }
 
+    /// The solved convex baseline as JSON ("null" until solved or when there is none).
+    pub fn baseline_json(&self) -> String {
+        self.exp.baseline().map_or("null".into(), |b| serde_json::to_string(&b).unwrap_or_else(|_| "null".into()))
+    }
+
+    /// Takes a baseline solved by the worker for the same experiment; false when it does not fit this problem.
+    pub fn adopt_baseline(&mut self, json: &str) -> bool {
+        serde_json::from_str(json).is_ok_and(|b| self.exp.adopt_baseline(b))
+    }
+
     /// Steps done so far (the furthest member).
     pub fn step(&self) -> f64 {
         self.exp.members.iter().map(|m| m.run.step()).max().unwrap_or(0) as f64
@@ -196,7 +206,6 @@ impl Lab {
         serde_json::to_string(&self.exp.members[0].run.config).unwrap_or_default()
     }
 
-
     /// The figures shown for this experiment as a JSON array of {id, title, caption}, in page order.
     pub fn figures_json(&self, log_steps: bool) -> String {
         let list: Vec<serde_json::Value> = build::all(&self.exp, options(log_steps))
@@ -207,15 +216,24 @@ impl Lab {
     }
 
     /// Draws figure `id` on a canvas whose backing size is CSS size × `scale` (devicePixelRatio).
-    pub fn draw(&self, id: &str, canvas: HtmlCanvasElement, log_steps: bool, scale: f64, dark: bool) -> Result<(), JsError> {
-        let d = build::drawing(&self.exp, id, options(log_steps)).ok_or_else(|| JsError::new(&format!("no figure {id:?} here")))?;
+    pub fn draw(
+        &self,
+        id: &str,
+        canvas: HtmlCanvasElement,
+        log_steps: bool,
+        scale: f64,
+        dark: bool,
+    ) -> Result<(), JsError> {
+        let d = build::drawing(&self.exp, id, options(log_steps))
+            .ok_or_else(|| JsError::new(&format!("no figure {id:?} here")))?;
         paint(canvas, |area| export::draw(area, &d, style(scale, dark)))
     }
 
     /// Figure `id` as an SVG document, drawn by the same code as the canvas.
     pub fn svg(&self, id: &str, width: u32, height: u32, log_steps: bool) -> Result<String, JsError> {
         let (w, h) = (width.clamp(100, 4000), height.clamp(100, 4000));
-        let d = build::drawing(&self.exp, id, options(log_steps)).ok_or_else(|| JsError::new(&format!("no figure {id:?} here")))?;
+        let d = build::drawing(&self.exp, id, options(log_steps))
+            .ok_or_else(|| JsError::new(&format!("no figure {id:?} here")))?;
         export::to_svg(&d, w, h, Style::default()).map_err(|e| JsError::new(&e))
     }
 
@@ -274,7 +292,7 @@ impl Lab {
 }
 
 fn label_with(label: &str, text: &str) -> String {
-    if label.is_empty() {
+    if label.is_empty() || text.starts_with(label) {
         text.to_string()
     } else {
         format!("{label}: {text}")
@@ -282,7 +300,10 @@ fn label_with(label: &str, text: &str) -> String {
 }
 
 fn style(scale: f64, dark: bool) -> Style {
-    Style { scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 }, theme: if dark { Theme::Dark } else { Theme::Light } }
+    Style {
+        scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 },
+        theme: if dark { Theme::Dark } else { Theme::Light },
+    }
 }
 
 fn options(log_steps: bool) -> build::Options {
