@@ -19,7 +19,7 @@ fn gradient_error(problem_json: serde_json::Value, depth: usize, symmetric: bool
     let analytic: Vec<DMatrix<f64>> = model.grads.clone();
     let h = 1e-5;
     let (mut num, mut den) = (0.0, 0.0);
-    for j in 0..model.factors.len() {
+    for (j, grad) in analytic.iter().enumerate() {
         for k in 0..model.factors[j].len() {
             let x = model.factors[j].as_slice()[k];
             model.factors[j].as_mut_slice()[k] = x + h;
@@ -28,7 +28,7 @@ fn gradient_error(problem_json: serde_json::Value, depth: usize, symmetric: bool
             let minus = problem.loss(&model.product());
             model.factors[j].as_mut_slice()[k] = x;
             let fd = (plus - minus) / (2.0 * h);
-            num += (analytic[j].as_slice()[k] - fd).powi(2);
+            num += (grad.as_slice()[k] - fd).powi(2);
             den += fd * fd;
         }
     }
