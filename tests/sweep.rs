@@ -73,11 +73,7 @@ fn cli_sweep_writes_csv_and_svg_on_all_cores() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains(&format!("6 cells in")),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("6 cells in"), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
         String::from_utf8_lossy(&o.stderr)
             .contains(&format!("on {} threads", std::thread::available_parallelism().unwrap().get())),

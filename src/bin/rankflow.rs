@@ -280,8 +280,7 @@ fn sweep(args: &[String]) -> ExitCode {
         None => print!("{table}"),
     }
     if let Some(p) = &svg_path {
-        let label =
-            |v: &f64| format!("{}", if v.abs() < 1e-2 && *v != 0.0 { format!("{v:e}") } else { format!("{v}") });
+        let label = |v: &f64| if v.abs() < 1e-2 && *v != 0.0 { format!("{v:e}") } else { format!("{v}") };
         let xs: Vec<String> = spec.x.values.iter().map(label).collect();
         let ys: Vec<String> = spec.y.values.iter().map(label).collect();
         let values: Vec<Option<f64>> = cells.iter().map(|c| c.value).collect();
