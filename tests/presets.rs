@@ -57,7 +57,7 @@ fn incremental_preset_learns_one_singular_value_at_a_time() {
             k + 1
         );
     }
-    // The explanation's numbers: near steps 4k, 6k, 10k and 35k.
+    // Near steps 4k, 6k, 10k and 35k (tests/figures.rs holds the explanation to its exact numbers).
     for (t, want) in times.iter().zip([4000.0, 6000.0, 10000.0, 35000.0]) {
         assert!((*t as f64 / want - 1.0).abs() < 0.25, "learned at {times:?}");
     }
