@@ -132,3 +132,95 @@ fn multi_run_presets_write_every_run_and_the_claim() {
     assert!((ratio / 2.0 - 1.0).abs() < 0.03, "ratio {ratio}");
     assert!((r["claim"]["values"]["noisy GD"]["ratio"].as_f64().unwrap() - ratio).abs() < 1e-9);
 }
+
+#[test]
+fn figures_writes_every_figure_of_every_preset_with_an_index() {
+    let presets = rankflow::experiment::presets::all();
+    let dirs: Vec<(String, std::path::PathBuf)> =
+        presets.iter().map(|p| (p.name.to_string(), temp(&format!("figs-{}", p.name)))).collect();
+    // Two at a time: the machine has two cores.
+    for pair in dirs.chunks(2) {
+        let children: Vec<_> = pair
+            .iter()
+            .map(|(name, dir)| {
+                Command::new(env!("CARGO_BIN_EXE_rankflow"))
+                    .args(["figures", "--preset", name, "--out", dir.to_str().unwrap()])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for ((name, _), child) in pair.iter().zip(children) {
+            let o = child.wait_with_output().unwrap();
+            assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        }
+    }
+    for ((name, dir), preset) in dirs.iter().zip(&presets) {
+        let index: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("figures.json")).unwrap()).unwrap();
+        let ids: Vec<&str> = index.as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+        let page_ids = rankflow::figure::build::ids(&preset.experiment());
+        assert_eq!(ids, page_ids, "{name}: the CLI writes the figures the page shows");
+        for f in index.as_array().unwrap() {
+            let svg = std::fs::read_to_string(dir.join(f["file"].as_str().unwrap())).unwrap();
+            assert!(svg.starts_with("<svg") && f["caption"].as_str().unwrap().len() > 10, "{name} {}", f["id"]);
+        }
+        let sv = std::fs::read_to_string(dir.join("singular_values.svg")).unwrap();
+        for run in &preset.runs {
+            assert!(
+                run.group.is_empty() || sv.contains(&run.group.replace('<', "&lt;")),
+                "{name}: {} not in the legend",
+                run.group
+            );
+        }
+    }
+}
+
+#[test]
+fn figures_png_and_bad_input() {
+    let dir = temp("figs-png");
+    let o = rankflow(&[
+        "figures",
+        "--preset",
+        "counterexample",
+        "--out",
+        dir.to_str().unwrap(),
+        "--format",
+        "png",
+        "--width",
+        "800",
+        "--height",
+        "500",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let png = std::fs::read(dir.join("claim.png")).unwrap();
+    assert_eq!(&png[..4], b"\x89PNG");
+    let o = rankflow(&["figures", "--preset", "nope", "--out", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).starts_with("preset: unknown name \"nope\""));
+    let file = temp("not-a-dir");
+    std::fs::write(&file, "x").unwrap();
+    let o = rankflow(&["figures", "--preset", "incremental", "--out", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).starts_with("--out: cannot create directory"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = rankflow(&["figures", "--preset", "incremental", "--out", dir.to_str().unwrap(), "--format", "gif"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--format: expected svg or png"));
+}
+
+#[test]
+fn presets_json_is_what_the_page_receives_and_run_svg_is_the_page_figure() {
+    let o = rankflow(&["presets", "--json"]);
+    assert!(o.status.success());
+    let printed: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(printed, serde_json::to_value(rankflow::experiment::presets::all()).unwrap());
+    let svg = temp("sv.svg");
+    let o = rankflow(&["run", "--preset", "noisy-gd", "--svg", svg.to_str().unwrap(), "--log-steps", "--no-baseline"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains("noisy GD") && text.contains("plain GD") && text.contains("Singular values of W"));
+}

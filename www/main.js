@@ -177,7 +177,7 @@ function setPlaying(on) {
   $("play").textContent = playing ? "❚❚ Pause" : "▶ Play";
   $("play").setAttribute("aria-pressed", String(playing));
   rate = { steps: 0, since: performance.now() };
-  if (playing) setStatus("Running…");
+  if (playing) { setStatus("Running…"); solveBaselineInWorker(); }
 }
 
 // Measured cost of one step (ms, moving average): each call is sized to fit what is left of the frame budget,
@@ -341,6 +341,11 @@ let baselineWorker;
 function adopt(src) {
   source = src;
   baselineRemote = false;
+  baselineRequest++;                  // a pending answer for the previous experiment is ignored
+}
+/** Hands the baseline to the worker (from the first Play on: a page merely opened costs no second instance). */
+function solveBaselineInWorker() {
+  if (baselineDone || baselineRemote || !lab || !source || !lab.wants_baseline()) return;
   try {
     baselineWorker ??= startWorker((e) => {
       const m = e.data;
@@ -348,7 +353,7 @@ function adopt(src) {
       if (m.json && m.json !== "null" && lab.adopt_baseline(m.json)) { baselineDone = true; dirty = true; lastSlowDraw = 0; }
       else baselineRemote = false;    // not solved there: solve it here
     });
-    baselineWorker.postMessage({ type: "baseline", id: ++baselineRequest, source: src });
+    baselineWorker.postMessage({ type: "baseline", id: ++baselineRequest, source });
     baselineRemote = true;
   } catch {
     baselineRemote = false;
@@ -357,7 +362,7 @@ function adopt(src) {
 function startWorker(onmessage) {
   const w = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   w.onmessage = onmessage;
-  w.onerror = () => { baselineRemote = false; };
+  w.onerror = (e) => { e.preventDefault(); baselineRemote = false; baselineWorker = undefined; };
   return w;
 }
 function advanceBaseline() {
@@ -650,6 +655,8 @@ async function main() {
   $("compare-run").addEventListener("click", runComparison);
   $("compare-clear").addEventListener("click", () => { compared = []; renderCompared(); });
   document.addEventListener("keydown", onKey);
+  // Workers hold a wasm instance each: end them with the page rather than waiting for garbage collection.
+  addEventListener("pagehide", () => { baselineWorker?.terminate(); worker?.terminate(); baselineWorker = worker = undefined; });
   $("play").addEventListener("click", () => setPlaying(!playing));
   // Step: exactly one frame's worth of steps, spread over frames so a slow model never blocks the page.
   $("step").addEventListener("click", () => { setPlaying(false); pending += speedFromSlider($("speed").value); });

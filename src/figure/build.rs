@@ -245,6 +245,12 @@ fn sv_caption(exp: &Experiment, truth: Option<&[f64]>, learned: &[String]) -> St
     } else {
         parts.extend(learned.iter().cloned());
     }
+    if exp.members.len() > 1 && truth.is_none() {
+        for m in &exp.members {
+            let last = m.run.trace.last().map(|s| s.singular_values.clone()).unwrap_or_default();
+            parts.push(format!("{}: {} now", run_name(m), fmt_list(&last[..last.len().min(3)])));
+        }
+    }
     if exp.members.len() == 1 {
         let run = &exp.members[0].run;
         let r = truth.map_or(0, <[f64]>::len);
@@ -254,7 +260,7 @@ fn sv_caption(exp: &Experiment, truth: Option<&[f64]>, learned: &[String]) -> St
         if r > 0 && last.len() > r {
             parts.push(format!("the other {} stay below {}", last.len() - r, notation::short(rest_max)));
         } else if r == 0 {
-            parts.push(format!("largest values now {}", fmt_list(&last[..last.len().min(4)])));
+            parts.push(format!("largest singular values now {}", fmt_list(&last[..last.len().min(4)])));
         }
     }
     format!("{}.", parts.join("; "))

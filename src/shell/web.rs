@@ -141,6 +141,15 @@ impl Lab {
         self.exp.advance_baseline(iterations as usize)
     }
 
+    /// Whether a convex baseline is to be solved for this experiment (its problem has observations and at most
+    /// 100×100 entries; larger ones are left to the CLI).
+    pub fn wants_baseline(&self) -> bool {
+        let (m, n) = self.exp.members[0].run.config.dims();
+        self.exp.wants_baseline()
+            && self.exp.baseline().is_none()
+            && m * n <= crate::experiment::MAX_LIVE_BASELINE_ENTRIES
+    }
+
     /// The solved convex baseline as JSON ("null" until solved or when there is none).
     pub fn baseline_json(&self) -> String {
         self.exp.baseline().map_or("null".into(), |b| serde_json::to_string(&b).unwrap_or_else(|_| "null".into()))

@@ -70,7 +70,7 @@ test("saddle-to-saddle: four stages at each depth and a Hessian chart with its e
   const { page, errors, context } = await openPage(browser);
   const lines = await runPreset(page, "saddle-to-saddle");
   assert.equal(lines.filter((l) => / 4 stages /.test(l)).length, 2, lines.join("\n"));
-  assert.match(lines[0], /λ_min on them: -10\.00, -5\.00, -2\.50, -1\.25/);
+  assert.match(lines[0], /λₘᵢₙ on them: -10\.00, -5\.00, -2\.50, -1\.25/);
   assert.equal(await page.$eval("#hessian-section", (e) => e.hidden), false);
   assert.match(await page.$eval("#hessian-section .note", (e) => e.textContent), /degenerate/);
   assert.ok(await inked(page, "hessian-chart") > 100, "Hessian chart is blank");
