@@ -261,3 +261,36 @@ fn balanced_factorization_attains_the_depth_n_norm_identity() {
         assert!(0.5 * skewed.iter().map(|f| f.norm_squared()).sum::<f64>() > cost);
     }
 }
+
+#[test]
+fn the_baseline_matches_the_model_not_the_target() {
+    use rankflow::dynamics::baseline::min_nuclear_norm;
+    use rankflow::experiment::Experiment;
+    // The 3×3 counterexample: the symmetric model's reference is the minimum-trace PSD completion (3.8); the
+    // asymmetric model's is the unconstrained minimum nuclear norm, which is lower (≤ 2.93: zero diagonal).
+    let entries = json!({"kind": "entries", "values": [[null, 1.0, 1.0], [1.0, null, 0.1], [1.0, 0.1, null]]});
+    let solved = |model: serde_json::Value| {
+        let c = Config::from_json(&json!({"steps": 1, "problem": entries, "model": model}).to_string()).unwrap();
+        let mut e = Experiment::single(c);
+        e.finish_baseline();
+        e.baseline().unwrap()
+    };
+    let sym = solved(json!({"depth": 2, "symmetric": true}));
+    let asym = solved(json!({"depth": 2}));
+    assert!(sym.psd && (sym.nuclear_norm - 3.8).abs() < 0.01, "{}", sym.nuclear_norm);
+    assert!(!asym.psd && asym.nuclear_norm <= 2.93, "{}", asym.nuclear_norm);
+    // A PSD target completed by the asymmetric W₂W₁: the reference is the unconstrained minimum.
+    let c = Config::from_json(
+        &json!({"steps": 1, "seed": 2, "problem": {"kind": "completion", "n": 8, "rank": 2, "psd": true, "observed_fraction": 0.5},
+                "model": {"depth": 2}})
+        .to_string(),
+    )
+    .unwrap();
+    let mut e = Experiment::single(c);
+    e.finish_baseline();
+    let b = e.baseline().unwrap();
+    let unconstrained = min_nuclear_norm(&e.members[0].run.problem, false).unwrap();
+    let trace = min_nuclear_norm(&e.members[0].run.problem, true).unwrap();
+    assert!(!b.psd && (b.nuclear_norm - unconstrained.nuclear_norm).abs() < 1e-9);
+    assert!(b.nuclear_norm <= trace.nuclear_norm + 1e-6, "{} vs PSD {}", b.nuclear_norm, trace.nuclear_norm);
+}

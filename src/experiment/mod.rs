@@ -103,7 +103,7 @@ impl Experiment {
             .collect();
         let baseline = members.first().and_then(|m| {
             let c = &m.run.config;
-            BaselineSolver::new(&m.run.problem, c.model.symmetric || c.problem.psd)
+            BaselineSolver::new(&m.run.problem, baseline_is_psd(c))
         });
         let mut glrl_outputs = vec![];
         if claim == Some(Claim::GlrlDistance) {
@@ -533,6 +533,13 @@ impl Experiment {
 pub struct Readout {
     pub lines: Vec<String>,
     pub values: Value,
+}
+
+/// Whether the convex baseline of a config is the minimum-trace PSD completion: only for the symmetric model
+/// W = UUᵀ. The asymmetric W₂W₁ is compared with the unconstrained minimum nuclear norm, even for a PSD target
+/// (Gunasekar et al.'s conjecture is about the model being trained).
+pub fn baseline_is_psd(c: &Config) -> bool {
+    c.model.symmetric
 }
 
 /// Whether a config runs GLRL.

@@ -143,8 +143,8 @@ impl SweepSpec {
             Outcome::Loss => Some(s.loss),
             Outcome::TestError => s.test_error,
             Outcome::NuclearNormRatio => {
-                let psd = run.config.model.symmetric || run.config.problem.psd;
-                baseline::min_nuclear_norm(&run.problem, psd).map(|b| s.nuclear_norm / b.nuclear_norm)
+                baseline::min_nuclear_norm(&run.problem, crate::experiment::baseline_is_psd(&run.config))
+                    .map(|b| s.nuclear_norm / b.nuclear_norm)
             }
         };
         let note = value.is_none().then(|| "no value: this outcome needs a ground truth or observations".to_string());
