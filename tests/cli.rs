@@ -224,3 +224,36 @@ fn presets_json_is_what_the_page_receives_and_run_svg_is_the_page_figure() {
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.contains("noisy GD") && text.contains("plain GD") && text.contains("Singular values of W"));
 }
+
+#[test]
+fn the_report_carries_the_problem() {
+    let out = temp("problem.json");
+    let o = rankflow(&["run", "--preset", "counterexample", "--out", out.to_str().unwrap(), "--no-baseline"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let p = &r["runs"][0]["problem"];
+    assert_eq!(p["target"], serde_json::json!([[null, 1.0, 1.0], [1.0, null, 0.1], [1.0, 0.1, null]]));
+    assert_eq!(p["observed"], serde_json::json!([[false, true, true], [true, false, true], [true, true, false]]));
+    let cfg = temp("completion.json");
+    std::fs::write(
+        &cfg,
+        r#"{"steps": 10, "problem": {"kind": "completion", "n": 6, "rank": 2, "observed_fraction": 0.5}}"#,
+    )
+    .unwrap();
+    let o = rankflow(&["run", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let target = r["problem"]["target"].as_array().unwrap();
+    let observed: usize = r["problem"]["observed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row.as_array().unwrap().iter().filter(|b| b.as_bool().unwrap()).count())
+        .sum();
+    assert_eq!(target.len(), 6);
+    assert!(
+        target.iter().all(|row| row.as_array().unwrap().iter().all(Value::is_f64)),
+        "completion targets are known everywhere"
+    );
+    assert_eq!(observed, 18);
+}

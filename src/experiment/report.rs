@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::dynamics::baseline::Baseline;
 use crate::dynamics::metrics;
 use crate::dynamics::optim::Phase;
+use crate::dynamics::problem::{Observation, Problem};
 use crate::experiment::run::Run;
 use crate::experiment::trace::Sample;
 use serde::Serialize;
@@ -23,6 +24,46 @@ pub struct Report {
     /// Minimum nuclear-norm (PSD: minimum-trace) solution consistent with the observations.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Baseline>,
+    /// The target and which entries are observed (full, completion and entries problems), so the run and the
+    /// baseline can be checked with another tool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<ProblemReport>,
+}
+
+/// The problem as matrices: `target` (rows; `null` where an `entries` problem leaves an entry unknown) and
+/// `observed` (true where ℓ sees the entry).
+#[derive(Serialize)]
+pub struct ProblemReport {
+    pub target: Vec<Vec<Option<f64>>>,
+    pub observed: Vec<Vec<bool>>,
+}
+
+impl ProblemReport {
+    /// None for sensing, whose observations are not entries.
+    pub fn of(p: &Problem) -> Option<ProblemReport> {
+        if matches!(p.observation, Observation::Sensing { .. }) {
+            return None;
+        }
+        let mask = p.observed_mask();
+        let mut target = vec![vec![None; p.cols]; p.rows];
+        match (&p.truth, &p.observation) {
+            (Some(m), _) => {
+                for (i, row) in target.iter_mut().enumerate() {
+                    for (j, v) in row.iter_mut().enumerate() {
+                        *v = Some(m[(i, j)]);
+                    }
+                }
+            }
+            (None, Observation::Entries { rows, cols, values, .. }) => {
+                for ((&i, &j), &v) in rows.iter().zip(cols).zip(values) {
+                    target[i][j] = Some(v);
+                }
+            }
+            _ => {}
+        }
+        let observed = (0..p.rows).map(|i| (0..p.cols).map(|j| mask[(i, j)]).collect()).collect();
+        Some(ProblemReport { target, observed })
+    }
 }
 
 #[derive(Serialize)]
@@ -53,6 +94,7 @@ impl Report {
             phases: run.phases().to_vec(),
             stop_reason: run.stop_reason().map(str::to_string),
             baseline,
+            problem: ProblemReport::of(&run.problem),
         }
     }
 }
