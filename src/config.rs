@@ -33,7 +33,7 @@ pub const MAX_JSON_BYTES: usize = 1 << 20;
 
 /// Every config field by its dotted path, in the order a partial config is best applied (kinds first): the
 /// URL, the sweep axes and the page's form all name fields by these paths.
-pub const FIELDS: [&str; 26] = [
+pub const FIELDS: [&str; 27] = [
     "problem.kind",
     "optimizer.kind",
     "problem.n",
@@ -50,6 +50,7 @@ pub const FIELDS: [&str; 26] = [
     "model.init",
     "model.init_scale",
     "model.init_scales",
+    "model.init_convention",
     "optimizer.lr",
     "optimizer.noise",
     "optimizer.anneal_steps",
@@ -156,6 +157,24 @@ pub enum InitKind {
     Orthogonal,
 }
 
+/// What α scales: each factor, or the product W(0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InitConvention {
+    /// Each factor at scale α (Gaussian entries N(0, α²), α·I, α·orthogonal): W(0) ≈ α^L·width^((L−1)/2).
+    #[default]
+    Factor,
+    /// W(0) at scale α whatever the depth (Arora et al. 2019): Gaussian entries N(0, α^(2/L)/fan-in), or
+    /// α^(1/L)·I, α^(1/L)·orthogonal per factor.
+    Product,
+}
+
+impl InitConvention {
+    fn is_factor(&self) -> bool {
+        *self == InitConvention::Factor
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelConfig {
@@ -175,6 +194,9 @@ pub struct ModelConfig {
     /// Optional α per factor (order W_1 … W_L), overriding `init_scale`: imbalanced initialisations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub init_scales: Option<Vec<f64>>,
+    /// Whether α is the scale of each factor (default) or of the product W(0).
+    #[serde(default, skip_serializing_if = "InitConvention::is_factor")]
+    pub init_convention: InitConvention,
 }
 
 impl Default for ModelConfig {
@@ -186,6 +208,7 @@ impl Default for ModelConfig {
             init: default_init(),
             init_scale: default_init_scale(),
             init_scales: None,
+            init_convention: InitConvention::Factor,
         }
     }
 }

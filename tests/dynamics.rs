@@ -195,3 +195,34 @@ fn full_observation_plateaus_sit_at_the_tail_energy() {
     }
     assert!(run.trace.last().unwrap().loss < 1e-6);
 }
+
+#[test]
+fn product_convention_keeps_w0_at_one_scale_across_depths() {
+    use rankflow::dynamics::model::Model;
+    use rankflow::dynamics::sampling::Sampler;
+    let w0 = |depth: usize, convention: &str, init: &str| {
+        let cfg = rankflow::Config::from_json(
+            &serde_json::json!({"seed": 3, "problem": {"kind": "full", "n": 30, "rank": 2},
+                "model": {"depth": depth, "init": init, "init_scale": 1e-3, "init_convention": convention}})
+            .to_string(),
+        )
+        .unwrap();
+        let mut sampler = Sampler::new(cfg.seed);
+        let _ = rankflow::dynamics::problem::Problem::from_config(&cfg, &mut sampler);
+        Model::from_config(&cfg, &mut sampler).product().norm()
+    };
+    for init in ["gaussian", "orthogonal", "identity"] {
+        let product: Vec<f64> = (2..=4).map(|l| w0(l, "product", init)).collect();
+        let (lo, hi) =
+            (product.iter().copied().fold(f64::INFINITY, f64::min), product.iter().copied().fold(0.0, f64::max));
+        assert!(hi / lo < 3.0, "{init}: ‖W(0)‖ over depths 2–4 {product:?}");
+        // ≈ α·√n for the Gaussian convention of Arora et al. (α·√n exactly for α·I and α·orthogonal, n = 30).
+        assert!(
+            product.iter().all(|&v| v > 1e-3 * 30f64.sqrt() / 3.0 && v < 1e-3 * 30f64.sqrt() * 3.0),
+            "{init}: {product:?}"
+        );
+        // Per-factor α: W(0) shrinks by orders of magnitude with depth.
+        let factor: Vec<f64> = (2..=4).map(|l| w0(l, "factor", init)).collect();
+        assert!(factor[0] / factor[2] > 1e3, "{init}: {factor:?}");
+    }
+}

@@ -5,7 +5,7 @@
 //! L = 1); U is n×d. Gradients (asymmetric): ∇_{W_j} = (W_L⋯W_{j+1})ᵀ ∇ℓ(W) (W_{j−1}⋯W_1)ᵀ;
 //! symmetric: ∇_U ℓ(U Uᵀ) = (∇ℓ + ∇ℓᵀ) U.
 
-use crate::config::{Config, InitKind};
+use crate::config::{Config, InitConvention, InitKind};
 use crate::dynamics::problem::{Observation, Problem};
 use crate::dynamics::sampling::Sampler;
 use crate::kernel;
@@ -32,20 +32,28 @@ pub struct Model {
 
 impl Model {
     /// Initialises the factors of a validated config: entries i.i.d. N(0, α²), α·I, or α·orthogonal
-    /// (α per factor when `init_scales` is given).
+    /// (α per factor when `init_scales` is given). Under the `product` convention each factor gets α^(1/L)
+    /// instead (Gaussian entries also divided by √fan-in), so W(0) has scale ≈ α at every depth.
     pub fn from_config(cfg: &Config, sampler: &mut Sampler) -> Model {
         let (m, n) = cfg.dims();
         let mc = &cfg.model;
         let d = mc.width.expect("validated width");
         let shapes = factor_shapes(m, n, d, mc.depth, mc.symmetric);
+        let depth = if mc.symmetric { 2.0 } else { mc.depth as f64 };
         let factors = shapes
             .iter()
             .enumerate()
             .map(|(j, &(r, c))| (mc.init_scales.as_ref().map_or(mc.init_scale, |a| a[j]), r, c))
-            .map(|(alpha, r, c)| match mc.init {
-                InitKind::Gaussian => sampler.gaussian(r, c, alpha),
-                InitKind::Identity => DMatrix::identity(r, c) * alpha,
-                InitKind::Orthogonal => sampler.orthonormal(r, c) * alpha,
+            .map(|(alpha, r, c)| {
+                let (scale, gaussian_std) = match mc.init_convention {
+                    InitConvention::Factor => (alpha, alpha),
+                    InitConvention::Product => (alpha.powf(1.0 / depth), alpha.powf(1.0 / depth) / (c as f64).sqrt()),
+                };
+                match mc.init {
+                    InitKind::Gaussian => sampler.gaussian(r, c, gaussian_std),
+                    InitKind::Identity => DMatrix::identity(r, c) * scale,
+                    InitKind::Orthogonal => sampler.orthonormal(r, c) * scale,
+                }
             })
             .collect();
         Model::new(factors, mc.symmetric, m, n)

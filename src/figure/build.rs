@@ -224,6 +224,9 @@ pub fn singular_values(exp: &Experiment, opts: Options) -> Figure {
         }
     }
     fig.caption = sv_caption(exp, truth.as_deref(), &learned_text);
+    if exp.members.iter().any(|m| m.run.config.model.init_convention == crate::config::InitConvention::Product) {
+        fig.caption.push_str(" α sets the scale of the product W(0) (product convention), not of each factor.");
+    }
     fig
 }
 

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 pub const MAX_QUERY: usize = 100_000;
 const LISTS: [&str; 3] = ["problem.singular_values", "model.init_scales", "optimizer.noise"];
 const BOOLS: [&str; 3] = ["problem.psd", "model.symmetric", "hessian"];
-const STRINGS: [&str; 3] = ["problem.kind", "optimizer.kind", "model.init"];
+const STRINGS: [&str; 4] = ["problem.kind", "optimizer.kind", "model.init", "model.init_convention"];
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct View {
