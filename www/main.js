@@ -102,6 +102,7 @@ function writeForm(config) {
       const n = getPath(config, "problem.n");
       el.value = v === undefined || (path === "problem.m" && v === n) || (path === "model.width" && v === Math.max(n ?? 0, getPath(config, "problem.m") ?? 0)) ? "" : v;
     }
+    else if (el.tagName === "SELECT") el.value = v ?? el.options[0].value;   // a field left at its default
     else el.value = v ?? "";
   }
   syncVisibility();

@@ -196,10 +196,13 @@ pub fn singular_values(exp: &Experiment, opts: Options) -> Figure {
                 let Some(y) = samples.iter().find(|s| s.step == step).and_then(|s| s.singular_values.get(i)) else {
                     continue;
                 };
+                // Several runs of one group (seeds): only the first one's marks carry a label.
                 let label = if single {
                     format!("{} · {}", sigma(i + 1), notation::step(step as f64))
-                } else {
+                } else if v.first_of_group {
                     notation::step(step as f64)
+                } else {
+                    String::new()
                 };
                 let ink = if single && i < COLOURED { Ink::Series(i) } else { v.ink };
                 fig.marks.push(Mark { x: sx(step, opts), y: *y, ink, label });

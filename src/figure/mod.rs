@@ -77,7 +77,7 @@ pub struct Marker {
     pub ink: Ink,
 }
 
-/// A labelled point on the chart (e.g. "σ₂ · 6.4k" where σ₂ is learned).
+/// A labelled point on the chart (e.g. "σ₂ · 6.4k" where σ₂ is learned); an empty label draws the dot alone.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Mark {
     pub x: f64,

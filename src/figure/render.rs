@@ -281,6 +281,9 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
             let r = px(5.0) as i32;
             plot.draw(&Circle::new((x, y), r, color.filled())).map_err(err)?;
             plot.draw(&Circle::new((x, y), r, colors.background.stroke_width(px(1.5)))).map_err(err)?;
+            if m.label.is_empty() {
+                continue;
+            }
             let at = plot.map_coordinate(&(x, y));
             let (bx, by) = plot.get_base_pixel();
             let (w, _) = plot.estimate_text_size(&m.label, &label_font(m.ink)).map_err(err)?;

@@ -109,3 +109,18 @@ test("a multi-run preset shows one read-out row per run and its finished wording
   assert.match(alpha, /^α = /);
   await context.close();
 });
+
+test("the product init convention comes from the link, shows in the form and the caption", async () => {
+  const { page, context, errors } = await projector("?problem.kind=full&problem.n=10&problem.rank=2&model.depth=4&model.init_convention=product");
+  assert.equal(await page.$eval('[data-field="model.init_convention"]', (e) => e.value), "product");
+  await page.waitForFunction(() => /product convention/.test(document.getElementById("cap-singular_values").textContent));
+  // Editing another field keeps it (and a preset without it shows the default, not an empty choice).
+  await page.fill('[data-field="model.depth"]', "3");
+  await page.press('[data-field="model.depth"]', "Tab");
+  assert.equal(await page.$eval("#message", (e) => e.hidden), true);
+  assert.match(page.url(), /model\.init_convention=product/);
+  await page.selectOption("#preset", "incremental");
+  assert.equal(await page.$eval('[data-field="model.init_convention"]', (e) => e.value), "factor");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
