@@ -275,27 +275,46 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
         }
     }
     let plot = chart.plotting_area();
+    // Dots first, then labels placed greedily: left of the point (where a rising curve has come from, usually
+    // empty), else below-left, right, below-right — the first spot that overlaps no label placed before.
+    let mut placed: Vec<(i32, i32, i32, i32)> = vec![];
+    let (bx, by) = plot.get_base_pixel();
+    let (plot_w, plot_h) = ((pxs.end - pxs.start) as i32, (pys.end - pys.start) as i32);
     for m in &fig.marks {
-        if let (Some(x), Some(y)) = (xaxis.map(m.x), yaxis.map(m.y)) {
-            let color = ink(m.ink);
-            let r = px(5.0) as i32;
-            plot.draw(&Circle::new((x, y), r, color.filled())).map_err(err)?;
-            plot.draw(&Circle::new((x, y), r, colors.background.stroke_width(px(1.5)))).map_err(err)?;
-            if m.label.is_empty() {
-                continue;
-            }
-            let at = plot.map_coordinate(&(x, y));
-            let (bx, by) = plot.get_base_pixel();
-            let (w, _) = plot.estimate_text_size(&m.label, &label_font(m.ink)).map_err(err)?;
-            // Left of the point (where a rising curve has come from, usually empty), or right of it near the
-            // left edge.
-            let left = at.0 - r - 4 - w as i32 >= bx;
-            let (hpos, dx) = if left { (HPos::Right, -r - px(3.0) as i32) } else { (HPos::Left, r + px(3.0) as i32) };
-            let text = label_font(m.ink).pos(Pos::new(hpos, VPos::Bottom));
-            let anchor = (at.0 - bx + dx, at.1 - by + (text_px * 0.5) as i32);
-            halo(plot, &m.label, &label_font(m.ink), anchor, hpos, colors.background).map_err(err)?;
-            plot.strip_coord_spec().draw(&Text::new(m.label.as_str(), anchor, text)).map_err(err)?;
+        let (Some(x), Some(y)) = (xaxis.map(m.x), yaxis.map(m.y)) else { continue };
+        let r = px(5.0) as i32;
+        plot.draw(&Circle::new((x, y), r, ink(m.ink).filled())).map_err(err)?;
+        plot.draw(&Circle::new((x, y), r, colors.background.stroke_width(px(1.5)))).map_err(err)?;
+        if m.label.is_empty() {
+            continue;
         }
+        let at = plot.map_coordinate(&(x, y));
+        let (cx, cy) = (at.0 - bx, at.1 - by);
+        let (w, h) = plot.estimate_text_size(&m.label, &label_font(m.ink)).map_err(err)?;
+        let (w, h) = (w as i32, h as i32);
+        let gap = r + px(3.0) as i32;
+        // Rectangles (left, top, right, bottom) of the candidate spots, in plot pixels.
+        let spots = [
+            (cx - gap - w, cy - h / 2),
+            (cx - gap - w, cy + h / 2 + 2),
+            (cx + gap, cy - h / 2),
+            (cx + gap, cy + h / 2 + 2),
+            (cx - gap - w, cy - 3 * h / 2 - 2),
+        ]
+        .map(|(l, t)| (l, t, l + w, t + h));
+        let inside = |s: &(i32, i32, i32, i32)| s.0 >= 0 && s.2 <= plot_w && s.1 >= 0 && s.3 <= plot_h;
+        let free = |s: &(i32, i32, i32, i32)| !placed.iter().any(|p| s.0 < p.2 && p.0 < s.2 && s.1 < p.3 && p.1 < s.3);
+        let spot = spots
+            .iter()
+            .find(|s| inside(s) && free(s))
+            .or_else(|| spots.iter().find(|s| inside(s)))
+            .copied()
+            .unwrap_or(spots[0]);
+        placed.push(spot);
+        let anchor = (spot.0, spot.3);
+        halo(plot, &m.label, &label_font(m.ink), anchor, HPos::Left, colors.background).map_err(err)?;
+        let text = label_font(m.ink).pos(Pos::new(HPos::Left, VPos::Bottom));
+        plot.strip_coord_spec().draw(&Text::new(m.label.as_str(), anchor, text)).map_err(err)?;
     }
     Ok(())
 }
