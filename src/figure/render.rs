@@ -279,7 +279,7 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
     // empty), else below-left, right, below-right — the first spot that overlaps no label placed before.
     let mut placed: Vec<(i32, i32, i32, i32)> = vec![];
     let (bx, by) = plot.get_base_pixel();
-    let (plot_w, plot_h) = ((pxs.end - pxs.start) as i32, (pys.end - pys.start) as i32);
+    let (plot_w, plot_h) = (pxs.end - pxs.start, pys.end - pys.start);
     for m in &fig.marks {
         let (Some(x), Some(y)) = (xaxis.map(m.x), yaxis.map(m.y)) else { continue };
         let r = px(5.0) as i32;
