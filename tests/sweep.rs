@@ -88,3 +88,60 @@ fn cli_sweep_writes_csv_and_svg_on_all_cores() {
     let bad = Command::new(env!("CARGO_BIN_EXE_rankflow")).args(["sweep", "--spec", "/nonexistent"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn shards_merge_into_exactly_the_unsharded_csv() {
+    let dir = std::env::temp_dir().join(format!("rankflow-shards-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A quick 4 × 3 grid (12 cells) whose last row is an invalid config: shards carry the notes too.
+    let spec = json!({"base": {"seed": 1, "steps": 3000, "record_every": 100,
+                          "problem": {"kind": "completion", "n": 8, "rank": 2, "observed_fraction": 0.6},
+                          "model": {"depth": 2}, "optimizer": {"kind": "gd", "lr": 1.0}},
+                      "x": {"field": "model.init_scale", "values": [1e-1, 1e-2, 1e-3, 1e-4]},
+                      "y": {"field": "optimizer.lr", "values": [0.5, 1.0, 1e5]},
+                      "outcome": "test_error"});
+    let spec_path = dir.join("spec.json");
+    std::fs::write(&spec_path, spec.to_string()).unwrap();
+    let rankflow = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_rankflow")).args(args).output().unwrap();
+    let whole = dir.join("whole.csv");
+    let o =
+        rankflow(&["sweep", "--spec", spec_path.to_str().unwrap(), "--csv", whole.to_str().unwrap(), "--threads", "1"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut parts = vec![];
+    for i in 1..=5 {
+        let part = dir.join(format!("part{i}.csv"));
+        let shard = format!("{i}/5");
+        let o = rankflow(&[
+            "sweep",
+            "--spec",
+            spec_path.to_str().unwrap(),
+            "--shard",
+            &shard,
+            "--csv",
+            part.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        parts.push(part.to_str().unwrap().to_string());
+    }
+    // Merged in any order: byte for byte the unsharded file, and a heatmap.
+    parts.reverse();
+    let (merged, svg) = (dir.join("merged.csv"), dir.join("merged.svg"));
+    let mut args = vec!["sweep", "merge"];
+    args.extend(parts.iter().map(String::as_str));
+    args.extend(["--csv", merged.to_str().unwrap(), "--svg", svg.to_str().unwrap()]);
+    let o = rankflow(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (a, b) = (std::fs::read(&whole).unwrap(), std::fs::read(&merged).unwrap());
+    assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+    assert!(String::from_utf8_lossy(&a).contains("optimizer.lr: must be"), "the invalid row keeps its note");
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("test_error over model.init_scale × optimizer.lr"));
+    // A missing or doubled shard is an error naming the problem.
+    let o = rankflow(&["sweep", "merge", &parts[0], &parts[1]]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cells missing"), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = rankflow(&["sweep", "merge", &parts[0], &parts[0]]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("appears twice"));
+    let o = rankflow(&["sweep", "--spec", spec_path.to_str().unwrap(), "--shard", "6/5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).starts_with("--shard: expected i/N"));
+}

@@ -10,7 +10,7 @@
 use plotters::prelude::IntoDrawingArea;
 use rankflow::experiment::presets;
 use rankflow::experiment::report::experiment_report;
-use rankflow::experiment::sweep::SweepSpec;
+use rankflow::experiment::sweep::{self, SweepSpec};
 use rankflow::experiment::Experiment;
 use rankflow::figure::{build, export, heatmap, render::Style};
 use rankflow::Config;
@@ -18,7 +18,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  rankflow sweep --spec SWEEP.json [--csv OUT.csv] [--svg OUT.svg] [--threads N]
+  rankflow sweep --spec SWEEP.json [--csv OUT.csv] [--svg OUT.svg] [--threads N] [--shard i/N]
+  rankflow sweep merge PART.csv... [--csv OUT.csv] [--svg OUT.svg]
   rankflow bench --config FILE.json [--reps 5] [--seconds 0.5]   (steps/s of pure stepping, JSON line)
   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
   rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
@@ -224,9 +225,13 @@ fn bench(mut config: Config, reps: usize, seconds: f64) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// A phase diagram on all cores: cells are handed out one at a time to `threads` workers.
+/// A phase diagram on all cores: cells are handed out one at a time to `threads` workers. With `--shard i/N`
+/// only that shard's cells run (see `sweep::shard_cells`); `sweep merge` combines the shard files.
 fn sweep(args: &[String]) -> ExitCode {
-    let (mut spec_path, mut csv_path, mut svg_path) = (None, None, None);
+    if args.first().map(String::as_str) == Some("merge") {
+        return sweep_merge(&args[1..]);
+    }
+    let (mut spec_path, mut csv_path, mut svg_path, mut shard) = (None, None, None, None);
     let mut threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -235,6 +240,10 @@ fn sweep(args: &[String]) -> ExitCode {
             "--spec" => spec_path = Some(value.clone()),
             "--csv" => csv_path = Some(value.clone()),
             "--svg" => svg_path = Some(value.clone()),
+            "--shard" => match sweep::parse_shard(value) {
+                Ok(s) => shard = Some(s),
+                Err(e) => return bad_input(&e),
+            },
             "--threads" => match value.parse::<usize>() {
                 Ok(t) if (1..=256).contains(&t) => threads = t,
                 _ => return bad_input("--threads: expected 1..256"),
@@ -243,6 +252,9 @@ fn sweep(args: &[String]) -> ExitCode {
         }
     }
     let Some(spec_path) = spec_path else { return bad_input(&format!("sweep needs --spec FILE\n{USAGE}")) };
+    if shard.is_some() && svg_path.is_some() {
+        return bad_input("--svg: a shard holds part of the grid; draw it after `rankflow sweep merge`");
+    }
     let text = match std::fs::read_to_string(&spec_path) {
         Ok(t) => t,
         Err(e) => return bad_input(&format!("sweep: cannot read {spec_path}: {e}")),
@@ -251,63 +263,125 @@ fn sweep(args: &[String]) -> ExitCode {
         Ok(s) => s,
         Err(e) => return bad_input(&e.to_string()),
     };
+    let ks: Vec<usize> = match shard {
+        Some((i, n)) => sweep::shard_cells(spec.cells(), i, n),
+        None => (0..spec.cells()).collect(),
+    };
     let started = Instant::now();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let cells: Vec<std::sync::Mutex<Option<rankflow::experiment::sweep::Cell>>> =
-        (0..spec.cells()).map(|_| std::sync::Mutex::new(None)).collect();
+    let cells: Vec<std::sync::Mutex<Option<sweep::Cell>>> = ks.iter().map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|scope| {
-        for _ in 0..threads.min(spec.cells()) {
+        for _ in 0..threads.min(ks.len()) {
             scope.spawn(|| loop {
-                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if k >= spec.cells() {
+                let slot = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if slot >= ks.len() {
                     break;
                 }
-                let cell = spec.run_cell(k);
-                *cells[k].lock().expect("cell lock") = Some(cell);
+                let cell = spec.run_cell(ks[slot]);
+                *cells[slot].lock().expect("cell lock") = Some(cell);
             });
         }
     });
-    let cells: Vec<rankflow::experiment::sweep::Cell> =
+    let cells: Vec<sweep::Cell> =
         cells.into_iter().map(|c| c.into_inner().expect("cell lock").expect("every cell ran")).collect();
     eprintln!("sweep: {} cells in {:.2} s on {threads} threads", cells.len(), started.elapsed().as_secs_f64());
-    let table = rankflow::experiment::sweep::csv(&spec, &cells);
-    match &csv_path {
-        Some(p) => {
-            if let Err(e) = std::fs::write(p, &table) {
-                return bad_input(&format!("--csv: cannot write {p}: {e}"));
-            }
-        }
-        None => print!("{table}"),
+    let table = match shard {
+        Some(s) => sweep::shard_csv(&spec, s, &ks.iter().copied().zip(cells.iter().cloned()).collect::<Vec<_>>()),
+        None => sweep::csv(&spec, &cells),
+    };
+    if let Err(code) = write_or_print(csv_path.as_deref(), &table) {
+        return code;
     }
     if let Some(p) = &svg_path {
-        let label = |v: &f64| if v.abs() < 1e-2 && *v != 0.0 { format!("{v:e}") } else { format!("{v}") };
-        let xs: Vec<String> = spec.x.values.iter().map(label).collect();
-        let ys: Vec<String> = spec.y.values.iter().map(label).collect();
-        let values: Vec<Option<f64>> = cells.iter().map(|c| c.value).collect();
         let outcome =
             serde_json::to_value(spec.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         let diagram = heatmap::PhaseDiagram {
             title: format!("{outcome} over {} × {}", spec.x.field, spec.y.field),
             x_desc: spec.x.field.clone(),
             y_desc: spec.y.field.clone(),
-            x_labels: xs,
-            y_labels: ys,
-            values,
+            x_labels: spec.x.values.iter().map(|v| axis_label(*v)).collect(),
+            y_labels: spec.y.values.iter().map(|v| axis_label(*v)).collect(),
+            values: cells.iter().map(|c| c.value).collect(),
         };
-        export::fonts();
-        let mut svg = String::new();
-        {
-            let area = plotters::prelude::SVGBackend::with_string(&mut svg, (900, 600)).into_drawing_area();
-            let drawn = heatmap::render_heatmap(&area, &diagram, Style::default());
-            if let Err(e) = drawn.and_then(|_| area.present().map_err(|e| e.to_string())) {
-                return bad_input(&format!("--svg: {e}"));
-            }
-        }
-        if let Err(e) = std::fs::write(p, svg) {
-            return bad_input(&format!("--svg: cannot write {p}: {e}"));
+        if let Err(code) = write_heatmap(p, &diagram) {
+            return code;
         }
     }
     ExitCode::SUCCESS
+}
+
+/// `rankflow sweep merge PART.csv… [--csv OUT] [--svg OUT]`: the unsharded CSV (byte for byte) and heatmap.
+fn sweep_merge(args: &[String]) -> ExitCode {
+    let (mut parts, mut csv_path, mut svg_path) = (vec![], None, None);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--csv" | "--svg" => {
+                let Some(v) = it.next() else { return bad_input(&format!("{arg} needs a value\n{USAGE}")) };
+                if arg == "--csv" {
+                    csv_path = Some(v.clone())
+                } else {
+                    svg_path = Some(v.clone())
+                }
+            }
+            flag if flag.starts_with("--") => return bad_input(&format!("unknown argument {flag:?}\n{USAGE}")),
+            path => match std::fs::read_to_string(path) {
+                Ok(text) => parts.push((path.to_string(), text)),
+                Err(e) => return bad_input(&format!("sweep merge: cannot read {path}: {e}")),
+            },
+        }
+    }
+    let merged = match sweep::merge(&parts) {
+        Ok(m) => m,
+        Err(e) => return bad_input(&e),
+    };
+    if let Err(code) = write_or_print(csv_path.as_deref(), &merged.csv) {
+        return code;
+    }
+    if let Some(p) = &svg_path {
+        let label = |v: &String| v.parse::<f64>().map_or(v.clone(), axis_label);
+        let diagram = heatmap::PhaseDiagram {
+            title: format!("{} over {} × {}", merged.outcome, merged.x_field, merged.y_field),
+            x_desc: merged.x_field.clone(),
+            y_desc: merged.y_field.clone(),
+            x_labels: merged.x_values.iter().map(label).collect(),
+            y_labels: merged.y_values.iter().map(label).collect(),
+            values: merged.values,
+        };
+        if let Err(code) = write_heatmap(p, &diagram) {
+            return code;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn axis_label(v: f64) -> String {
+    if v.abs() < 1e-2 && v != 0.0 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+fn write_or_print(path: Option<&str>, text: &str) -> Result<(), ExitCode> {
+    match path {
+        Some(p) => std::fs::write(p, text).map_err(|e| bad_input(&format!("--csv: cannot write {p}: {e}"))),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+fn write_heatmap(path: &str, diagram: &heatmap::PhaseDiagram) -> Result<(), ExitCode> {
+    export::fonts();
+    let mut svg = String::new();
+    {
+        let area = plotters::prelude::SVGBackend::with_string(&mut svg, (900, 600)).into_drawing_area();
+        let drawn = heatmap::render_heatmap(&area, diagram, Style::default());
+        drawn.and_then(|_| area.present().map_err(|e| e.to_string())).map_err(|e| bad_input(&format!("--svg: {e}")))?;
+    }
+    std::fs::write(path, svg).map_err(|e| bad_input(&format!("--svg: cannot write {path}: {e}")))
 }
 
 /// Runs an experiment to its end and writes every figure the page shows for it, plus `figures.json`.

@@ -169,6 +169,121 @@ pub fn csv(spec: &SweepSpec, cells: &[Cell]) -> String {
     out
 }
 
+/// The cells shard `index` of `count` computes (1 ≤ index ≤ count): k ≡ index − 1 (mod count), so every shard
+/// gets cells from every row of the grid and the split is the same on every machine.
+pub fn shard_cells(total: usize, index: usize, count: usize) -> Vec<usize> {
+    (index.saturating_sub(1)..total).step_by(count.max(1)).collect()
+}
+
+/// Parses `i/N` (1 ≤ i ≤ N ≤ 10,000).
+pub fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("--shard: expected i/N with 1 ≤ i ≤ N ≤ 10000, got {text:?}");
+    let (i, n) = text.split_once('/').ok_or_else(bad)?;
+    let (i, n): (usize, usize) = (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if i == 0 || i > n || n > 10_000 {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// A shard's CSV: a `# rankflow sweep shard i/N: T cells, X per row` line, then the unsharded header with a
+/// leading `cell` column, then one row per computed cell (its index k first).
+pub fn shard_csv(spec: &SweepSpec, (index, count): (usize, usize), cells: &[(usize, Cell)]) -> String {
+    let whole = csv(spec, &cells.iter().map(|c| c.1.clone()).collect::<Vec<_>>());
+    let mut lines = whole.lines();
+    let header = lines.next().unwrap_or_default();
+    let mut out = format!(
+        "# rankflow sweep shard {index}/{count}: {} cells, {} per row\ncell,{header}\n",
+        spec.cells(),
+        spec.x.values.len()
+    );
+    for ((k, _), row) in cells.iter().zip(lines) {
+        out.push_str(&format!("{k},{row}\n"));
+    }
+    out
+}
+
+/// Shards merged back into one sweep: exactly the CSV an unsharded run writes, and the grid for the heatmap.
+#[derive(Debug)]
+pub struct Merged {
+    pub csv: String,
+    pub x_field: String,
+    pub y_field: String,
+    pub outcome: String,
+    pub x_values: Vec<String>,
+    pub y_values: Vec<String>,
+    /// Row-major over y then x.
+    pub values: Vec<Option<f64>>,
+}
+
+/// Merges shard CSVs (any order): they must come from one spec (same header and grid) and cover every cell
+/// exactly once.
+pub fn merge(parts: &[(String, String)]) -> Result<Merged, String> {
+    let mut grid: Option<(usize, usize, String)> = None;
+    let mut rows: Vec<Option<String>> = vec![];
+    for (name, text) in parts {
+        let mut lines = text.lines();
+        let first = lines.next().unwrap_or_default();
+        let meta = first
+            .strip_prefix("# rankflow sweep shard ")
+            .and_then(|rest| rest.split_once(": "))
+            .and_then(|(_, rest)| rest.split_once(" cells, "))
+            .and_then(|(t, rest)| {
+                Some((t.parse::<usize>().ok()?, rest.strip_suffix(" per row")?.parse::<usize>().ok()?))
+            })
+            .ok_or_else(|| format!("{name}: not a shard file (first line {first:?})"))?;
+        let header = lines.next().and_then(|h| h.strip_prefix("cell,")).ok_or_else(|| format!("{name}: no header"))?;
+        match &grid {
+            None => {
+                grid = Some((meta.0, meta.1, header.to_string()));
+                rows = vec![None; meta.0];
+            }
+            Some((t, x, h)) if (*t, *x) != meta || h != header => {
+                return Err(format!(
+                    "{name}: from another sweep ({} cells, header {header:?}; expected {t} cells, {h:?})",
+                    meta.0
+                ));
+            }
+            _ => {}
+        }
+        for line in lines.filter(|l| !l.is_empty()) {
+            let (k, row) = line.split_once(',').ok_or_else(|| format!("{name}: malformed row {line:?}"))?;
+            let k: usize = k.parse().map_err(|_| format!("{name}: malformed cell index in {line:?}"))?;
+            let slot = rows.get_mut(k).ok_or_else(|| format!("{name}: cell {k} is outside the grid"))?;
+            if slot.is_some() {
+                return Err(format!("{name}: cell {k} appears twice"));
+            }
+            *slot = Some(row.to_string());
+        }
+    }
+    let (total, per_row, header) = grid.ok_or("merge: no shard files given")?;
+    let missing: Vec<usize> = (0..total).filter(|&k| rows[k].is_none()).collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "merge: {} of {total} cells missing (first: {}); is a shard file left out?",
+            missing.len(),
+            missing[0]
+        ));
+    }
+    let rows: Vec<String> = rows.into_iter().flatten().collect();
+    let mut csv = format!("{header}\n");
+    for r in &rows {
+        csv.push_str(r);
+        csv.push('\n');
+    }
+    let mut fields = header.split(',');
+    let (x_field, y_field, outcome) = (
+        fields.next().unwrap_or_default().to_string(),
+        fields.next().unwrap_or_default().to_string(),
+        fields.next().unwrap_or_default().to_string(),
+    );
+    let column = |r: &String, c: usize| r.split(',').nth(c).unwrap_or_default().to_string();
+    let x_values = rows.iter().take(per_row).map(|r| column(r, 0)).collect();
+    let y_values = rows.iter().step_by(per_row.max(1)).map(|r| column(r, 1)).collect();
+    let values = rows.iter().map(|r| column(r, 2).parse::<f64>().ok()).collect();
+    Ok(Merged { csv, x_field, y_field, outcome, x_values, y_values, values })
+}
+
 /// A sweep run in slices (for a Web Worker): `advance` does at most a given number of optimiser steps.
 pub struct Job {
     pub spec: SweepSpec,
