@@ -294,3 +294,23 @@ fn the_baseline_matches_the_model_not_the_target() {
     assert!(!b.psd && (b.nuclear_norm - unconstrained.nuclear_norm).abs() < 1e-9);
     assert!(b.nuclear_norm <= trace.nuclear_norm + 1e-6, "{} vs PSD {}", b.nuclear_norm, trace.nuclear_norm);
 }
+
+#[test]
+fn asymmetric_glrl_on_a_rectangular_target_adds_one_singular_pair_per_phase() {
+    // Full observation of a 6×4 target with singular values 3, 1.5, 0.75: −∇ℓ(W_{r−1}) = M − W_{r−1}, so phase r
+    // starts along the r-th singular pair with top value s_r, and GLRL stops after exactly 3 phases at W = M.
+    let r = run(json!({"seed": 5, "steps": 200000,
+        "problem": {"kind": "full", "n": 4, "m": 6, "singular_values": [3.0, 1.5, 0.75]},
+        "model": {"depth": 2}, "optimizer": {"kind": "glrl", "lr": 0.05, "epsilon": 1e-8, "tolerance": 1e-6}}));
+    let phases = r.phases();
+    assert_eq!(phases.len(), 3, "phases {:?}", phases.iter().map(|p| p.top_value).collect::<Vec<_>>());
+    for (p, s) in phases.iter().zip([3.0, 1.5, 0.75]) {
+        assert!((p.top_value - s).abs() < 1e-3 * s, "phase {} started at {} (s = {s})", p.rank, p.top_value);
+        assert!(p.converged);
+    }
+    assert!(r.stop_reason().unwrap().starts_with("GLRL converged after 3 phases"), "{:?}", r.stop_reason());
+    let w = r.end_to_end();
+    assert_eq!(w.shape(), (6, 4));
+    let truth = r.problem.truth.as_ref().unwrap();
+    assert!((&w - truth).norm() < 1e-4 * truth.norm(), "‖W − M‖ = {}", (&w - truth).norm());
+}
