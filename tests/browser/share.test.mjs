@@ -75,7 +75,8 @@ for (const width of [320, 1200]) {
 test("figure embed shows the chart alone", async () => {
   const { page, context } = await openPage(browser, { query: "?embed=1&figure=1&preset=counterexample", viewport: { width: 600, height: 400 } });
   assert.equal(await page.$eval(".toolbar", (e) => getComputedStyle(e).display), "none");
-  assert.equal(await page.$eval(".chart.loss", (e) => getComputedStyle(e).display), "none");
+  assert.equal(await page.$eval('figure.card[data-figure="loss"]', (e) => getComputedStyle(e).display), "none");
+  assert.equal(await page.$eval('figure.card[data-figure="claim"]', (e) => getComputedStyle(e).display), "none");
   const h = await page.$eval("#sv-chart", (c) => c.clientHeight);
   assert.ok(h > 300, `figure height ${h}`);
   await context.close();
