@@ -76,9 +76,12 @@ fn common(p: &presets::Preset, exp: &Experiment) {
     }
     assert!(!has_tex(p.explanation) && !has_tex(p.title), "{}", p.name);
     let sv = chart(exp, "singular_values");
+    // Every run is named in the legend: by its label, or by its group when it shares one (seeds of a depth).
     for m in &exp.members {
         if exp.members.len() > 1 {
-            assert!(sv.legend.iter().any(|e| e.label == m.group), "{}: no legend entry for {}", p.name, m.group);
+            let alone = exp.members.iter().filter(|o| o.group == m.group).count() == 1;
+            let name = if alone { &m.label } else { &m.group };
+            assert!(sv.legend.iter().any(|e| &e.label == name), "{}: no legend entry for {name}", p.name);
         }
     }
     assert_eq!(sv.x.range.map(|r| r.1), Some(exp.members.iter().map(|m| m.run.config.steps).max().unwrap() as f64));

@@ -62,11 +62,13 @@ pub fn all(exp: &Experiment, opts: Options) -> Vec<Drawing> {
     ids(exp).into_iter().filter_map(|id| drawing(exp, id, opts)).collect()
 }
 
-/// A member as drawn: its colour (one per group) and whether it names its group in the legend.
+/// A member as drawn: its colour (one per group), whether it names its group in the legend, and that name
+/// (the run's own label when it is alone in its group, else the group's).
 struct View<'a> {
     member: &'a Member,
     ink: Ink,
     first_of_group: bool,
+    legend_name: String,
 }
 
 fn views(exp: &Experiment) -> Vec<View<'_>> {
@@ -79,7 +81,9 @@ fn views(exp: &Experiment) -> Vec<View<'_>> {
                 groups.push(&m.group);
             }
             let idx = groups.iter().position(|g| *g == m.group).unwrap_or(0);
-            View { member: m, ink: Ink::Series(idx), first_of_group }
+            let alone = exp.members.iter().filter(|o| o.group == m.group).count() == 1;
+            let legend_name = if alone && !m.label.is_empty() { m.label.clone() } else { m.group.clone() };
+            View { member: m, ink: Ink::Series(idx), first_of_group, legend_name }
         })
         .collect()
 }
@@ -161,7 +165,7 @@ pub fn singular_values(exp: &Experiment, opts: Options) -> Figure {
                 fig.legend(format!("{}…{}", sigma(COLOURED + 1), sigma(k)), Ink::Muted, Glyph::Line);
             }
         } else if v.first_of_group {
-            fig.legend(v.member.group.clone(), v.ink, Glyph::Line);
+            fig.legend(v.legend_name.clone(), v.ink, Glyph::Line);
         }
     }
     if let Some(t) = &truth {
@@ -301,7 +305,7 @@ pub fn loss(exp: &Experiment, opts: Options) -> Figure {
                 fig.legend("test error on unseen entries", test_ink, Glyph::Dashed);
             }
         } else if v.first_of_group {
-            fig.legend(v.member.group.clone(), v.ink, Glyph::Line);
+            fig.legend(v.legend_name.clone(), v.ink, Glyph::Line);
         }
         if matches!(exp.claim, Some(Claim::Stages)) {
             for p in stages::plateaus(samples) {
@@ -356,7 +360,7 @@ fn claim_figure(exp: &Experiment, opts: Options, title: &str, y: Axis) -> Figure
     let mut f = Figure::new("claim", title.into(), step_axis(exp, opts), y);
     for v in views(exp) {
         if v.first_of_group && exp.members.len() > 1 {
-            f.legend(v.member.group.clone(), v.ink, Glyph::Line);
+            f.legend(v.legend_name.clone(), v.ink, Glyph::Line);
         }
     }
     f
@@ -505,7 +509,7 @@ pub fn hessian_max(exp: &Experiment, opts: Options) -> Figure {
             of_samples(samples, opts, |s| s.hessian_max),
         ));
         if v.first_of_group && !single {
-            fig.legend(v.member.group.clone(), v.ink, Glyph::Line);
+            fig.legend(v.legend_name.clone(), v.ink, Glyph::Line);
         }
     }
     if single {
@@ -584,7 +588,7 @@ fn glrl_distance(exp: &Experiment, opts: Options) -> Figure {
     for (i, v) in views(exp).into_iter().enumerate() {
         if experiment::is_glrl(&v.member.run.config) {
             if v.first_of_group {
-                fig.legend.retain(|e| e.label != v.member.group);
+                fig.legend.retain(|e| e.label != v.legend_name);
             }
             continue;
         }
