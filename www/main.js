@@ -324,6 +324,7 @@ function renderRuns() {
   const t = JSON.parse(lab.runs_json());
   const box = $("runs");
   box.hidden = t.rows.length < 2;
+  document.querySelector(".readouts").classList.toggle("multi", !box.hidden);
   if (box.hidden) return;
   const table = tableOf(t, (v) => v);
   table.createCaption().textContent = "The runs side by side, now";

@@ -102,6 +102,9 @@ test("a multi-run preset shows one read-out row per run and its finished wording
   await page.waitForFunction(() => document.querySelectorAll("#runs tbody tr").length === 4, null, { timeout: 5000 });
   const rows = await page.$$eval("#runs tbody tr", (trs) => trs.map((tr) => tr.cells[0].textContent));
   assert.deepEqual(rows, ["α = 1e-2", "α = 1e-4", "α = 1e-6", "GLRL"]);
+  // The strip above no longer shows one unnamed run's numbers: they are in the table, one row per run.
+  assert.equal(await page.$eval("#r-nuclear", (e) => e.offsetParent), null);
+  assert.notEqual(await page.$eval("#r-step", (e) => e.offsetParent), null);
   const status = await page.$eval("#status", (e) => e.textContent);
   assert.match(status, /GLRL converged after 1 phase:/);
   assert.doesNotMatch(status, /GLRL: GLRL/);
