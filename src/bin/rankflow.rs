@@ -22,8 +22,8 @@ const USAGE: &str = "usage:
   rankflow sweep merge PART.csv... [--csv OUT.csv] [--svg OUT.svg]
   rankflow bench --config FILE.json [--reps 5] [--seconds 0.5]   (steps/s of pure stepping, JSON line)
   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
-  rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
-  rankflow figures (--preset NAME | --config FILE) --out DIR [--format svg|png] [--width W --height H] [--no-baseline]
+  rankflow run --preset NAME [--seed S] [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
+  rankflow figures (--preset NAME [--seed S] | --config FILE) --out DIR [--format svg|png] [--width W --height H] [--no-baseline]
   rankflow presets [--json]";
 
 fn main() -> ExitCode {
@@ -67,17 +67,19 @@ struct RunArgs {
 
 enum Source {
     File(String),
-    Preset(String),
+    /// A preset by name, optionally re-seeded (`--seed`).
+    Preset(String, Option<u64>),
 }
 
 fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
-    let (mut source, mut out, mut svg, mut log_steps, mut baseline) = (None, None, None, false, true);
+    let (mut source, mut out, mut svg, mut log_steps, mut baseline, mut seed) = (None, None, None, false, true, None);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
         match flag.as_str() {
             "--config" if source.is_none() => source = Some(Source::File(value()?)),
-            "--preset" if source.is_none() => source = Some(Source::Preset(value()?)),
+            "--preset" if source.is_none() => source = Some(Source::Preset(value()?, None)),
+            "--seed" => seed = Some(parse_seed(&value()?)?),
             "--config" | "--preset" => return Err(format!("give exactly one of --config and --preset\n{USAGE}")),
             "--out" => out = Some(value()?),
             "--svg" => svg = Some(value()?),
@@ -86,7 +88,7 @@ fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
-    let source = source.ok_or_else(|| format!("run needs --config FILE or --preset NAME\n{USAGE}"))?;
+    let source = with_seed(source.ok_or_else(|| format!("run needs --config FILE or --preset NAME\n{USAGE}"))?, seed)?;
     Ok(RunArgs { source, out, svg, log_steps, baseline })
 }
 
@@ -97,9 +99,32 @@ fn load(source: &Source) -> Result<(String, Experiment), String> {
             let config = Config::from_json(&text).map_err(|e| e.to_string())?;
             Ok((path.clone(), Experiment::single(config)))
         }
-        Source::Preset(name) => presets::find(name)
-            .map(|p| (format!("preset {name}"), p.experiment()))
-            .ok_or_else(|| format!("preset: unknown name {name:?}; one of {}", presets::names())),
+        Source::Preset(name, seed) => {
+            let p = presets::find(name)
+                .ok_or_else(|| format!("preset: unknown name {name:?}; one of {}", presets::names()))?;
+            let p = match seed {
+                Some(s) => p.at_seed(*s).ok_or_else(|| format!("--seed: {s} is too large for this preset's runs"))?,
+                None => p,
+            };
+            Ok((format!("preset {name}"), p.experiment()))
+        }
+    }
+}
+
+/// `--seed S`: an integer in [0, 2⁵³ − 1].
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|s| *s <= rankflow::config::MAX_SEED)
+        .ok_or_else(|| format!("--seed: expected an integer in [0, {}], got {text:?}", rankflow::config::MAX_SEED))
+}
+
+/// Applies `--seed` to a preset source (a config file carries its own seed).
+fn with_seed(source: Source, seed: Option<u64>) -> Result<Source, String> {
+    match (source, seed) {
+        (Source::Preset(name, _), Some(s)) => Ok(Source::Preset(name, Some(s))),
+        (Source::File(_), Some(_)) => Err("--seed: only with --preset (a config file sets its own \"seed\")".into()),
+        (source, None) => Ok(source),
     }
 }
 
@@ -386,8 +411,8 @@ fn write_heatmap(path: &str, diagram: &heatmap::PhaseDiagram) -> Result<(), Exit
 
 /// Runs an experiment to its end and writes every figure the page shows for it, plus `figures.json`.
 fn figures(args: &[String]) -> ExitCode {
-    let (mut source, mut out, mut format, mut width, mut height, mut baseline) =
-        (None, None, "svg".to_string(), 1200u32, 700u32, true);
+    let (mut source, mut out, mut format, mut width, mut height, mut baseline, mut seed) =
+        (None, None, "svg".to_string(), 1200u32, 700u32, true, None);
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         if flag == "--no-baseline" {
@@ -399,7 +424,11 @@ fn figures(args: &[String]) -> ExitCode {
             "--preset" | "--config" if source.is_some() => {
                 return bad_input(&format!("give exactly one of --config and --preset\n{USAGE}"))
             }
-            "--preset" => source = Some(Source::Preset(value.clone())),
+            "--preset" => source = Some(Source::Preset(value.clone(), None)),
+            "--seed" => match parse_seed(value) {
+                Ok(s) => seed = Some(s),
+                Err(e) => return bad_input(&e),
+            },
             "--config" => source = Some(Source::File(value.clone())),
             "--out" => out = Some(value.clone()),
             "--format" if value == "svg" || value == "png" => format = value.clone(),
@@ -419,6 +448,10 @@ fn figures(args: &[String]) -> ExitCode {
     }
     let Some(source) = source else {
         return bad_input(&format!("figures needs --preset NAME or --config FILE\n{USAGE}"));
+    };
+    let source = match with_seed(source, seed) {
+        Ok(s) => s,
+        Err(e) => return bad_input(&e),
     };
     let Some(out) = out else { return bad_input(&format!("figures needs --out DIR\n{USAGE}")) };
     let dir = std::path::Path::new(&out);

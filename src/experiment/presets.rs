@@ -32,6 +32,22 @@ impl Preset {
         &self.runs[0].config
     }
 
+    /// The preset re-seeded: the first run at `seed`, the others keeping their offsets from it (seeds of one
+    /// depth stay distinct), so problem and initialisation change together. None when a seed would exceed
+    /// the largest accepted one.
+    pub fn at_seed(&self, seed: u64) -> Option<Preset> {
+        let base = self.runs[0].config.seed;
+        let mut p = self.clone();
+        for r in &mut p.runs {
+            let s = seed.checked_add(r.config.seed.checked_sub(base)?)?;
+            if s > crate::config::MAX_SEED {
+                return None;
+            }
+            r.config.seed = s;
+        }
+        Some(p)
+    }
+
     pub fn experiment(&self) -> Experiment {
         Experiment::new(
             self.runs.iter().map(|r| (r.label.clone(), r.group.clone(), r.config.clone())).collect(),
