@@ -126,6 +126,12 @@ impl Lab {
         Lab { exp }
     }
 
+    /// At most 100×100 entries: each baseline iteration is one SVD of W, too slow for a page beyond that.
+    fn baseline_fits_page(&self) -> bool {
+        let (m, n) = self.exp.members[0].run.config.dims();
+        m * n <= crate::experiment::MAX_LIVE_BASELINE_ENTRIES
+    }
+
     /// Runs every member up to `steps` more steps; returns the most any member did (0 once all stopped).
     pub fn advance(&mut self, steps: u32) -> u32 {
         self.exp.advance(u64::from(steps)) as u32
@@ -134,20 +140,13 @@ impl Lab {
     /// Runs up to `iterations` iterations of the convex-baseline solver (each one SVD); returns true once it is
     /// solved or not wanted (no observations, or more than 100×100 entries: too slow for a page).
     pub fn advance_baseline(&mut self, iterations: u32) -> bool {
-        let (m, n) = self.exp.members[0].run.config.dims();
-        if m * n > crate::experiment::MAX_LIVE_BASELINE_ENTRIES {
-            return true;
-        }
-        self.exp.advance_baseline(iterations as usize)
+        !self.baseline_fits_page() || self.exp.advance_baseline(iterations as usize)
     }
 
     /// Whether a convex baseline is to be solved for this experiment (its problem has observations and at most
     /// 100×100 entries; larger ones are left to the CLI).
     pub fn wants_baseline(&self) -> bool {
-        let (m, n) = self.exp.members[0].run.config.dims();
-        self.exp.wants_baseline()
-            && self.exp.baseline().is_none()
-            && m * n <= crate::experiment::MAX_LIVE_BASELINE_ENTRIES
+        self.exp.wants_baseline() && self.exp.baseline().is_none() && self.baseline_fits_page()
     }
 
     /// The solved convex baseline as JSON ("null" until solved or when there is none).
