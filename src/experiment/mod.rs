@@ -265,15 +265,16 @@ impl Experiment {
         if self.glrl_outputs.is_empty() || is_glrl(&self.members[i].run.config) {
             return;
         }
-        if let Some(d) = self.distance_to_glrl(i) {
-            self.members[i].probe.record(step, d, end);
-        }
+        // One product and one distance per phase output: the closest approaches and the probe (the nearest).
         let w = self.members[i].run.end_to_end();
+        let mut nearest = f64::INFINITY;
         for (r, out) in self.glrl_outputs.iter().enumerate() {
             let d = (&w - out).norm() / out.norm().max(1e-300);
             let c = &mut self.members[i].closest[r];
             *c = c.min(d);
+            nearest = nearest.min(d);
         }
+        self.members[i].probe.record(step, nearest, end);
     }
 
     /// Current distance of member i to the nearest GLRL phase output (relative), if tracked.
