@@ -407,6 +407,20 @@ impl Config {
         Ok(self)
     }
 
+    /// A short name for the run: "GD L=3 α=1e-3", "noisy GD UUᵀ α=0.01", "GLRL L=2".
+    pub fn short_label(&self) -> String {
+        let kind = match self.optimizer {
+            OptimizerConfig::Gd { .. } => "GD",
+            OptimizerConfig::NoisyGd { .. } => "noisy GD",
+            OptimizerConfig::Glrl { .. } => "GLRL",
+        };
+        let depth = if self.model.symmetric { "UUᵀ".to_string() } else { format!("L={}", self.model.depth) };
+        match self.optimizer {
+            OptimizerConfig::Glrl { .. } => format!("{kind} {depth}"),
+            _ => format!("{kind} {depth} α={}", crate::notation::short(self.model.init_scale)),
+        }
+    }
+
     /// Rows and columns of the target matrix (valid configs only).
     pub fn dims(&self) -> (usize, usize) {
         match &self.problem.values {

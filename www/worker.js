@@ -1,10 +1,11 @@
-// Background worker (same wasm build): a phase-diagram sweep in ~8 ms slices with progress after each slice
+// Helper worker (same wasm build, its compiled module posted by the page with {type: "init"}): a phase-diagram sweep in ~8 ms slices with progress after each slice
 // ("start", "cancel"), or the convex baseline of the page's experiment ("baseline"), solved off the main thread
 // so its lines are there while the run animates. It never draws (plotters needs the document).
 import init, { SweepJob, Lab } from "./pkg/rankflow.js";
 
-const ready = init();
-let generation = 0;
+let ready = null;
+let generation = 0;         // sweeps: a newer start or a cancel ends the running one
+let baselineGeneration = 0; // baselines: a newer request ends the running one
 
 /** Solves the baseline of the experiment `source` ({preset} | {config} | {compare}: JSON strings). */
 async function solveBaseline(msg, mine) {
@@ -17,7 +18,7 @@ async function solveBaseline(msg, mine) {
     return;
   }
   for (;;) {
-    if (mine !== generation) { lab.free(); return; }
+    if (mine !== baselineGeneration) { lab.free(); return; }
     const t0 = performance.now();
     let done = false;
     while (!done && performance.now() - t0 < 20) done = lab.advance_baseline(64);
@@ -32,8 +33,10 @@ async function solveBaseline(msg, mine) {
 
 onmessage = async (event) => {
   const msg = event.data;
+  if (msg?.type === "init") { ready = init({ module_or_path: msg.module }); return; }
+  ready ??= init();
   if (msg.type === "cancel") { generation++; return; }
-  if (msg.type === "baseline") { await ready; solveBaseline(msg, ++generation); return; }
+  if (msg.type === "baseline") { const mine = ++baselineGeneration; await ready; solveBaseline(msg, mine); return; }
   if (msg.type !== "start") return;
   await ready;
   const mine = ++generation;

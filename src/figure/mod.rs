@@ -8,11 +8,12 @@ pub mod export;
 pub mod geometry;
 pub mod heatmap;
 pub mod render;
+pub mod wire;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A colour role, resolved to RGB by the theme at drawing time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Ink {
     /// The i-th colour of the series palette (wraps around).
@@ -24,7 +25,7 @@ pub enum Ink {
 }
 
 /// How a series is stroked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stroke {
     Solid,
@@ -33,7 +34,7 @@ pub enum Stroke {
     Points,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Axis {
     pub label: String,
     pub log: bool,
@@ -50,7 +51,7 @@ impl Axis {
 }
 
 /// A line of data points; `None` breaks the line.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Series {
     /// Full name, used by the data table and hover (e.g. "L = 3 σ₂").
     pub label: String,
@@ -62,7 +63,7 @@ pub struct Series {
 }
 
 /// A horizontal line across the whole x range at a value the claim compares with.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reference {
     pub y: f64,
     pub ink: Ink,
@@ -71,14 +72,14 @@ pub struct Reference {
 }
 
 /// A vertical dashed line at an x (e.g. where a GLRL phase starts).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Marker {
     pub x: f64,
     pub ink: Ink,
 }
 
 /// A labelled point on the chart (e.g. "σ₂ · 6.4k" where σ₂ is learned); an empty label draws the dot alone.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Mark {
     pub x: f64,
     pub y: f64,
@@ -87,7 +88,7 @@ pub struct Mark {
 }
 
 /// A shaded x interval (e.g. a loss plateau), optionally labelled at its top.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Band {
     pub x0: f64,
     pub x1: f64,
@@ -96,7 +97,7 @@ pub struct Band {
 }
 
 /// What a legend entry's sample looks like.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Glyph {
     Line,
@@ -107,7 +108,7 @@ pub enum Glyph {
     Band,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LegendEntry {
     pub label: String,
     pub ink: Ink,
@@ -115,7 +116,7 @@ pub struct LegendEntry {
 }
 
 /// One line chart.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     /// Stable identifier shared by the page and the CLI: `singular_values`, `loss`, `claim`, `hessian`.
     pub id: String,
@@ -179,7 +180,7 @@ impl Figure {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Option<f64>>>,

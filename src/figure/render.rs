@@ -95,6 +95,33 @@ pub fn text_size(width: f64, height: f64) -> f64 {
 
 /// Draws `fig` filling `area` (the caller presents the root area).
 pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, style: Style) -> Result<(), String> {
+    render_over(area, fig, None, style)
+}
+
+/// A previous run's figure drawn faintly behind the current one, named in the legend (e.g. "previous: α = 1e-3").
+pub struct Ghost<'a> {
+    pub figure: &'a Figure,
+    pub label: &'a str,
+}
+
+/// Draws `fig` over the series of `ghost` (muted, thin), on axes that hold both.
+pub fn render_over<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    ghost: Option<Ghost>,
+    style: Style,
+) -> Result<(), String> {
+    let with_legend;
+    let fig = match &ghost {
+        Some(g) => {
+            let mut f = fig.clone();
+            f.legend(g.label, Ink::Muted, Glyph::Line);
+            with_legend = f;
+            &with_legend
+        }
+        None => fig,
+    };
+    let ghost_series: &[super::Series] = ghost.as_ref().map_or(&[], |g| &g.figure.series);
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let s = style.scale.clamp(0.25, 8.0);
     let colors = style.theme.colors();
@@ -123,7 +150,7 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
     draw_legend(&legend_area, fig, &legend_rows, &font, row_h, text_px, style).map_err(err)?;
 
     // Ranges (mapped: log₁₀ on log axes).
-    let all_points = || fig.series.iter().flat_map(|se| se.points.iter().flatten());
+    let all_points = || fig.series.iter().chain(ghost_series).flat_map(|se| se.points.iter().flatten());
     let xs = all_points().map(|p| p.0).chain(fig.marks.iter().map(|m| m.x));
     let (xlo, xhi) = fig.x.range.or_else(|| extent(xs, fig.x.log)).unwrap_or((1.0, 10.0));
     let ys = all_points().map(|p| p.1).chain(fig.references.iter().map(|r| r.y)).chain(fig.marks.iter().map(|m| m.y));
@@ -249,9 +276,12 @@ pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, s
             chart.draw_series(d).map_err(err)?;
         }
     }
-    for se in &fig.series {
-        let color = ink(se.ink);
-        let stroke = color.stroke_width(px(se.width));
+    let faded = |_: Ink| colors.muted.mix(0.55);
+    let own = |i: Ink| ink(i).mix(1.0);
+    let layers = ghost_series.iter().map(|se| (se, true)).chain(fig.series.iter().map(|se| (se, false)));
+    for (se, faint) in layers {
+        let color = if faint { faded(se.ink) } else { own(se.ink) };
+        let stroke = color.stroke_width(px(if faint { se.width.min(1.5) } else { se.width }));
         for segment in segments(&se.points, xaxis, yaxis) {
             if se.stroke == Stroke::Points || segment.len() == 1 {
                 let r = px(se.width + 1.5) as i32;
@@ -354,7 +384,7 @@ fn horizontal_dashes<DB: DrawingBackend, X, Y>(
     plot: &DrawingArea<DB, Cartesian2d<X, Y>>,
     line: &[(f64, f64)],
     dash: f64,
-    color: RGBColor,
+    color: impl Color,
     thick: i32,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
 where

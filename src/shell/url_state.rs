@@ -21,6 +21,7 @@ pub struct View {
     pub autoplay: bool,
     pub figure: bool,
     pub log_steps: bool,
+    /// Position of the speed slider, 0 (slowest) … `pace::MAX` (as fast as the machine allows).
     pub speed: Option<u32>,
 }
 
@@ -86,10 +87,13 @@ pub fn parse(query: &str) -> UrlState {
                 }
             },
             "speed" => match v.parse::<u32>() {
-                Ok(s) if (1..=5000).contains(&s) => state.view.speed = Some(s),
-                _ => state
-                    .messages
-                    .push(format!("parameter speed: expected steps per frame in [1, 5000], got {:?}", shorten(&v))),
+                _ if v == "max" => state.view.speed = Some(super::pace::MAX),
+                Ok(s) if s <= super::pace::MAX => state.view.speed = Some(s),
+                _ => state.messages.push(format!(
+                    "parameter speed: expected max or a pace from 0 (slowest) to {} (= max), got {:?}",
+                    super::pace::MAX,
+                    shorten(&v)
+                )),
             },
             _ if FIELDS.contains(&k.as_str()) => fields.push((k, v)),
             _ => state.messages.push(format!("unknown parameter {:?} ignored", shorten(&k))),
@@ -337,10 +341,12 @@ mod tests {
 
     #[test]
     fn presets_and_kinds() {
-        let s = parse("preset=noisy-gd&log=0&speed=100");
+        let s = parse("preset=noisy-gd&log=0&speed=max");
         assert_eq!(s.preset.as_deref(), Some("noisy-gd"));
         assert!(!s.view.log_steps);
         assert_eq!(s.view.speed, Some(100));
+        assert_eq!(parse("speed=30").view.speed, Some(30));
+        assert!(parse("speed=101").messages[0].contains("speed: expected max or a pace from 0"));
         let s = parse("problem.kind=entries&problem.values=%3F%201%20%2F%201%200&model.depth=2");
         assert!(s.messages.is_empty(), "{:?}", s.messages);
         assert_eq!(s.config.dims(), (2, 2));

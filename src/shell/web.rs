@@ -5,8 +5,8 @@ use crate::config::Config;
 use crate::experiment::presets;
 use crate::experiment::Experiment;
 use crate::figure::heatmap::{self, PhaseDiagram};
-use crate::figure::render::{Style, Theme};
-use crate::figure::{build, export, Drawing};
+use crate::figure::render::{render_over, Ghost, Style, Theme};
+use crate::figure::{build, export, wire, Drawing};
 use crate::shell::canvas::Canvas;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -17,6 +17,47 @@ use web_sys::HtmlCanvasElement;
 
 /// Most runs compared side by side from the page.
 const MAX_COMPARED: usize = 3;
+
+/// What the page needs to know of the core's limits and names: config fields (dotted paths), the most compared
+/// runs, the speed slider's top (= max) and default.
+#[wasm_bindgen]
+pub fn limits_json() -> String {
+    json!({
+        "fields": crate::config::FIELDS,
+        "max_compared": MAX_COMPARED,
+        "speed_max": crate::shell::pace::MAX,
+        "speed_default": crate::shell::pace::DEFAULT,
+    })
+    .to_string()
+}
+
+/// The pace of speed-slider position `position` as JSON {position, decade_seconds, steps_per_second, label}.
+#[wasm_bindgen]
+pub fn pace_json(position: u32, log_steps: bool) -> String {
+    serde_json::to_string(&crate::shell::pace::pace(position, log_steps)).unwrap_or_default()
+}
+
+/// The step a run should have reached after `elapsed` s of playing from step `from` at slider `position`.
+#[wasm_bindgen]
+pub fn pace_target(position: u32, log_steps: bool, from: f64, elapsed: f64) -> f64 {
+    crate::shell::pace::target(&crate::shell::pace::pace(position, log_steps), log_steps, from, elapsed)
+}
+
+/// A short name for a run of a comparison, from its config: "GD L=3 α=1e-3", "GLRL UUᵀ"; "" when invalid.
+#[wasm_bindgen]
+pub fn run_label(config_json: &str) -> String {
+    Config::from_json(config_json).map(|c| c.short_label()).unwrap_or_default()
+}
+
+/// Makes the module panic, as a bug would (the page's test of worker failure and recovery).
+#[wasm_bindgen]
+pub fn fail_for_test() {
+    panic!("rankflow: failure requested by the page (test)");
+}
+
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -82,6 +123,7 @@ pub fn wasm_memory_bytes() -> f64 {
 #[wasm_bindgen]
 pub struct Lab {
     exp: Experiment,
+    figure_data: Vec<f64>,
 }
 
 #[wasm_bindgen]
@@ -123,7 +165,7 @@ impl Lab {
     }
 
     fn wrap(exp: Experiment) -> Lab {
-        Lab { exp }
+        Lab { exp, figure_data: vec![] }
     }
 
     /// At most 100×100 entries: each baseline iteration is one SVD of W, too slow for a page beyond that.
@@ -214,43 +256,37 @@ impl Lab {
         serde_json::to_string(&self.exp.members[0].run.config).unwrap_or_default()
     }
 
-    /// The figures shown for this experiment as a JSON array of {id, title, caption}, in page order.
-    pub fn figures_json(&self, log_steps: bool) -> String {
-        let list: Vec<serde_json::Value> = build::all(&self.exp, options(log_steps))
+    /// Every figure of the experiment now, encoded for the main thread (see [`crate::figure::wire`]): returns the
+    /// JSON part; the numbers follow from [`Lab::take_figure_data`].
+    pub fn encode_figures(&mut self, log_steps: bool) -> String {
+        let (json, data) = wire::encode(build::all(&self.exp, options(log_steps)));
+        self.figure_data = data;
+        json
+    }
+
+    /// The numbers of the last [`Lab::encode_figures`] (copied out of wasm memory, so the worker can transfer them).
+    pub fn take_figure_data(&mut self) -> Vec<f64> {
+        std::mem::take(&mut self.figure_data)
+    }
+
+    /// {status: "running"|"finished"|"diverged", step, steps, runs: [{label, step, loss}], message, baseline_pending}.
+    pub fn state_json(&self) -> String {
+        let runs: Vec<serde_json::Value> = self
+            .exp
+            .members
             .iter()
-            .map(|d| json!({"id": d.id(), "title": d.title(), "caption": d.caption()}))
+            .map(|m| json!({"label": m.label, "step": m.run.step(), "loss": finite(m.run.last_loss())}))
             .collect();
-        serde_json::Value::Array(list).to_string()
-    }
-
-    /// Draws figure `id` on a canvas whose backing size is CSS size × `scale` (devicePixelRatio).
-    pub fn draw(
-        &self,
-        id: &str,
-        canvas: HtmlCanvasElement,
-        log_steps: bool,
-        scale: f64,
-        dark: bool,
-    ) -> Result<(), JsError> {
-        let d = build::drawing(&self.exp, id, options(log_steps))
-            .ok_or_else(|| JsError::new(&format!("no figure {id:?} here")))?;
-        paint(canvas, |area| export::draw(area, &d, style(scale, dark)))
-    }
-
-    /// Figure `id` as an SVG document, drawn by the same code as the canvas.
-    pub fn svg(&self, id: &str, width: u32, height: u32, log_steps: bool) -> Result<String, JsError> {
-        let (w, h) = (width.clamp(100, 4000), height.clamp(100, 4000));
-        let d = build::drawing(&self.exp, id, options(log_steps))
-            .ok_or_else(|| JsError::new(&format!("no figure {id:?} here")))?;
-        export::to_svg(&d, w, h, Style::default()).map_err(|e| JsError::new(&e))
-    }
-
-    /// The data of line figure `id` as JSON {columns, rows} (at most `max_rows` rows), for the data table.
-    pub fn table_json(&self, id: &str, log_steps: bool, max_rows: u32) -> String {
-        match build::drawing(&self.exp, id, options(log_steps)) {
-            Some(Drawing::Chart(f)) => serde_json::to_string(&f.table(max_rows as usize)).unwrap_or_default(),
-            _ => "null".into(),
-        }
+        let steps = self.exp.members.iter().map(|m| m.run.config.steps).max().unwrap_or(0);
+        json!({
+            "status": self.status(),
+            "step": self.step(),
+            "steps": steps,
+            "runs": runs,
+            "message": self.message(),
+            "baseline_pending": self.wants_baseline(),
+        })
+        .to_string()
     }
 
     /// One row per run (label, loss, ‖W‖*, effective rank, the claim's number) as JSON {columns, rows}.
@@ -296,6 +332,90 @@ impl Lab {
     /// The same JSON document as the CLI's `--out` (one run), or {"runs": […], "baseline", "claim"}.
     pub fn report_json(&self) -> String {
         crate::experiment::report::experiment_report(&self.exp).to_string()
+    }
+}
+
+/// The page's figures on the main thread: the latest from the simulation, and optionally a previous run's
+/// (the ghost) drawn faintly behind them. Draws on canvases, writes SVG and data tables; never steps.
+#[wasm_bindgen]
+pub struct Charts {
+    now: Vec<Drawing>,
+    ghost: Option<(Vec<Drawing>, String)>,
+}
+
+impl Default for Charts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[wasm_bindgen]
+impl Charts {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Charts {
+        Charts { now: vec![], ghost: None }
+    }
+
+    /// Takes figures encoded by [`Lab::encode_figures`]; throws (keeping the previous ones) when they do not decode.
+    pub fn update(&mut self, json: &str, data: &[f64]) -> Result<(), JsError> {
+        self.now = wire::decode(json, data).map_err(|e| JsError::new(&e))?;
+        Ok(())
+    }
+
+    /// The figures as a JSON array of {id, title, caption}, in page order.
+    pub fn list_json(&self) -> String {
+        let list: Vec<serde_json::Value> =
+            self.now.iter().map(|d| json!({"id": d.id(), "title": d.title(), "caption": d.caption()})).collect();
+        serde_json::Value::Array(list).to_string()
+    }
+
+    /// Keeps the current figures as the ghost, named `label` in the legends (e.g. "previous: α = 1e-3").
+    pub fn keep_ghost(&mut self, label: &str) {
+        if !self.now.is_empty() {
+            self.ghost = Some((self.now.clone(), label.chars().take(80).collect()));
+        }
+    }
+
+    pub fn clear_ghost(&mut self) {
+        self.ghost = None;
+    }
+
+    /// The ghost's label, "" without one.
+    pub fn ghost_label(&self) -> String {
+        self.ghost.as_ref().map_or(String::new(), |g| g.1.clone())
+    }
+
+    fn find(&self, id: &str) -> Result<&Drawing, JsError> {
+        self.now.iter().find(|d| d.id() == id).ok_or_else(|| JsError::new(&format!("no figure {id:?} here")))
+    }
+
+    /// Draws figure `id` on a canvas whose backing size is CSS size × `scale` (devicePixelRatio), over the ghost.
+    pub fn draw(&self, id: &str, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsError> {
+        let d = self.find(id)?;
+        let ghost = self.ghost.as_ref().and_then(|(g, label)| {
+            g.iter().find_map(|o| match o {
+                Drawing::Chart(f) if f.id == id => Some(Ghost { figure: f, label }),
+                _ => None,
+            })
+        });
+        paint(canvas, |area| match (d, ghost) {
+            (Drawing::Chart(f), Some(g)) => render_over(area, f, Some(g), style(scale, dark)),
+            _ => export::draw(area, d, style(scale, dark)),
+        })
+    }
+
+    /// Figure `id` as an SVG document, drawn by the same code as the canvas.
+    pub fn svg(&self, id: &str, width: u32, height: u32) -> Result<String, JsError> {
+        let (w, h) = (width.clamp(100, 4000), height.clamp(100, 4000));
+        export::to_svg(self.find(id)?, w, h, Style::default()).map_err(|e| JsError::new(&e))
+    }
+
+    /// The data of line figure `id` as JSON {columns, rows} (at most `max_rows` rows), for the data table.
+    pub fn table_json(&self, id: &str, max_rows: u32) -> String {
+        match self.find(id) {
+            Ok(Drawing::Chart(f)) => serde_json::to_string(&f.table(max_rows as usize)).unwrap_or_default(),
+            _ => "null".into(),
+        }
     }
 }
 

@@ -121,9 +121,9 @@ test("compare custom runs side by side: depth 3 vs depth 2 on the same problem",
   await page.waitForTimeout(300);
   const lines = await page.$$eval("#claim li", (els) => els.map((e) => e.textContent));
   assert.equal(lines.length, 2, lines.join("\n"));
-  assert.match(lines[0], /^GD L=3 α=0\.001: σ₁…σ4 learned at steps/);
-  assert.match(lines[1], /^GD L=2 α=0\.001: σ₁…σ4 learned at steps/);
-  assert.match(await page.$eval("#preset-title", (e) => e.textContent), /Comparison: GD L=3 α=0\.001 vs GD L=2 α=0\.001/);
+  assert.match(lines[0], /^GD L=3 α=1e-3: σ₁…σ4 learned at steps/);
+  assert.match(lines[1], /^GD L=2 α=1e-3: σ₁…σ4 learned at steps/);
+  assert.match(await page.$eval("#preset-title", (e) => e.textContent), /Comparison: GD L=3 α=1e-3 vs GD L=2 α=1e-3/);
   assert.deepEqual(errors, []);
   await context.close();
 });

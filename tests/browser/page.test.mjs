@@ -41,10 +41,9 @@ test("Play advances the step readout and changes the chart; Pause stops it", asy
   await context.close();
 });
 
-test("Step advances exactly one frame's worth; Reset replays the same trajectory", async () => {
+test("Step advances a quarter decade (100 steps from 0); rankflow.step(n) exactly n; Reset replays the same trajectory", async () => {
   const { page, context } = await openPage(browser);
-  const perFrame = await page.$eval("#speed-value", (el) => Number(el.textContent.replace(/[^0-9]/g, "")));
-  assert.ok(perFrame > 0);
+  const perFrame = 100;
   const stepped = (n) => page.waitForFunction((n) => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) === n, n);
   await page.click("#step");
   await stepped(perFrame);
@@ -56,6 +55,12 @@ test("Step advances exactly one frame's worth; Reset replays the same trajectory
   await page.waitForTimeout(200);
   assert.equal(await stepCount(page), perFrame, "Step overshot");
   assert.equal(await page.$eval("#r-loss", (el) => el.textContent), loss1);
+  await page.evaluate(() => window.rankflow.step(1234));
+  await stepped(perFrame + 1234);
+  await page.waitForTimeout(200);
+  const st = await page.evaluate(() => window.rankflow.state());
+  assert.equal(st.step, perFrame + 1234);
+  assert.equal(st.status, "paused");
   await context.close();
 });
 

@@ -21,9 +21,11 @@ test("URL round trip: the same link restores every field and the same trajectory
   const url = page.url();
   assert.match(url, /problem\.n=12/);
   assert.match(url, /seed=7/);
-  await page.click("#step");
-  const perFrame = await page.$eval("#speed-value", (el) => Number(el.textContent.replace(/[^0-9]/g, "")));
-  await stepped(page, perFrame);
+  // Each edit restarted the run at full speed; Reset goes back to step 0, paused.
+  await page.evaluate(() => window.rankflow.reset());
+  await page.waitForFunction(() => window.rankflow.state().status === "ready");
+  await page.evaluate(() => window.rankflow.step(500));
+  await stepped(page, 500);
   const loss = await page.$eval("#r-loss", (e) => e.textContent);
 
   const second = await context.newPage();
@@ -32,8 +34,8 @@ test("URL round trip: the same link restores every field and the same trajectory
   for (const [field, want] of [["problem.n", "12"], ["problem.singular_values", "5 2"], ["model.depth", "2"], ["optimizer.lr", "3"], ["seed", "7"]]) {
     assert.equal(await second.$eval(`[data-field="${field}"]`, (e) => e.value), want, field);
   }
-  await second.click("#step");
-  await stepped(second, perFrame);
+  await second.evaluate(() => window.rankflow.step(500));
+  await stepped(second, 500);
   assert.equal(await second.$eval("#r-loss", (e) => e.textContent), loss, "same seed, same trajectory");
   assert.deepEqual(errors, []);
   await context.close();
@@ -124,8 +126,7 @@ test("keyboard: space plays and pauses, s steps, r resets, ? opens help; focus i
   const { page, errors, context } = await openPage(browser);
   await page.focus("body");
   await page.keyboard.press("s");
-  const perFrame = await page.$eval("#speed-value", (el) => Number(el.textContent.replace(/[^0-9]/g, "")));
-  await stepped(page, perFrame);
+  await stepped(page, 100);
   await page.keyboard.press("r");
   await stepped(page, 0);
   await page.keyboard.press(" ");

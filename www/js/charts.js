@@ -1,0 +1,114 @@
+// The charts: the latest figures from the simulation (decoded into the core's Charts) drawn on their canvases,
+// with captions, the claim's lines, the runs table and data tables refreshed at most once a second while playing.
+import { $, fmt, showMessage, tableOf } from "./ui.js";
+
+// The page's canvas for each figure id of the core's figure model.
+export const CANVAS = { singular_values: "sv-chart", claim: "claim-chart", loss: "loss-chart", hessian: "hessian-chart", matrices: "matrix-chart" };
+const darkQuery = matchMedia("(prefers-color-scheme: dark)");
+
+export class ChartView {
+  constructor(wasm) {
+    this.charts = new wasm.Charts();
+    this.figures = [];            // [{id, title, caption}]
+    this.dirty = false;           // redraw even without a new answer (resize, theme, ghost)
+    this.drawCost = 0;
+    darkQuery.addEventListener("change", () => { this.dirty = true; });
+  }
+
+  /** Takes a simulation answer: the figures (always) and, when it carries them, the slow parts. */
+  take(answer) {
+    this.charts.update(answer.figures, answer.data);
+    const list = this.charts.list_json();
+    if (list !== this.listJson) {
+      this.listJson = list;
+      this.figures = JSON.parse(list);
+      this.showFigures();
+    }
+    this.readouts(JSON.parse(answer.readout));
+    if (answer.claim) this.slow(answer);
+    this.dirty = true;
+  }
+
+  /** Draws every visible figure (the matrix view only when `matrices`). */
+  draw(matrices) {
+    if (!this.dirty) return;
+    const t0 = performance.now();
+    const dpr = window.devicePixelRatio || 1;
+    const dark = darkQuery.matches;
+    try {
+      for (const f of this.figures) {
+        if (f.id === "matrices" && !(matrices && $("matrix-view").open)) continue;
+        const canvas = $(CANVAS[f.id]);
+        if (!canvas || canvas.clientWidth === 0) continue;
+        resizeCanvas(canvas, dpr);
+        this.charts.draw(f.id, canvas, dpr, dark);
+      }
+    } catch (e) {
+      showMessage(`Drawing failed: ${e.message}`);
+    }
+    this.dirty = false;
+    this.drawCost = 0.8 * this.drawCost + 0.2 * (performance.now() - t0);
+    if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart");
+  }
+
+  /** Captions, the claim's lines, the runs table and open data tables. */
+  slow(answer) {
+    for (const f of this.figures) { const cap = $(`cap-${f.id}`); if (cap) cap.textContent = f.caption; }
+    $("claim").replaceChildren(...JSON.parse(answer.claim).map((line) => {
+      const li = document.createElement("li");
+      li.textContent = line;          // text only, never HTML
+      return li;
+    }));
+    this.runs(JSON.parse(answer.runs));
+    for (const d of document.querySelectorAll("details.data-table[open]")) this.table(d);
+  }
+
+  readouts(r) {
+    $("r-step").textContent = r.step.toLocaleString();
+    $("r-loss").textContent = fmt(r.loss);
+    $("r-test").textContent = fmt(r.test_error);
+    $("r-erank").textContent = fmt(r.effective_rank, 3);
+    $("r-nuclear").textContent = fmt(r.nuclear_norm);
+    $("r-baseline").textContent = r.baseline_nuclear_norm == null ? "–" : fmt(r.baseline_nuclear_norm);
+  }
+
+  /** Shows the cards (and export entries) of the figures the core has for this experiment. */
+  showFigures() {
+    const ids = new Set(this.figures.map((f) => f.id));
+    for (const card of document.querySelectorAll("figure.card")) card.hidden = !ids.has(card.dataset.figure);
+    $("hessian-section").hidden = !ids.has("hessian");
+    for (const b of document.querySelectorAll("[data-needs]")) b.hidden = !ids.has(b.dataset.needs);
+  }
+
+  /** The data table of a figure, from the core (at most 200 rows, evenly thinned). */
+  table(details) {
+    const t = JSON.parse(this.charts.table_json(details.dataset.figure, 200));
+    const wrap = details.querySelector(".table-wrap");
+    if (!t) { wrap.textContent = "No table for this figure."; return; }
+    wrap.replaceChildren(tableOf(t, (v, i) => (v === null ? "" : i === 0 ? String(v) : fmt(v))));
+  }
+
+  /** One row per run (multi-run experiments only). */
+  runs(t) {
+    const box = $("runs");
+    box.hidden = t.rows.length < 2;
+    document.querySelector(".readouts").classList.toggle("multi", !box.hidden);
+    if (box.hidden) return;
+    const table = tableOf(t, (v) => v);
+    table.createCaption().textContent = "The runs side by side, now";
+    box.replaceChildren(table);
+  }
+
+  svg(id, canvasId) {
+    const c = $(canvasId);
+    return this.charts.svg(id, Math.max(300, c.clientWidth), Math.max(200, c.clientHeight));
+  }
+}
+
+export function resizeCanvas(canvas, dpr) {
+  const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
+  const h = Math.max(1, Math.round(canvas.clientHeight * dpr));
+  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+}
+
+export { darkQuery };

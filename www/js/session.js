@@ -1,0 +1,256 @@
+// The session: the one object that holds what runs (its source, generation, status, pace) and talks to the
+// simulation — a Worker when one can start, else the same code on this thread. The animation frame is the
+// heartbeat: each frame it asks for the steps the pace allows (at max: as many as fit until the next frame,
+// with the next request sent as soon as an answer arrives) and hands the latest answer to `onFrame`.
+import { createSimulation } from "./simulation.js";
+
+const WORKER_BUDGET_MS = 14;      // a worker slice: about one frame, so the charts move at display rate
+const LOCAL_BUDGET_MS = 6;        // a slice on the main thread (fallback): the rest of the frame draws
+const SLOW_MS = 1000;             // captions, the claim's lines and tables refresh at most this often while playing
+
+export class Session {
+  /** `wasm`: the module's exports; `module`: the compiled WebAssembly.Module (posted to workers);
+   * `hooks`: {onFrame(answer), onStatus(state), onLoaded(msg), onError(message), onExport(msg)}. */
+  constructor(wasm, module, hooks) {
+    Object.assign(this, { wasm, module, hooks });
+    this.gen = 0;
+    this.status = "loading";
+    this.message = "";
+    this.source = null;
+    this.state = null;              // the simulation's last state {status, step, steps, runs, message, baseline_pending}
+    this.playing = false;
+    this.pendingSteps = 0;          // owed to step(n)
+    this.pace = { position: 50, log: true, anchorStep: 0, anchorTime: 0, burst: false };
+    this.awaiting = false;          // a run request is out
+    this.latest = null;             // the newest answer not yet drawn
+    this.baselineAsked = null;      // the generation whose baseline was handed to the helper worker
+    this.worker = null;
+    this.remote = false;
+    this.connect();
+  }
+
+  connect() {
+    this.worker?.terminate();
+    this.worker = null;
+    this.awaiting = false;
+    const receive = (data) => this.receive(data);
+    try {
+      if (typeof Worker !== "function" || !this.module) throw new Error("no Worker");
+      const w = new Worker(new URL("../sim-worker.js", import.meta.url), { type: "module" });
+      w.onmessage = (e) => receive(e.data);
+      w.onerror = (e) => { e.preventDefault?.(); this.workerFailed(e.message || "the simulation worker failed"); };
+      w.postMessage({ type: "init", module: this.module });
+      this.worker = w;
+      this.remote = true;
+      this.post = (m) => w.postMessage(m);
+    } catch {
+      this.useLocal();
+    }
+  }
+
+  /** The same simulation on this thread (answers delivered asynchronously, as a worker's would be). */
+  useLocal() {
+    this.worker = null;
+    this.remote = false;
+    const handle = createSimulation(this.wasm, (reply) => setTimeout(() => this.receive(reply), 0), { local: true });
+    this.post = (m) => setTimeout(() => {
+      try { handle(m); } catch (e) { this.receive({ type: "crashed", message: e?.message ?? String(e) }); }
+    }, 0);
+  }
+
+  workerFailed(message) {
+    // A worker that never answered "ready" could not start here (e.g. no module workers): run on this thread.
+    if (this.remote && !this.workerReady) { this.useLocal(); if (this.source) this.load(this.source); return; }
+    this.receive({ type: "crashed", message });
+  }
+
+  /** Starts the experiment `source` ({preset} | {config: JSON} | {compare: JSON}) at step 0. */
+  load(source, { play = false, burst = false } = {}) {
+    this.source = source;
+    this.gen++;
+    this.awaiting = false;
+    this.latest = null;
+    this.pendingSteps = 0;
+    this.baselineAsked = null;
+    this.state = null;
+    this.playing = play;
+    this.pace.burst = burst;
+    this.setStatus("loading", "");
+    this.post({ type: "load", gen: this.gen, source, log: this.pace.log, slow: true });
+  }
+
+  reset() {
+    if (this.status === "error") this.connect();
+    if (this.source) this.load(this.source, { play: false });
+  }
+
+  play() {
+    if (this.status === "finished") { this.hooks.onStatus?.(this.snapshot(), "finished-play"); return; }
+    if (this.status === "error" || this.status === "loading" && !this.source) return;
+    this.playing = true;
+    this.anchor();
+    if (this.status !== "loading") this.setStatus("playing");
+  }
+
+  pause() {
+    this.playing = false;
+    this.pace.burst = false;
+    this.pendingSteps = 0;
+    if (this.status === "playing") this.setStatus("paused");
+  }
+
+  /** Exactly n more steps (of every run), spread over frames. */
+  step(n) {
+    const k = Math.max(0, Math.floor(Number(n)));
+    if (!Number.isFinite(k) || k === 0 || this.status === "finished" || this.status === "error") return;
+    this.playing = false;
+    this.pendingSteps += k;
+    if (this.status === "playing" || this.status === "ready") this.setStatus("paused");
+  }
+
+  setPace(position, log) {
+    this.pace.position = position;
+    this.pace.log = log;
+    this.pace.burst = false;
+    this.anchor();
+  }
+
+  /** Restarts the pace's clock at the current step (after a pause, or a pace change). */
+  anchor() {
+    this.pace.anchorStep = this.state?.step ?? 0;
+    this.pace.anchorTime = performance.now();
+  }
+
+  /** {status, step, steps, runs: [{label, step, loss}], message}. */
+  snapshot() {
+    const s = this.state;
+    return {
+      status: this.status,
+      step: s?.step ?? 0,
+      steps: s?.steps ?? 0,
+      runs: (s?.runs ?? []).map((r) => ({ label: r.label, step: r.step, loss: r.loss })),
+      message: this.message,
+    };
+  }
+
+  setStatus(status, message = this.message) {
+    const changed = status !== this.status || message !== this.message;
+    this.status = status;
+    this.message = message;
+    if (changed) {
+      this.hooks.onStatus?.(this.snapshot());
+      document.dispatchEvent(new CustomEvent("rankflow:statechange", { detail: this.snapshot() }));
+    }
+  }
+
+  /** Called every animation frame: sends a request when one is due; returns the newest answer, if any. */
+  tick() {
+    if (!this.awaiting && this.status !== "error" && this.status !== "loading" && this.wantsSteps()) this.request();
+    const answer = this.latest;
+    this.latest = null;
+    return answer;
+  }
+
+  wantsSteps() {
+    const s = this.state;
+    if (!s || !(this.playing || this.pendingSteps > 0)) return false;
+    return s.status === "running" || (s.baseline_pending && (!this.remote || this.baselineHere));
+  }
+
+  /** The helper worker cannot solve the baseline: the simulation solves it between its slices. */
+  solveBaselineHere() {
+    this.baselineHere = true;
+    this.post({ type: "local-baseline" });
+  }
+
+  /** Whether the next answer should carry the slow parts (captions, claim lines, runs table): once a second. */
+  slowDue() {
+    const now = performance.now();
+    if (now - (this.lastSlow ?? 0) < SLOW_MS) return false;
+    this.lastSlow = now;
+    return true;
+  }
+
+  request() {
+    const msg = { type: "run", gen: this.gen, log: this.pace.log, slow: this.slowDue(),
+      budget: this.remote ? WORKER_BUDGET_MS : LOCAL_BUDGET_MS };
+    if (this.pendingSteps > 0 && !this.playing) msg.steps = this.pendingSteps;
+    else if (!this.pace.burst) {
+      const elapsed = (performance.now() - this.pace.anchorTime) / 1000;
+      const t = this.wasm.pace_target(this.pace.position, this.pace.log, this.pace.anchorStep, elapsed);
+      msg.target = Number.isFinite(t) ? Math.floor(t) : null;
+    }
+    this.awaiting = true;
+    this.post(msg);
+  }
+
+  /** Asks the simulation for a fresh frame now (e.g. the step axis changed), if nothing is pending. */
+  refresh(slow = true) {
+    if (this.awaiting || this.status === "loading" || this.status === "error") return;
+    this.awaiting = true;
+    this.post({ type: "run", gen: this.gen, log: this.pace.log, slow, steps: 0, budget: 1 });
+  }
+
+  adoptBaseline(gen, json) {
+    if (gen === this.gen) this.post({ type: "baseline", gen, json, log: this.pace.log });
+  }
+
+  requestExport(what) {
+    this.post({ type: "export", gen: this.gen, what });
+  }
+
+  fail() { this.post({ type: "fail" }); }
+
+  receive(m) {
+    if (!m || typeof m !== "object") return;
+    if (m.type === "ready") { this.workerReady = true; return; }
+    if (m.type === "crashed" && this.remote && !this.workerReady) {
+      // The worker could not start (e.g. no memory for a second instance): run on this thread instead.
+      this.worker?.terminate();
+      this.useLocal();
+      if (this.source) this.load(this.source, { play: this.playing, burst: this.pace.burst });
+      return;
+    }
+    if (m.type === "crashed") {
+      this.playing = false;
+      this.awaiting = false;
+      this.worker?.terminate();
+      this.worker = null;
+      this.workerReady = false;
+      this.setStatus("error", `The simulation stopped (${m.message}). Press Reset to start again.`);
+      this.hooks.onError?.(this.message);
+      return;
+    }
+    if (m.gen !== this.gen) return;          // an answer for an experiment since replaced
+    if (m.type === "error") { this.awaiting = false; this.setStatus("error", m.message); this.hooks.onError?.(m.message, true); return; }
+    if (m.type === "loaded") { this.hooks.onLoaded?.(m); return; }
+    if (m.type === "export") { this.hooks.onExport?.(m); return; }
+    if (m.type !== "frame") return;
+    this.awaiting = false;
+    this.state = JSON.parse(m.state);
+    if (this.pendingSteps > 0 && !this.playing) this.pendingSteps = Math.max(0, this.pendingSteps - m.done);
+    this.latest = m;
+    const s = this.state;
+    if (this.status === "loading") this.anchor();
+    if (s.status !== "running" && !s.baseline_pending) {
+      // Every run and the baseline are done.
+      this.playing = false;
+      this.pendingSteps = 0;
+      this.pace.burst = false;
+      this.setStatus("finished", s.message ?? "");
+      if (!m.claim) this.refresh(true);   // the final captions, claim lines and tables
+    } else if (s.status !== "running") {
+      this.pendingSteps = 0;        // the runs are done; the baseline is still being solved
+      if (this.status === "loading") this.setStatus("ready", "");
+    } else if (this.status === "loading") {
+      this.setStatus(this.playing ? "playing" : "ready", "");
+    }
+    // At max pace the worker never idles: the next slice is asked for as soon as this one is in.
+    if (this.remote && this.wantsSteps() && this.maxPace()) this.request();
+  }
+
+  maxPace() {
+    return this.pace.burst || this.pendingSteps > 0 && !this.playing ||
+      !Number.isFinite(this.wasm.pace_target(this.pace.position, this.pace.log, 1, 1));
+  }
+}

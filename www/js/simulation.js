@@ -1,0 +1,83 @@
+// The simulation: one Lab (all runs of an experiment) stepped in slices on request, answering each request
+// with its state and its figures encoded for the main thread. It runs in sim-worker.js, or on the main thread
+// when no Worker can start: the same messages and answers either way. It never draws.
+//
+// Requests: {type: "load", gen, source: {preset}|{config}|{compare}} → {type: "loaded"} or {type: "error"};
+//           {type: "run", gen, log, budget, steps?|target?, slow} → {type: "frame", state, figures, data, done, …};
+//           {type: "baseline", gen, json}; {type: "export", gen, what} → {type: "export", what, text};
+//           {type: "fail"} (a deliberate panic, for the failure test).
+
+/** `wasm`: the initialised module's exports; `post(reply, transfer)`: where answers go; `local`: solve the
+ * convex baseline here too (no helper worker). */
+export function createSimulation(wasm, post, { local = false } = {}) {
+  let lab = null;
+  let gen = 0;
+  let stepCost = Infinity;          // ms per call-step, moving average: sizes each advance() to the budget
+
+  function load(msg) {
+    lab?.free();
+    lab = null;
+    gen = msg.gen;
+    stepCost = Infinity;
+    try {
+      const s = msg.source;
+      lab = s.preset ? wasm.Lab.from_preset(s.preset) : s.compare ? wasm.Lab.compare(s.compare) : new wasm.Lab(s.config);
+    } catch (e) {
+      post({ type: "error", gen, message: e.message });
+      return;
+    }
+    post({ type: "loaded", gen, config: lab.config_json() });
+    frame(msg, 0);
+  }
+
+  /** Steps for at most `budget` ms: exactly `steps` more steps, or up to step `target` (null: no limit). */
+  function run(msg) {
+    if (!lab || msg.gen !== gen) return;
+    const t0 = performance.now();
+    const budget = Math.max(1, Math.min(msg.budget ?? 8, 50));
+    let done = 0;
+    const want = msg.steps != null ? msg.steps : Infinity;
+    const target = msg.target == null ? Infinity : msg.target;
+    if (local && lab.wants_baseline()) lab.advance_baseline(8);
+    while (done < want && lab.step() < target) {
+      const left = budget - (performance.now() - t0);
+      if (left <= 0) break;
+      const room = Math.min(want - done, target - lab.step());
+      const chunk = Math.max(1, Math.min(Math.ceil(room), Math.floor(left / stepCost) || 1, 1 << 20));
+      const t1 = performance.now();
+      const n = lab.advance(chunk);
+      if (n === 0) break;
+      const per = Math.max(1e-5, (performance.now() - t1) / n);
+      stepCost = Number.isFinite(stepCost) ? 0.7 * stepCost + 0.3 * per : per;
+      done += n;
+    }
+    if (local) while (lab.wants_baseline() && performance.now() - t0 < budget) lab.advance_baseline(4);
+    frame(msg, done);
+  }
+
+  function frame(msg, done) {
+    const figures = lab.encode_figures(msg.log !== false);
+    const data = lab.take_figure_data();
+    const reply = { type: "frame", gen, done, state: lab.state_json(), readout: lab.readout(), figures, data };
+    if (msg.slow) { reply.claim = lab.claim_lines(); reply.runs = lab.runs_json(); }
+    post(reply, [data.buffer]);
+  }
+
+  function exportText(msg) {
+    if (!lab || msg.gen !== gen) return;
+    const text = msg.what === "csv" ? lab.csv() : msg.what === "json" ? lab.report_json() : lab.config_json();
+    post({ type: "export", gen, id: msg.id, what: msg.what, text });
+  }
+
+  return function handle(msg) {
+    if (!msg || typeof msg !== "object") return;
+    switch (msg.type) {
+      case "load": load(msg); break;
+      case "run": run(msg); break;
+      case "baseline": if (lab && msg.gen === gen && lab.adopt_baseline(msg.json)) frame({ log: msg.log, slow: true }, 0); break;
+      case "export": exportText(msg); break;
+      case "local-baseline": local = true; break;
+      case "fail": wasm.fail_for_test(); break;
+    }
+  };
+}
