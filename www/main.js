@@ -6,7 +6,7 @@ import { $, fmt, fieldOf, showMessage, setStatus } from "./js/ui.js";
 import { readForm, writeForm, syncVisibility, syncAlpha, control, checkFields, changes } from "./js/form.js";
 import { Session } from "./js/session.js";
 import { ChartView } from "./js/charts.js";
-import { syncUrl, copyLink, exportAs, saveExport } from "./js/share.js";
+import { syncUrl, copyLink, exportAs } from "./js/share.js";
 import { setupCompare } from "./js/compare.js";
 import { setupSweep } from "./js/sweep.js";
 import { helper, onHelper, endHelper } from "./js/helper.js";
@@ -186,7 +186,6 @@ async function main() {
   session = new Session(wasm, module, {
     onStatus,
     onError: (message, field) => showMessage(message, field ? fieldOf(message) : undefined),
-    onExport: (m) => saveExport(m, current.preset ?? "rankflow"),
   });
   const select = $("preset");
   for (const p of presets) select.add(new Option(p.title, p.name));
@@ -291,6 +290,10 @@ function installApi() {
     reset: () => session.reset(),
     step: (n = 1) => session.step(n),
     state: () => session.snapshot(),
+    /** The same JSON document as `rankflow run --out` for what runs now (a Promise of the text). */
+    report: () => session.requestExport("json").then((m) => m.text),
+    /** Bytes of wasm memory: {page, simulation} (the simulation's as of its last answer). */
+    memory: () => ({ page: wasm.wasm_memory_bytes(), simulation: session.memory ?? null }),
     /** Test hook: makes the simulation panic, as a bug would. */
     simulateFailure: () => session.fail(),
   });

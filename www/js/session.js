@@ -195,8 +195,13 @@ export class Session {
     if (gen === this.gen) this.post({ type: "baseline", gen, json, log: this.pace.log });
   }
 
+  /** Asks the simulation for a text export ("csv" | "json" | "config"); resolves with the answer. */
   requestExport(what) {
-    this.post({ type: "export", gen: this.gen, what });
+    const id = (this.exportId = (this.exportId ?? 0) + 1);
+    return new Promise((resolve, reject) => {
+      (this.exports ??= new Map()).set(id, { resolve, reject });
+      this.post({ type: "export", gen: this.gen, what, id });
+    });
   }
 
   fail() { this.post({ type: "fail" }); }
@@ -212,6 +217,8 @@ export class Session {
       return;
     }
     if (m.type === "crashed") {
+      for (const e of this.exports?.values() ?? []) e.reject(new Error("the simulation stopped"));
+      this.exports?.clear();
       this.playing = false;
       this.awaiting = false;
       this.worker?.terminate();
@@ -221,13 +228,19 @@ export class Session {
       this.hooks.onError?.(this.message);
       return;
     }
+    if (m.type === "export") {
+      const p = this.exports?.get(m.id);
+      this.exports?.delete(m.id);
+      if (m.error) p?.reject(new Error(m.error)); else p?.resolve(m);
+      return;
+    }
     if (m.gen !== this.gen) return;          // an answer for an experiment since replaced
     if (m.type === "error") { this.awaiting = false; this.setStatus("error", m.message); this.hooks.onError?.(m.message, true); return; }
     if (m.type === "loaded") { this.hooks.onLoaded?.(m); return; }
-    if (m.type === "export") { this.hooks.onExport?.(m); return; }
     if (m.type !== "frame") return;
     this.awaiting = false;
     this.state = JSON.parse(m.state);
+    this.memory = m.memory;
     if (this.pendingSteps > 0 && !this.playing) this.pendingSteps = Math.max(0, this.pendingSteps - m.done);
     this.latest = m;
     const s = this.state;

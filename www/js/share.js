@@ -44,7 +44,7 @@ export function exportAs(what, { base, view, session, drawMatrices }) {
       const svg = view.svg(arg, CANVAS[arg] ?? "sv-chart");
       download(`${base}-${arg}.svg`, new Blob([svg], { type: "image/svg+xml" }));
     } else {
-      session.requestExport(kind);
+      session.requestExport(kind).then((m) => saveExport(m, base), (e) => showMessage(`Export failed: ${e.message}`));
     }
   } catch (e) {
     showMessage(`Export failed: ${e.message}`);

@@ -58,13 +58,14 @@ export function createSimulation(wasm, post, { local = false } = {}) {
   function frame(msg, done) {
     const figures = lab.encode_figures(msg.log !== false);
     const data = lab.take_figure_data();
-    const reply = { type: "frame", gen, done, state: lab.state_json(), readout: lab.readout(), figures, data };
+    const reply = { type: "frame", gen, done, state: lab.state_json(), readout: lab.readout(), figures, data,
+      memory: wasm.wasm_memory_bytes() };
     if (msg.slow) { reply.claim = lab.claim_lines(); reply.runs = lab.runs_json(); }
     post(reply, [data.buffer]);
   }
 
   function exportText(msg) {
-    if (!lab || msg.gen !== gen) return;
+    if (!lab || msg.gen !== gen) { post({ type: "export", gen, id: msg.id, error: "nothing is loaded yet" }); return; }
     const text = msg.what === "csv" ? lab.csv() : msg.what === "json" ? lab.report_json() : lab.config_json();
     post({ type: "export", gen, id: msg.id, what: msg.what, text });
   }

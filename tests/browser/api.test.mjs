@@ -1,0 +1,126 @@
+// The page API (window.rankflow) and the simulation Worker: every preset plays to "finished" with the CLI's
+// numbers exactly, the worker's failure is shown and Reset recovers, memory stays flat over 10⁷ steps.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launch, openPage } from "./harness.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const CLI = new URL("../../target/release/rankflow", import.meta.url).pathname;
+const PRESETS = JSON.parse(execFileSync(CLI, ["presets", "--json"]).toString()).map((p) => p.name);
+
+const finished = (page, timeout = 240000) =>
+  page.waitForFunction(() => window.rankflow?.state().status === "finished", null, { timeout });
+
+/** a ≈ b: equal structure, numbers within a relative 1e-6 (native and wasm products round differently). */
+function close(a, b, path = "") {
+  if (typeof a === "number" && typeof b === "number") {
+    assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b), 1e-300), `${path}: ${a} vs ${b}`);
+  } else if (a && typeof a === "object") {
+    assert.equal(typeof b, "object", path);
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), path);
+    for (const k of Object.keys(a)) close(a[k], b[k], `${path}/${k}`);
+  } else assert.equal(a, b, path);
+}
+
+test("every preset reaches finished through window.rankflow with the CLI's claim, bit-identical to one flat run", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "rankflow-api-"));
+  const { page, errors, context } = await openPage(browser);
+  const events = [];
+  await page.exposeFunction("__event", (s) => events.push(s));
+  await page.evaluate(() => document.addEventListener("rankflow:statechange", (e) => window.__event(e.detail.status)));
+  for (const name of PRESETS) {
+    await page.selectOption("#preset", name);
+    await page.waitForFunction(() => ["ready", "finished"].includes(window.rankflow.state().status));
+    await page.$eval("#speed", (el) => { el.value = el.max; el.dispatchEvent(new Event("input")); });
+    events.length = 0;
+    const t0 = Date.now();
+    await page.evaluate(() => window.rankflow.play());
+    await finished(page);
+    const secs = (Date.now() - t0) / 1000;
+    const state = await page.evaluate(() => window.rankflow.state());
+    assert.equal(state.status, "finished");
+    assert.ok(state.runs.length >= 1 && state.runs.every((r) => r.step > 0), `${name}: ${JSON.stringify(state.runs)}`);
+    assert.ok(events.includes("playing") && events.at(-1) === "finished", `${name}: events ${events}`);
+    const pageReport = await page.evaluate(() => window.rankflow.report());
+    // The worker sliced its steps by time; the same wasm stepping in one call per 10⁶ steps gives the same bits.
+    const flat = await page.evaluate(async (name) => {
+      const m = await import("./pkg/rankflow.js");
+      const lab = m.Lab.from_preset(name);
+      while (lab.advance(1000000) > 0);
+      while (!lab.advance_baseline(1000));
+      const r = lab.report_json();
+      lab.free();
+      return r;
+    }, name);
+    assert.ok(pageReport === flat, `${name}: the page's trajectories differ from one flat run's`);
+    const out = join(dir, `${name}.json`);
+    execFileSync(CLI, ["run", "--preset", name, "--out", out], { stdio: "ignore" });
+    const cli = JSON.parse(readFileSync(out, "utf8"));
+    const mine = JSON.parse(pageReport);
+    assert.deepEqual(mine.claim.lines, cli.claim.lines, `${name}: the claim's lines differ from the CLI's`);
+    close(mine.claim, cli.claim, `${name} claim`);
+    console.log(`${name}: finished in ${secs.toFixed(1)} s; ${cli.claim?.lines?.[0] ?? ""}`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("Play on a finished run says so; pause/step/state follow the API", async () => {
+  const { page, errors, context } = await openPage(browser, { query: "?problem.n=8&problem.rank=2&steps=300&speed=max" });
+  assert.equal((await page.evaluate(() => window.rankflow.state())).status, "ready");
+  await page.evaluate(() => window.rankflow.step(120));
+  await page.waitForFunction(() => window.rankflow.state().step === 120);
+  assert.equal((await page.evaluate(() => window.rankflow.state())).status, "paused");
+  await page.evaluate(() => window.rankflow.play());
+  await finished(page, 30000);
+  assert.equal((await page.evaluate(() => window.rankflow.state())).step, 300);
+  await page.click("#play");
+  assert.match(await page.$eval("#status", (e) => e.textContent), /has finished.*Reset/);
+  await page.evaluate(() => window.rankflow.reset());
+  await page.waitForFunction(() => window.rankflow.state().status === "ready" && window.rankflow.state().step === 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a failing simulation shows a message, and Reset recovers", async () => {
+  const { page, context } = await openPage(browser, { query: "?preset=incremental" });
+  await page.evaluate(() => window.rankflow.play());
+  await page.waitForFunction(() => window.rankflow.state().step > 0);
+  await page.evaluate(() => window.rankflow.simulateFailure());
+  await page.waitForFunction(() => window.rankflow.state().status === "error");
+  assert.match(await page.$eval("#message", (e) => e.textContent), /simulation stopped.*Reset/);
+  assert.equal(await page.$eval("#message", (e) => e.hidden), false);
+  await page.click("#reset");
+  await page.waitForFunction(() => window.rankflow.state().status === "ready");
+  await page.evaluate(() => window.rankflow.play());
+  await page.waitForFunction(() => window.rankflow.state().step > 1000);
+  assert.equal((await page.evaluate(() => window.rankflow.state())).status, "playing");
+  await context.close();
+});
+
+test("the simulation's wasm memory after 10⁷ steps equals its memory after 10⁶", async () => {
+  const q = "?problem.kind=entries&problem.values=%3F%201%201%20%2F%201%20%3F%200.1%20%2F%201%200.1%20%3F" +
+    "&model.depth=2&model.symmetric=1&model.init_scale=0.0001&optimizer.lr=0.02&steps=10000000&record_every=1&speed=max";
+  const { page, errors, context } = await openPage(browser, { query: q });
+  await page.evaluate(() => window.rankflow.play());
+  await page.waitForFunction(() => window.rankflow.state().step >= 1000000, null, { timeout: 240000, polling: 50 });
+  const at1e6 = await page.evaluate(() => window.rankflow.memory());
+  await page.waitForFunction(() => window.rankflow.state().step >= 5000000, null, { timeout: 600000, polling: 50 });
+  const at5e6 = await page.evaluate(() => window.rankflow.memory());
+  await finished(page, 600000);
+  const at1e7 = await page.evaluate(() => window.rankflow.memory());
+  console.log(`memory: simulation ${at1e6.simulation} B at 10⁶ steps, ${at1e7.simulation} B at 10⁷; page ${at1e6.page} → ${at5e6.page} → ${at1e7.page} B`);
+  assert.equal((await page.evaluate(() => window.rankflow.state())).step, 10000000);
+  assert.equal(at1e7.simulation, at1e6.simulation, "the simulation's wasm memory grew");
+  // The page only decodes and draws figures of bounded size: its memory settles (allocator high-water mark).
+  assert.equal(at1e7.page, at5e6.page, "the page's wasm memory grew");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
