@@ -9,7 +9,7 @@ import { ChartView } from "./js/charts.js";
 import { syncUrl, copyLink, exportAs } from "./js/share.js";
 import { setupCompare } from "./js/compare.js";
 import { setupSweep } from "./js/sweep.js";
-import { helper, onHelper, endHelper } from "./js/helper.js";
+import { endHelper } from "./js/helper.js";
 
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 let limits, presets, session, view, module;
@@ -62,26 +62,15 @@ function onStatus(st, why) {
   const diverged = st.status === "finished" && /^Diverged|: Diverged/m.test(st.message);
   setStatus(diverged ? `Stopped at step ${st.step.toLocaleString()}: the run diverged.` : text.replace(/\.\.$/, "."));
   if (diverged) showMessage(st.message);
-  if (st.status === "playing") askBaseline();
-}
-
-/** Hands the convex baseline to the helper worker (from the first Play, or once the runs are done). */
-function askBaseline() {
-  const st = session.state;
-  if (!st?.baseline_pending || session.baselineAsked === session.gen || session.baselineHere) return;
-  session.baselineAsked = session.gen;
-  const w = helper(module);
-  if (!w) { session.solveBaselineHere(); return; }
-  w.postMessage({ type: "baseline", id: session.gen, source: session.source });
 }
 
 function frame() {
+  requestAnimationFrame(frame);    // first: nothing below can stop the heartbeat
   const answer = session.tick();
   if (answer) {
     try { view.take(answer); } catch (e) { showMessage(`Drawing failed: ${e.message}`); }
-    const st = session.state;
-    if (st.status !== "running" || session.playing) askBaseline();
     const now = performance.now();
+    const st = session.state;
     if (session.status === "playing" && now - rate.since > 500) {
       $("r-rate").textContent = Math.round(((st.step - rate.step) * 1000) / (now - rate.since)).toLocaleString();
       rate = { since: now, step: st.step };
@@ -89,7 +78,6 @@ function frame() {
     view.draw(!!answer.claim);
   } else view.draw(view.matricesDue);
   view.matricesDue = false;
-  requestAnimationFrame(frame);
 }
 
 // ---------- presets and edits ----------
@@ -169,8 +157,15 @@ function stepOnce() {
 }
 
 // ---------- start ----------
+// A tiny module using f64x2.relaxed_madd: where it validates, the relaxed-simd build (fused multiply-add) is loaded.
+const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0,
+  10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 135, 2, 11]);
+export const relaxedSimd = () => { try { return WebAssembly.validate(RELAXED_PROBE); } catch { return false; } };
+
 async function loadModule() {
-  const url = new URL("./pkg/rankflow_bg.wasm", import.meta.url);
+  const plain = new URLSearchParams(location.search).get("simd") === "plain";   // benchmarks compare both builds
+  const file = !plain && relaxedSimd() ? "rankflow_relaxed_bg.wasm" : "rankflow_bg.wasm";
+  const url = new URL(`./pkg/${file}`, import.meta.url);
   const response = fetch(url);
   try { return await WebAssembly.compileStreaming(response); }
   catch { return WebAssembly.compile(await (await fetch(url)).arrayBuffer()); }
@@ -228,12 +223,6 @@ async function main() {
     start({ compare: runs }, { play: true });
   });
   const sweep = setupSweep(wasm, module, read);
-  onHelper((m) => {
-    if (m.type === "baseline") {
-      if (m.json && m.json !== "null") session.adoptBaseline(m.id, m.json);
-      else if (m.id === session.gen) session.solveBaselineHere();
-    } else if (m.type === "helper-failed" && session.baselineAsked === session.gen) session.solveBaselineHere();
-  });
   document.addEventListener("keydown", onKey);
   // Workers hold a wasm instance each: end them with the page rather than waiting for garbage collection.
   addEventListener("pagehide", () => { session.worker?.terminate(); endHelper(); });

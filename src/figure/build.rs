@@ -20,12 +20,39 @@ pub struct Options {
     pub log_steps: bool,
     /// Draw the convex baseline where it is known.
     pub baseline: bool,
+    /// At most this many points per series from the trace (0: every sample), kept evenly along the step axis
+    /// (in log₁₀ step on a log axis), first and last always: the page sends figures every frame, and a chart
+    /// shows no more than a few hundred distinct x positions anyway.
+    pub max_points: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { log_steps: true, baseline: true }
+        Options { log_steps: true, baseline: true, max_points: 0 }
     }
+}
+
+/// Indices of the samples kept by [`Options::max_points`]: the first sample of each of `max_points` equal
+/// intervals of the (mapped) step axis, and the last sample.
+fn kept(samples: &[Sample], opts: Options) -> Vec<usize> {
+    let n = samples.len();
+    if opts.max_points == 0 || n <= opts.max_points {
+        return (0..n).collect();
+    }
+    let map = |s: &Sample| sx(s.step, opts).max(1.0);
+    let map = |s: &Sample| if opts.log_steps { map(s).log10() } else { s.step as f64 };
+    let (lo, hi) = (map(&samples[0]), map(&samples[n - 1]));
+    let width = (hi - lo) / opts.max_points as f64;
+    let mut out = vec![];
+    let mut last_bucket = None;
+    for (i, s) in samples.iter().enumerate() {
+        let bucket = if width > 0.0 { ((map(s) - lo) / width).floor() as i64 } else { 0 };
+        if last_bucket != Some(bucket) || i == n - 1 {
+            out.push(i);
+            last_bucket = Some(bucket);
+        }
+    }
+    out
 }
 
 /// Ids of the figures the page shows for `exp`, in page order.
@@ -113,7 +140,10 @@ fn line(label: String, ink: Ink, stroke: Stroke, points: Vec<Option<(f64, f64)>>
 }
 
 fn of_samples(samples: &[Sample], opts: Options, f: impl Fn(&Sample) -> Option<f64>) -> Vec<Option<(f64, f64)>> {
-    samples.iter().map(|s| f(s).map(|v| (sx(s.step, opts), v))).collect()
+    if opts.max_points == 0 || samples.len() <= opts.max_points {
+        return samples.iter().map(|s| f(s).map(|v| (sx(s.step, opts), v))).collect();
+    }
+    kept(samples, opts).into_iter().map(|i| &samples[i]).map(|s| f(s).map(|v| (sx(s.step, opts), v))).collect()
 }
 
 fn run_name(m: &Member) -> String {
@@ -789,4 +819,29 @@ pub fn matrices(exp: &Experiment) -> Matrices {
         m * n
     );
     Matrices { id: "matrices".into(), title: "W, the target and the observed entries".into(), caption, panels }
+}
+
+#[cfg(test)]
+mod trace_thinning {
+    use super::*;
+
+    #[test]
+    fn keeps_real_samples_evenly_in_log_step_first_and_last() {
+        let mut exp = crate::experiment::presets::find("incremental").unwrap().experiment();
+        exp.advance(50_000);
+        let samples = exp.members[0].run.trace.samples();
+        assert!(samples.len() > 1000);
+        let opts = Options { max_points: 300, ..Options::default() };
+        let k = kept(samples, opts);
+        assert!(k.len() <= 302 && k.len() > 100, "{}", k.len());
+        assert_eq!((k[0], *k.last().unwrap()), (0, samples.len() - 1));
+        let fig = singular_values(&exp, opts);
+        let first = &fig.series[0].points;
+        assert_eq!(first.len(), k.len());
+        // Every point is a recorded sample, exactly.
+        for (p, &i) in first.iter().zip(&k) {
+            assert_eq!(*p, Some((samples[i].step.max(1) as f64, samples[i].singular_values[0])));
+        }
+        assert_eq!(kept(samples, Options::default()).len(), samples.len());
+    }
 }

@@ -95,6 +95,9 @@ pub fn parse(query: &str) -> UrlState {
                     shorten(&v)
                 )),
             },
+            // Which wasm build the page loads (read by the page itself; for benchmarks).
+            "simd" if v == "plain" || v == "auto" => {}
+            "simd" => state.messages.push(format!("parameter simd: expected plain or auto, got {:?}", shorten(&v))),
             _ if FIELDS.contains(&k.as_str()) => fields.push((k, v)),
             _ => state.messages.push(format!("unknown parameter {:?} ignored", shorten(&k))),
         }

@@ -434,8 +434,11 @@ fn style(scale: f64, dark: bool) -> Style {
     }
 }
 
+/// The page's figures: at most this many trace points per series (a chart has about as many pixels across).
+const PAGE_MAX_POINTS: usize = 600;
+
 fn options(log_steps: bool) -> build::Options {
-    build::Options { log_steps, baseline: true }
+    build::Options { log_steps, baseline: true, max_points: PAGE_MAX_POINTS }
 }
 
 fn paint(

@@ -23,7 +23,6 @@ export class Session {
     this.pace = { position: 50, log: true, anchorStep: 0, anchorTime: 0, burst: false };
     this.awaiting = false;          // a run request is out
     this.latest = null;             // the newest answer not yet drawn
-    this.baselineAsked = null;      // the generation whose baseline was handed to the helper worker
     this.worker = null;
     this.remote = false;
     this.connect();
@@ -52,7 +51,7 @@ export class Session {
   useLocal() {
     this.worker = null;
     this.remote = false;
-    const handle = createSimulation(this.wasm, (reply) => setTimeout(() => this.receive(reply), 0), { local: true });
+    const handle = createSimulation(this.wasm, (reply) => setTimeout(() => this.receive(reply), 0));
     this.post = (m) => setTimeout(() => {
       try { handle(m); } catch (e) { this.receive({ type: "crashed", message: e?.message ?? String(e) }); }
     }, 0);
@@ -71,7 +70,6 @@ export class Session {
     this.awaiting = false;
     this.latest = null;
     this.pendingSteps = 0;
-    this.baselineAsked = null;
     this.state = null;
     this.playing = play;
     this.pace.burst = burst;
@@ -154,13 +152,7 @@ export class Session {
   wantsSteps() {
     const s = this.state;
     if (!s || !(this.playing || this.pendingSteps > 0)) return false;
-    return s.status === "running" || (s.baseline_pending && (!this.remote || this.baselineHere));
-  }
-
-  /** The helper worker cannot solve the baseline: the simulation solves it between its slices. */
-  solveBaselineHere() {
-    this.baselineHere = true;
-    this.post({ type: "local-baseline" });
+    return s.status === "running" || s.baseline_pending;
   }
 
   /** Whether the next answer should carry the slow parts (captions, claim lines, runs table): once a second. */
@@ -189,10 +181,6 @@ export class Session {
     if (this.awaiting || this.status === "loading" || this.status === "error") return;
     this.awaiting = true;
     this.post({ type: "run", gen: this.gen, log: this.pace.log, slow, steps: 0, budget: 1 });
-  }
-
-  adoptBaseline(gen, json) {
-    if (gen === this.gen) this.post({ type: "baseline", gen, json, log: this.pace.log });
   }
 
   /** Asks the simulation for a text export ("csv" | "json" | "config"); resolves with the answer. */

@@ -4,15 +4,16 @@
 //
 // Requests: {type: "load", gen, source: {preset}|{config}|{compare}} → {type: "loaded"} or {type: "error"};
 //           {type: "run", gen, log, budget, steps?|target?, slow} → {type: "frame", state, figures, data, done, …};
-//           {type: "baseline", gen, json}; {type: "export", gen, what} → {type: "export", what, text};
+//           {type: "export", gen, id, what} → {type: "export", id, what, text};
 //           {type: "fail"} (a deliberate panic, for the failure test).
 
-/** `wasm`: the initialised module's exports; `post(reply, transfer)`: where answers go; `local`: solve the
- * convex baseline here too (no helper worker). */
-export function createSimulation(wasm, post, { local = false } = {}) {
+/** `wasm`: the initialised module's exports; `post(reply, transfer)`: where answers go. The convex baseline is
+ * solved here too: while the page waits for Play (idle slices), then a little in every slice. */
+export function createSimulation(wasm, post) {
   let lab = null;
   let gen = 0;
   let stepCost = Infinity;          // ms per call-step, moving average: sizes each advance() to the budget
+  let frameCost = 1;                // ms to encode a frame's figures, moving average
 
   function load(msg) {
     lab?.free();
@@ -28,17 +29,30 @@ export function createSimulation(wasm, post, { local = false } = {}) {
     }
     post({ type: "loaded", gen, config: lab.config_json() });
     frame(msg, 0);
+    idle(gen, msg.log);
+  }
+
+  /** Solves the baseline in ≤ 5 ms slices while nothing else is asked (answers with a frame once solved). */
+  function idle(mine, log) {
+    setTimeout(() => {
+      if (!lab || mine !== gen || !lab.wants_baseline()) return;
+      const t0 = performance.now();
+      while (lab.wants_baseline() && performance.now() - t0 < 5) lab.advance_baseline(2);
+      if (!lab.wants_baseline()) frame({ log, slow: true }, 0); else idle(mine, log);
+    }, 0);
   }
 
   /** Steps for at most `budget` ms: exactly `steps` more steps, or up to step `target` (null: no limit). */
   function run(msg) {
     if (!lab || msg.gen !== gen) return;
     const t0 = performance.now();
-    const budget = Math.max(1, Math.min(msg.budget ?? 8, 50));
+    // At full speed a slice lasts at least 12 encodings, so sending figures costs at most ~8% of the stepping.
+    const asked = msg.target == null && msg.steps == null ? Math.max(msg.budget ?? 8, 12 * frameCost) : msg.budget ?? 8;
+    const budget = Math.max(1, Math.min(asked, 50));
     let done = 0;
     const want = msg.steps != null ? msg.steps : Infinity;
     const target = msg.target == null ? Infinity : msg.target;
-    if (local && lab.wants_baseline()) lab.advance_baseline(8);
+    if (lab.wants_baseline()) lab.advance_baseline(4);
     while (done < want && lab.step() < target) {
       const left = budget - (performance.now() - t0);
       if (left <= 0) break;
@@ -51,13 +65,15 @@ export function createSimulation(wasm, post, { local = false } = {}) {
       stepCost = Number.isFinite(stepCost) ? 0.7 * stepCost + 0.3 * per : per;
       done += n;
     }
-    if (local) while (lab.wants_baseline() && performance.now() - t0 < budget) lab.advance_baseline(4);
+    if (lab.step() >= target || lab.status() !== "running") while (lab.wants_baseline() && performance.now() - t0 < budget) lab.advance_baseline(4);
     frame(msg, done);
   }
 
   function frame(msg, done) {
+    const t0 = performance.now();
     const figures = lab.encode_figures(msg.log !== false);
     const data = lab.take_figure_data();
+    frameCost = 0.8 * frameCost + 0.2 * (performance.now() - t0);
     const reply = { type: "frame", gen, done, state: lab.state_json(), readout: lab.readout(), figures, data,
       memory: wasm.wasm_memory_bytes() };
     if (msg.slow) { reply.claim = lab.claim_lines(); reply.runs = lab.runs_json(); }
@@ -75,9 +91,7 @@ export function createSimulation(wasm, post, { local = false } = {}) {
     switch (msg.type) {
       case "load": load(msg); break;
       case "run": run(msg); break;
-      case "baseline": if (lab && msg.gen === gen && lab.adopt_baseline(msg.json)) frame({ log: msg.log, slow: true }, 0); break;
       case "export": exportText(msg); break;
-      case "local-baseline": local = true; break;
       case "fail": wasm.fail_for_test(); break;
     }
   };

@@ -92,30 +92,55 @@ fn ensure_toolchain() -> Result<(), String> {
     Ok(())
 }
 
-/// Compiles the core to wasm and writes www/pkg/rankflow.js + rankflow_bg.wasm.
+/// Compiles the core to wasm and writes www/pkg/rankflow.js + rankflow_bg.wasm, and the same core built with
+/// relaxed-simd (fused multiply-add in the product kernel) as www/pkg/rankflow_relaxed_bg.wasm, which the page
+/// loads instead where the browser validates relaxed-simd. Both builds share one JS glue (checked).
 pub(crate) fn build() -> Result<(), String> {
     ensure_toolchain()?;
     let root = root();
-    run(Command::new("cargo").current_dir(&root).args([
-        "build",
-        "--profile",
-        "wasm",
-        "--lib",
-        "--package",
-        "rankflow",
-        "--target",
-        "wasm32-unknown-unknown",
-    ]))?;
-    let wasm = root.join("target/wasm32-unknown-unknown/wasm/rankflow.wasm");
-    run(Command::new("wasm-bindgen")
-        .arg("--target")
-        .arg("web")
-        .args(["--no-typescript", "--remove-name-section", "--remove-producers-section"])
-        .arg("--out-dir")
-        .arg(root.join("www/pkg"))
-        .arg(&wasm))?;
-    let size = std::fs::metadata(root.join("www/pkg/rankflow_bg.wasm")).map(|m| m.len()).unwrap_or(0);
-    eprintln!("xtask: built www/pkg ({} KB wasm)", size / 1024);
+    let variants: [(&str, &str, &str); 2] = [
+        ("target", "+simd128", "rankflow_bg.wasm"),
+        ("target/relaxed", "+simd128,+relaxed-simd", "rankflow_relaxed_bg.wasm"),
+    ];
+    let mut glue: Option<String> = None;
+    for (target_dir, features, name) in variants {
+        run(Command::new("cargo")
+            .current_dir(&root)
+            .env("RUSTFLAGS", format!("-C target-feature={features}"))
+            .args([
+                "build",
+                "--profile",
+                "wasm",
+                "--lib",
+                "--package",
+                "rankflow",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .arg("--target-dir")
+            .arg(root.join(target_dir)))?;
+        let wasm = root.join(target_dir).join("wasm32-unknown-unknown/wasm/rankflow.wasm");
+        let out = root.join("target/bindgen").join(name);
+        run(Command::new("wasm-bindgen")
+            .arg("--target")
+            .arg("web")
+            .args(["--no-typescript", "--remove-name-section", "--remove-producers-section"])
+            .arg("--out-dir")
+            .arg(&out)
+            .arg(&wasm))?;
+        let js = std::fs::read_to_string(out.join("rankflow.js")).map_err(|e| e.to_string())?;
+        match &glue {
+            None => glue = Some(js),
+            Some(first) if *first != js => return Err("the relaxed-simd build needs different JS glue".into()),
+            Some(_) => {}
+        }
+        let pkg = root.join("www/pkg");
+        std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
+        std::fs::copy(out.join("rankflow_bg.wasm"), pkg.join(name)).map_err(|e| e.to_string())?;
+        let size = std::fs::metadata(pkg.join(name)).map(|m| m.len()).unwrap_or(0);
+        eprintln!("xtask: built www/pkg/{name} ({} KB)", size / 1024);
+    }
+    std::fs::write(root.join("www/pkg/rankflow.js"), glue.unwrap_or_default()).map_err(|e| e.to_string())?;
     Ok(())
 }
 
