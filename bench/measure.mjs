@@ -1,11 +1,10 @@
-// wasm-side benchmark: the same GD workloads in node and in headless Chromium, plus frame-time and load-size
-// figures. usage: node bench/measure.mjs SERVED_URL WORKLOADS.json   (prints one JSON line per figure)
-import { readFileSync } from "node:fs";
+// wasm-side benchmark: the same GD workloads in node and in headless Chromium, plus the first chart's time and
+// the load size. usage: node bench/measure.mjs SERVED_URL WORKLOADS.json   (prints one JSON line per figure)
+import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { recordFrameGaps, frameGaps } from "../tests/browser/harness.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const www = join(here, "..", "www");
@@ -65,38 +64,14 @@ const inPage = await page.evaluate(async ([src, workloads, REPS, SECONDS]) => {
 }, [measureSource, workloads, REPS, SECONDS]);
 for (const r of inPage) console.log(JSON.stringify({ engine: "wasm-chromium", ...r }));
 
-// Frame budget of the default preset, measured on the page itself while it plays: each frame's work
-// (baseline + stepping + drawing, as the page records it), the gaps between frames and the steps/s read-out.
-// Then a redraw alone with 20 series × 2,000 points.
-await page.goto(url + "?preset=incremental");
-await page.waitForFunction(() => !document.getElementById("play").disabled);
-await recordFrameGaps(page);
-await page.click("#play");
-await page.waitForTimeout(4000);
-const gaps = await frameGaps(page);
-const live = await page.evaluate((gaps) => {
-  const q = (xs, f) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(f * s.length))]; };
-  const st = globalThis.rankflowStats();
-  return { frames: st.frameWork.length, work_median_ms: q(st.frameWork, 0.5), work_p95_ms: q(st.frameWork, 0.95), draw_ms: st.drawCost,
-           step_ms: st.stepCost, gap_median_ms: q(gaps, 0.5), gap_p95_ms: q(gaps, 0.95), budget_ms: st.budget,
-           steps_per_s: Number(document.getElementById("r-rate").textContent.replace(/[^0-9]/g, "")) };
-}, gaps);
-await page.click("#play");
-const frames = await page.evaluate(async () => {
-  const m = await import("./pkg/rankflow.js");
-  await m.default();
-  const sv = document.getElementById("sv-chart"), loss = document.getElementById("loss-chart");
-  const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
-  const big = new m.Lab(JSON.stringify({ steps: 2000, record_every: 1, problem: { kind: "full", n: 20, rank: 20 }, model: { depth: 2 }, optimizer: { kind: "gd", lr: 0.01 } }));
-  big.advance(2000);
-  const redraw = [];
-  for (let i = 0; i < 40; i++) { const t = performance.now(); big.draw("singular_values", sv, false, devicePixelRatio, false); big.draw("loss", loss, false, devicePixelRatio, false); redraw.push(performance.now() - t); }
-  return { redraw_20x2000_ms: median(redraw), samples: JSON.parse(big.report_json()).samples.length, canvas: [sv.width, sv.height] };
-});
-console.log(JSON.stringify({ engine: "frame", ...live, ...frames, first_chart_ms: firstChart }));
+console.log(JSON.stringify({ engine: "frame", first_chart_ms: firstChart }));
 await browser.close();
 
 const gz = (f) => gzipSync(readFileSync(join(www, f)), { level: 9 }).length;
-const files = ["pkg/rankflow_bg.wasm", "pkg/rankflow.js", "main.js", "index.html", "style.css"];
+// What a page load fetches: one of the two wasm builds (the relaxed-simd one where the browser has it), the glue,
+// the page's modules, the simulation worker and its module, HTML, CSS and the icon (the sweep worker loads on demand).
+const relaxed = "pkg/rankflow_relaxed_bg.wasm";
+const files = [relaxed, "pkg/rankflow.js", "main.js", ...readdirSync(join(www, "js")).map((f) => `js/${f}`), "sim-worker.js",
+  "index.html", "style.css", "favicon.svg"];
 console.log(JSON.stringify({ engine: "size", gzip_bytes: Object.fromEntries(files.map((f) => [f, gz(f)])), total_gzip: files.reduce((a, f) => a + gz(f), 0),
-  wasm_raw: readFileSync(join(www, "pkg/rankflow_bg.wasm")).length }));
+  wasm_raw: readFileSync(join(www, relaxed)).length, wasm_file: relaxed }));
