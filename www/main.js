@@ -2,8 +2,8 @@
 // the form, draws the figures the simulation sends (js/charts.js) and keeps the URL. No numerical code here:
 // the core owns the state and validates everything (messages name the field).
 import init, * as wasm from "./pkg/rankflow.js";
-import { $, fmt, fieldOf, showMessage, setStatus } from "./js/ui.js";
-import { readForm, writeForm, syncVisibility, syncAlpha, control, checkFields, changes } from "./js/form.js";
+import { $, fieldOf, showMessage, setStatus } from "./js/ui.js";
+import { readForm, writeForm, syncVisibility, syncAlpha, checkFields, changes } from "./js/form.js";
 import { Session } from "./js/session.js";
 import { ChartView } from "./js/charts.js";
 import { syncUrl, copyLink, exportAs } from "./js/share.js";
@@ -109,7 +109,7 @@ function onEdit() {
     $("edited-what").textContent = diff.length
       ? `edited: ${diff.map((d) => `${d.name} ${d.before} → ${d.after}`).join(", ")}` : "edited (as the preset's first run)";
     $("edited").hidden = false;
-  } else if ($("preset").value === "custom" && !$("preset-title").dataset.kept) {
+  } else if ($("preset").value === "custom") {
     $("preset-title").textContent = "Custom configuration";
     $("preset-explanation").textContent = "Edited by hand. Pick a preset to return to a documented experiment.";
   }

@@ -10,7 +10,7 @@ const SLOW_MS = 1000;             // captions, the claim's lines and tables refr
 
 export class Session {
   /** `wasm`: the module's exports; `module`: the compiled WebAssembly.Module (posted to workers);
-   * `hooks`: {onFrame(answer), onStatus(state), onLoaded(msg), onError(message), onExport(msg)}. */
+   * `hooks`: {onStatus(state, why?), onError(message, fromCore?)}. */
   constructor(wasm, module, hooks) {
     Object.assign(this, { wasm, module, hooks });
     this.gen = 0;
@@ -224,7 +224,7 @@ export class Session {
     }
     if (m.gen !== this.gen) return;          // an answer for an experiment since replaced
     if (m.type === "error") { this.awaiting = false; this.setStatus("error", m.message); this.hooks.onError?.(m.message, true); return; }
-    if (m.type === "loaded") { this.hooks.onLoaded?.(m); return; }
+    if (m.type === "loaded") return;        // the first frame follows
     if (m.type !== "frame") return;
     this.awaiting = false;
     this.state = JSON.parse(m.state);
