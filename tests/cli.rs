@@ -124,13 +124,13 @@ fn multi_run_presets_write_every_run_and_the_claim() {
     assert!(o.status.success());
     let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let runs = r["runs"].as_array().unwrap();
-    assert_eq!(runs.len(), 2);
-    assert_eq!(runs[0]["label"], "noisy GD");
+    assert_eq!(runs.len(), 4);
+    assert_eq!(runs[0]["label"], "noisy GD from W₂ ≫ W₁");
     assert_eq!(runs[0]["config"]["optimizer"]["noise"], serde_json::json!([0.05, 0.1]));
     let norms = runs[0]["samples"].as_array().unwrap().last().unwrap()["factor_norms"].as_array().unwrap().clone();
     let ratio = norms[1].as_f64().unwrap() / norms[0].as_f64().unwrap();
     assert!((ratio / 2.0 - 1.0).abs() < 0.03, "ratio {ratio}");
-    assert!((r["claim"]["values"]["noisy GD"]["ratio"].as_f64().unwrap() - ratio).abs() < 1e-9);
+    assert!((r["claim"]["values"]["noisy GD from W₂ ≫ W₁"]["ratio"].as_f64().unwrap() - ratio).abs() < 1e-9);
 }
 
 #[test]

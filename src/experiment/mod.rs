@@ -34,6 +34,9 @@ pub enum Claim {
     NormRatio,
     /// |W₁₁| and σ₂/σ₁ of the 2×2 example whose norms diverge while the effective rank falls.
     NormsDiverge,
+    /// Step at which σ₁ is learned against α, per depth: slope −(L−2) on log–log axes at depth L ≥ 3,
+    /// ln 10/(η s₁) steps per decade of 1/α at depth 2.
+    EscapeTime,
 }
 
 pub struct Member {
@@ -315,7 +318,12 @@ impl Experiment {
                     let targets = m.run.problem.truth_singular_values().unwrap_or_default();
                     let steps = stages::learned_steps(m.run.trace.samples(), &targets);
                     let shown: Vec<String> = steps.iter().map(|s| s.map_or("–".into(), fmt_step)).collect();
-                    lines.push(format!("{}: σ₁…σ{} learned at steps {}", name(m), targets.len(), shown.join(" · ")));
+                    lines.push(format!(
+                        "{}: σ₁…{} learned at steps {}",
+                        name(m),
+                        crate::notation::sigma(targets.len()),
+                        shown.join(" · ")
+                    ));
                     values.insert(name(m), json!(steps));
                 }
             }
@@ -435,6 +443,35 @@ impl Experiment {
                     );
                 }
             }
+            Some(Claim::EscapeTime) => {
+                for e in escape_times(self) {
+                    let shown: Vec<String> = e
+                        .points
+                        .iter()
+                        .map(|p| format!("{} at α = {}", fmt_step(p.1 as u64), crate::notation::short(p.0)))
+                        .collect();
+                    let fit = match (e.fitted, e.predicted) {
+                        (Some(f), Some(p)) if e.depth == 2 => {
+                            format!("; {f:.0} steps per decade of 1/α (predicted ln 10/(ηs₁) = {p:.0})")
+                        }
+                        (Some(f), Some(p)) => format!(
+                            "; slope {} on log–log axes (predicted {})",
+                            crate::notation::number(f, 3),
+                            crate::notation::number(p, 2)
+                        ),
+                        _ => String::new(),
+                    };
+                    lines.push(format!(
+                        "{}: σ₁ learned at {}{fit}",
+                        e.group,
+                        if shown.is_empty() { "– (not yet)".into() } else { shown.join(", ") }
+                    ));
+                    values.insert(
+                        e.group.clone(),
+                        json!({"points": e.points, "fitted": e.fitted, "predicted": e.predicted}),
+                    );
+                }
+            }
             Some(Claim::NormsDiverge) => {
                 for m in &self.members {
                     let w = m.run.end_to_end();
@@ -476,6 +513,7 @@ impl Experiment {
             Some(Claim::Stages) => Some("stages"),
             Some(Claim::NormRatio) => Some("‖W_L‖/‖W₁‖, L = depth"),
             Some(Claim::NormsDiverge) => Some("|W₁₁|"),
+            Some(Claim::EscapeTime) => Some("σ₁ learned at step"),
             None => None,
         };
         let mut columns: Vec<String> =
@@ -518,6 +556,7 @@ impl Experiment {
                         .and_then(|s| Some(s.factor_norms.last()? / s.factor_norms.first()?))
                         .map_or("–".into(), |r| number(r, 4)),
                     Some(Claim::NormsDiverge) => self.probe(i).last().map_or("–".into(), |p| number(p.1, 4)),
+                    Some(Claim::EscapeTime) => first_learned_step(&m.run).map_or("not yet".into(), |s| step(s as f64)),
                     None => String::new(),
                 };
                 if claim_column.is_some() {
@@ -613,6 +652,79 @@ pub fn predicted_norm_ratio(config: &Config) -> Option<f64> {
     let (rows, cols) = config.dims();
     let noise_ratio = if noise.len() > 1 { noise[noise.len() - 1] / noise[0] } else { 1.0 };
     Some(noise_ratio * (rows as f64 / cols as f64).sqrt())
+}
+
+/// The first recorded step at which σ₁(W) exceeds half the target's s₁ (the escape from the origin's
+/// plateau). None without a ground truth or before it happens.
+pub fn first_learned_step(run: &Run) -> Option<u64> {
+    let s1 = *run.problem.truth_singular_values()?.first()?;
+    stages::learned_steps(run.trace.samples(), &[s1]).first().copied().flatten()
+}
+
+/// The escape times of one depth's runs: (α, step at which σ₁ is learned) in α order, the fitted and the
+/// predicted rate — steps per decade of 1/α at depth 2 (predicted ln 10/(η s₁)), the log–log slope
+/// d log t / d log α at depth L ≥ 3 (predicted −(L−2)).
+#[derive(Clone, Debug, Serialize)]
+pub struct EscapeTimes {
+    pub group: String,
+    pub depth: usize,
+    pub points: Vec<(f64, f64)>,
+    pub fitted: Option<f64>,
+    pub predicted: Option<f64>,
+}
+
+/// Escape times of every group of an experiment (runs of one group share a depth and vary α).
+pub fn escape_times(exp: &Experiment) -> Vec<EscapeTimes> {
+    let mut out: Vec<EscapeTimes> = vec![];
+    for m in &exp.members {
+        let c = &m.run.config;
+        let i = match out.iter().position(|e| e.group == m.group) {
+            Some(i) => i,
+            None => {
+                let s1 = m.run.problem.truth_singular_values().and_then(|t| t.first().copied());
+                let lr = match &c.optimizer {
+                    OptimizerConfig::Gd { lr } => Some(*lr),
+                    _ => None,
+                };
+                let predicted = match (c.model.depth, s1, lr) {
+                    (2, Some(s), Some(lr)) => Some(std::f64::consts::LN_10 / (lr * s)),
+                    (d, Some(_), _) if d >= 3 => Some(-(d as f64 - 2.0)),
+                    _ => None,
+                };
+                out.push(EscapeTimes {
+                    group: m.group.clone(),
+                    depth: c.model.depth,
+                    points: vec![],
+                    fitted: None,
+                    predicted,
+                });
+                out.len() - 1
+            }
+        };
+        if let Some(t) = first_learned_step(&m.run) {
+            out[i].points.push((c.model.init_scale, t as f64));
+        }
+    }
+    for e in &mut out {
+        e.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Least squares of t (depth 2) or log t (depth ≥ 3) against log₁₀ α.
+        let xs: Vec<f64> = e.points.iter().map(|p| p.0.log10()).collect();
+        let ys: Vec<f64> = e.points.iter().map(|p| if e.depth == 2 { p.1 } else { p.1.log10() }).collect();
+        e.fitted = least_squares_slope(&xs, &ys).map(|s| if e.depth == 2 { -s } else { s });
+    }
+    out
+}
+
+/// Slope of the least-squares line through (x, y); None for fewer than two distinct x.
+pub fn least_squares_slope(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len() as f64;
+    if x.len() < 2 {
+        return None;
+    }
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let sxx: f64 = x.iter().map(|v| (v - mx).powi(2)).sum();
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    (sxx > 0.0).then(|| sxy / sxx)
 }
 
 /// The median (upper middle for an even count) of `v`, None when empty.

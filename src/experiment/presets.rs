@@ -114,6 +114,7 @@ fn merge(base: &mut serde_json::Value, patch: &serde_json::Value) {
 
 /// All presets, the default first.
 pub fn all() -> Vec<Preset> {
+    let noisy = json!({"kind": "noisy_gd", "lr": 0.02, "noise": [0.05, 0.1], "anneal_steps": 20000});
     let incremental_problem =
         json!({"kind": "completion", "n": 30, "singular_values": [12.0, 6.0, 3.0, 1.5], "observed_fraction": 0.4});
     vec![
@@ -218,17 +219,20 @@ pub fn all() -> Vec<Preset> {
         ),
         many(
             "noisy-gd",
-            "Noisy GD selects the flat minimum",
-            "W = W₂W₁ (10×10, rank-1 target s = 1), started imbalanced (‖W₂‖ ≫ ‖W₁‖). Noisy GD with noise 0.05 on W₁ \
-             and 0.1 on W₂ (annealed over T = 20k steps) drives ‖W₂‖/‖W₁‖ to (0.1/0.05)·√(m/n) = 2 (1.98 here) and \
-             ‖W₂‖² to 2s; plain GD from the same start keeps its imbalance (ratio 6.22, ‖W₂‖² − ‖W₁‖² = 23.6 conserved).",
+            "Noisy GD selects the flat minimum, from either side",
+            "W = W₂W₁ (10×10, rank-1 target s = 1), started imbalanced both ways: ‖W₂‖ ≫ ‖W₁‖ and ‖W₁‖ ≫ ‖W₂‖. \
+             Noisy GD with noise 0.05 on W₁ and 0.1 on W₂ (annealed over T = 20k steps) drives ‖W₂‖/‖W₁‖ to \
+             (0.1/0.05)·√(m/n) = 2 from both starts (1.98 and 1.98 here): the noise, not the start, picks the minimum. \
+             Plain GD from the same starts keeps its imbalance (ratios 6.22 and 0.148; ‖W₂‖² − ‖W₁‖² = 23.6 and −29.7, conserved).",
             Claim::NormRatio,
             json!({"seed": 1, "steps": 200000, "record_every": 200,
                    "problem": {"kind": "full", "n": 10, "singular_values": [1.0]},
                    "model": {"depth": 2, "width": 10, "init": "gaussian", "init_scales": [0.01, 0.5]}}),
             vec![
-                ("noisy GD".into(), "noisy GD".into(), json!({"optimizer": {"kind": "noisy_gd", "lr": 0.02, "noise": [0.05, 0.1], "anneal_steps": 20000}})),
-                ("plain GD".into(), "plain GD".into(), json!({"optimizer": {"kind": "gd", "lr": 0.02}})),
+                ("noisy GD from W₂ ≫ W₁".into(), "noisy GD from W₂ ≫ W₁".into(), json!({"optimizer": noisy})),
+                ("noisy GD from W₁ ≫ W₂".into(), "noisy GD from W₁ ≫ W₂".into(), json!({"optimizer": noisy, "model": {"init_scales": [0.5, 0.01]}})),
+                ("plain GD from W₂ ≫ W₁".into(), "plain GD from W₂ ≫ W₁".into(), json!({"optimizer": {"kind": "gd", "lr": 0.02}})),
+                ("plain GD from W₁ ≫ W₂".into(), "plain GD from W₁ ≫ W₂".into(), json!({"optimizer": {"kind": "gd", "lr": 0.02}, "model": {"init_scales": [0.5, 0.01]}})),
             ],
         ),
         many(
@@ -245,6 +249,44 @@ pub fn all() -> Vec<Preset> {
                 ("L = 2".into(), "L = 2".into(), json!({"model": {"depth": 2, "init_scale": 1e-3}})),
                 ("L = 3".into(), "L = 3".into(), json!({"model": {"depth": 3, "init_scale": 1e-2}})),
             ],
+        ),
+        many(
+            "escape-time",
+            "Escape time: log(1/α) at depth 2, a power of 1/α deeper",
+            "Full observation of a 10×10 rank-1 target (s = 1), η = 0.02, Gaussian init at four scales α per depth. \
+             The step at which σ₁ is learned grows like log(1/α) at depth 2 (+116 steps per decade, predicted \
+             ln 10/(ηs) = 115) but like α^−(L−2) deeper: slope −1.02 at depth 3 and −1.99 at depth 4 on log–log \
+             axes (predicted −1, −2). Small init costs little at depth 2 and a great deal at depth 4.",
+            Claim::EscapeTime,
+            json!({"seed": 1, "steps": 6000, "record_every": 10,
+                   "problem": {"kind": "full", "n": 10, "singular_values": [1.0]},
+                   "model": {"init": "gaussian"}, "optimizer": {"kind": "gd", "lr": 0.02}}),
+            [(2usize, [1e-2f64, 1e-3, 1e-4, 1e-5]), (3, [0.04, 0.02, 0.01, 0.005]), (4, [0.1, 0.07, 0.05, 0.035])]
+                .iter()
+                .flat_map(|&(depth, alphas)| {
+                    alphas.into_iter().map(move |a| {
+                        (
+                            format!("L = {depth}, α = {}", crate::notation::short(a)),
+                            format!("L = {depth}"),
+                            json!({"model": {"depth": depth, "init_scale": a}}),
+                        )
+                    })
+                })
+                .collect(),
+        ),
+        one(
+            "tied-spectrum",
+            "Tied singular values are learned together",
+            "Full observation of a 10×10 target with singular values 3, 3, 1 — the top value tied — depth 2 from \
+             α = 1e-4, η = 0.01. σ₁ and σ₂ leave the floor together (steps 300 and 330) and σ₃ follows much later \
+             (855): GD learns the whole tied plane in one stage, so there are two stages for three values. GLRL \
+             assumes a simple top value: here its first phase would pick an arbitrary direction of the tied plane \
+             and stop at a rank-1 point that GD never visits.",
+            Some(Claim::StageTimes),
+            json!({"seed": 1, "steps": 3000, "record_every": 5,
+                   "problem": {"kind": "full", "n": 10, "singular_values": [3.0, 3.0, 1.0]},
+                   "model": {"depth": 2, "init": "gaussian", "init_scale": 1e-4},
+                   "optimizer": {"kind": "gd", "lr": 0.01}}),
         ),
         one(
             "full-staircase",

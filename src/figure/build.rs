@@ -383,6 +383,7 @@ pub fn claim(exp: &Experiment, opts: Options) -> Option<Figure> {
         Claim::SecondAtFirst => second_at_first(exp),
         Claim::NormRatio => norm_ratio(exp, opts),
         Claim::NormsDiverge => norms_diverge(exp, opts),
+        Claim::EscapeTime => escape_time(exp),
     })
 }
 
@@ -740,8 +741,11 @@ fn norm_ratio(exp: &Experiment, opts: Options) -> Figure {
             } else {
                 format!("predicted √(m/n) = {}", notation::number(p, 3))
             };
-            fig.references.push(Reference { y: p, ink: v.ink, label: Some(label) });
-            fig.legend("predicted ratio (noise)", v.ink, Glyph::Dashed);
+            // Runs with the same prediction share one reference (in the first one's colour).
+            if !fig.references.iter().any(|r| r.y == p) {
+                fig.references.push(Reference { y: p, ink: v.ink, label: Some(label) });
+                fig.legend("predicted ratio (noise)", v.ink, Glyph::Dashed);
+            }
         }
         if matches!(run.config.optimizer, crate::config::OptimizerConfig::Gd { .. }) {
             let diff = |s: &Sample| Some(s.factor_norms.last()?.powi(2) - s.factor_norms.first()?.powi(2));
@@ -758,6 +762,88 @@ fn norm_ratio(exp: &Experiment, opts: Options) -> Figure {
         }
     }
     fig.caption = format!("{top}/{bottom} now: {}.", text.join(", "));
+    fig
+}
+
+/// The step at which σ₁ is learned against α, one colour per depth (log–log), each with its predicted law
+/// drawn through the measured points' centre: slope −(L−2) at depth L ≥ 3, ln 10/(η s₁) steps per decade
+/// of 1/α at depth 2 (a curve on these axes).
+fn escape_time(exp: &Experiment) -> Figure {
+    let alphas: Vec<f64> = exp.members.iter().map(|m| m.run.config.model.init_scale).collect();
+    let lo = alphas.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = alphas.iter().copied().fold(0.0, f64::max);
+    let x = Axis {
+        label: "α (init scale of each factor)".into(),
+        log: true,
+        range: Some((lo / 1.5, hi * 1.5)),
+        integer: false,
+    };
+    let mut fig = Figure::new(
+        "claim",
+        "Escape time: the step σ₁ is learned, against α".into(),
+        x,
+        Axis::new("step σ₁ learned", true),
+    );
+    let inks: Vec<(String, Ink)> =
+        views(exp).into_iter().filter(|v| v.first_of_group).map(|v| (v.member.group.clone(), v.ink)).collect();
+    let mut text = vec![];
+    for e in experiment::escape_times(exp) {
+        let ink = inks.iter().find(|g| g.0 == e.group).map_or(Ink::Neutral, |g| g.1);
+        fig.series.push(Series {
+            label: format!("{} measured", e.group),
+            ink,
+            stroke: Stroke::Points,
+            width: 2.0,
+            points: e.points.iter().map(|&p| Some(p)).collect(),
+        });
+        fig.legend(format!("{} (dots: measured)", e.group), ink, Glyph::Point);
+        let (Some(pred), false) = (e.predicted, e.points.is_empty()) else { continue };
+        let n = e.points.len() as f64;
+        let mean_x = e.points.iter().map(|p| p.0.log10()).sum::<f64>() / n;
+        let (a0, a1) = (e.points[0].0, e.points[e.points.len() - 1].0);
+        let curve: Vec<Option<(f64, f64)>> = if e.depth == 2 {
+            let c = e.points.iter().map(|p| p.1).sum::<f64>() / n + pred * mean_x;
+            (0..=24)
+                .map(|i| {
+                    let lx = a0.log10() + (a1.log10() - a0.log10()) * i as f64 / 24.0;
+                    let t = c - pred * lx;
+                    (t > 0.0).then(|| (10f64.powf(lx), t))
+                })
+                .collect()
+        } else {
+            let b = e.points.iter().map(|p| p.1.log10()).sum::<f64>() / n - pred * mean_x;
+            [a0, a1].iter().map(|&a| Some((a, 10f64.powf(b + pred * a.log10())))).collect()
+        };
+        fig.series.push(line(format!("{} predicted", e.group), ink, Stroke::Dashed, curve));
+        let (law, fitted) = if e.depth == 2 {
+            (
+                format!("+{} steps per decade of 1/α", notation::number(pred, 3)),
+                e.fitted.map_or("–".into(), |f| format!("+{} per decade", notation::number(f, 3))),
+            )
+        } else {
+            (
+                format!("slope {}", notation::number(pred, 2)),
+                e.fitted.map_or("–".into(), |f| format!("slope {}", notation::number(f, 3))),
+            )
+        };
+        if let Some(&(a, t)) = e.points.first() {
+            let short =
+                if e.depth == 2 { format!("+{}", notation::number(pred, 3)) } else { notation::number(pred, 2) };
+            fig.marks.push(Mark { x: a, y: t, ink, label: format!("{}: {fitted} (predicted {short})", e.group) });
+        }
+        text.push(format!("{}: {fitted} (predicted {law})", e.group));
+    }
+    if fig.series.iter().any(|s| s.stroke == Stroke::Dashed) {
+        fig.legend("predicted law (dashed)", Ink::Neutral, Glyph::Dashed);
+    }
+    fig.caption = if text.is_empty() {
+        "Step at which σ₁ is learned, against α per depth: no run has learned σ₁ yet.".into()
+    } else {
+        format!(
+            "Step at which σ₁ first exceeds s₁/2 — {}. Depth 2 waits log(1/α), deeper models a power of 1/α.",
+            text.join("; ")
+        )
+    };
     fig
 }
 

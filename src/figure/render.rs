@@ -194,7 +194,9 @@ pub fn render_over<DB: DrawingBackend>(
     let resolution =
         ((x1 - x0) / f64::from((pxs.end - pxs.start).max(1)), (y1 - y0) / f64::from((pys.end - pys.start).max(1)));
     let x_fmt = |v: &f64| {
-        if fig.x.log {
+        if fig.x.log && *v < 0.0 {
+            notation::log_tick(*v)
+        } else if fig.x.log {
             notation::step(10f64.powf(*v).round())
         } else if fig.x.integer {
             if (v - v.round()).abs() < 1e-9 {
