@@ -167,6 +167,55 @@ fn gd_approaches_glrl_phases_closer_as_alpha_shrinks() {
 }
 
 #[test]
+fn gd_comes_closer_to_glrls_path_as_alpha_shrinks_at_three_seeds() {
+    // Li et al.: as α → 0 gradient descent follows GLRL's trajectory. Both the largest distance from GLRL's
+    // path over the run and the final distance to GLRL's output fall with α, at every seed tried.
+    for seed in [1, 2, 3] {
+        let mut exp = presets::find("glrl-equivalence").unwrap().at_seed(seed).unwrap().experiment();
+        while exp.running() {
+            exp.advance(1 << 20);
+        }
+        let path = exp.glrl_path().expect("GLRL's path");
+        assert!(path.len() > 20, "seed {seed}: path of {} segments", path.len());
+        let far: Vec<f64> = exp.members[1..].iter().map(|m| m.farthest()).collect();
+        assert!(far[0] > far[1] && far[1] > far[2], "seed {seed}: largest distances {far:?}");
+        assert!(far[2] < 0.12, "seed {seed}: {far:?}");
+        let alpha = rankflow::figure::build::glrl_alpha(&exp).expect("figure");
+        let finals: Vec<f64> = alpha
+            .series
+            .iter()
+            .find(|s| s.label == "final distance to GLRL's output")
+            .unwrap()
+            .points
+            .iter()
+            .map(|p| p.unwrap().1)
+            .collect();
+        // Sorted by α ascending: α = 1e-6 ends closer to GLRL's output than α = 1e-2.
+        assert!(finals[0] < finals[2], "seed {seed}: final distances {finals:?}");
+        // GD's clock is aligned with GLRL's where both have learned their first value.
+        assert!(exp.members[1..].iter().enumerate().all(|(i, _)| exp.glrl_shift(i + 1).is_some()));
+    }
+}
+
+#[test]
+fn distance_to_glrls_path_is_exact_on_its_points_and_between_them() {
+    let exp = presets::find("glrl-equivalence").unwrap().experiment();
+    let path = exp.glrl_path().expect("path");
+    let glrl = &exp.members[0].run;
+    // GLRL's own final W lies on its path; W = 0 is its start.
+    // (to rounding: the distance is formed from ‖W − a‖² − 2t⟨W − a, d⟩ + t²‖d‖²)
+    assert!(path.distance(&glrl.end_to_end()) < 1e-6);
+    let zero = nalgebra::DMatrix::zeros(10, 10);
+    assert!(path.distance(&zero) < 1e-12);
+    // A point off the path by a known amount orthogonal to everything nearby is at least that far... and the
+    // distance is relative to ‖W(∞)‖: scaling the offset scales the distance.
+    let w = glrl.end_to_end();
+    let d1 = path.distance(&(&w * 1.1));
+    let d2 = path.distance(&(&w * 1.2));
+    assert!(d1 > 0.0 && d2 > d1 && d1 <= 0.1 + 1e-12, "{d1} {d2}");
+}
+
+#[test]
 fn closest_approaches_do_not_depend_on_how_the_steps_are_sliced() {
     // The page advances by however many steps fit in a frame; the read-out must not depend on it.
     let whole = finished("glrl-equivalence").readout().values;
@@ -180,6 +229,7 @@ fn closest_approaches_do_not_depend_on_how_the_steps_are_sliced() {
     let sliced = exp.readout().values;
     for g in ["GD α = 1e-2", "GD α = 1e-4", "GD α = 1e-6"] {
         assert_eq!(whole[g]["closest"], sliced[g]["closest"], "{g}");
+        assert_eq!(whole[g]["path_farthest"], sliced[g]["path_farthest"], "{g}");
     }
 }
 

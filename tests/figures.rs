@@ -163,8 +163,23 @@ fn glrl_distance_floor_drops_as_alpha_shrinks() {
         .collect();
     assert!(ends[0] > ends[1] && ends[1] > ends[2], "{ends:?}");
     assert!(ends[2] < 0.05, "{ends:?}");
-    let worst: Vec<f64> = exp.members[1..].iter().map(|m| m.closest().iter().copied().fold(0.0, f64::max)).collect();
-    for (text, w) in ["0.29", "0.10", "0.017"].iter().zip(&worst) {
+    let far: Vec<f64> = exp.members[1..].iter().map(|m| m.farthest()).collect();
+    for (text, w) in ["0.125", "0.061", "0.027"].iter().zip(&far) {
+        stated(&p, text, *w);
+    }
+    let alpha = chart(&exp, "glrl_alpha");
+    assert!(alpha.x.log && alpha.y.log);
+    let finals: Vec<f64> = alpha
+        .series
+        .iter()
+        .find(|s| s.label == "final distance to GLRL's output")
+        .unwrap()
+        .points
+        .iter()
+        .map(|q| q.unwrap().1)
+        .collect();
+    // α ascending on the x axis: 1e-6, 1e-4, 1e-2.
+    for (text, w) in ["2.9e-8", "7.1e-6", "9.4e-4"].iter().zip(&finals) {
         stated(&p, text, *w);
     }
 }

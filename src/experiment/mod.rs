@@ -46,6 +46,8 @@ pub struct Member {
     pub run: Run,
     /// For GlrlDistance: min over time of ‖W(t) − W_r‖_F / ‖W_r‖_F for each GLRL phase output r.
     closest: Vec<f64>,
+    /// For GlrlDistance: the largest distance so far from W(t) to GLRL's path (see [`GlrlPath::distance`]).
+    farthest: f64,
     /// The claim's per-member quantity over time (see [`Experiment::probe`]).
     probe: Probe,
 }
@@ -88,6 +90,99 @@ pub struct Experiment {
     /// A baseline solved elsewhere (the page's worker) for this experiment's problem.
     adopted: Option<Baseline>,
     glrl_outputs: Vec<DMatrix<f64>>,
+    glrl_path: Option<GlrlPath>,
+}
+
+/// GLRL's trajectory W(t) as a polyline through its W at every step, thinned to points at least
+/// [`GlrlPath::SPACING`]·‖W(∞)‖ apart, and the step at which its σ₁ first reaches half of its first phase
+/// output's: GD runs are measured against the path (distance to its nearest point, relative to ‖W(∞)‖) and
+/// time-aligned at that step.
+pub struct GlrlPath {
+    /// Segments (start a, direction d = b − a, ‖d‖²).
+    segments: Vec<(Vec<f64>, Vec<f64>, f64)>,
+    scale: f64,
+    /// ½σ₁(W₁): a run has "learned its first value" when σ₁(W) reaches this.
+    pub threshold: f64,
+    /// GLRL's step at which σ₁ reaches `threshold`.
+    pub first: Option<u64>,
+}
+
+impl GlrlPath {
+    /// Spacing of the kept points, relative to ‖W(∞)‖ (the chord error between them is far smaller).
+    pub const SPACING: f64 = 0.01;
+
+    /// Runs `glrl` to its end, one step at a time, keeping W wherever it has moved by the spacing. The scale
+    /// ‖W(∞)‖ comes from a first run of the same (deterministic) config.
+    fn trace(glrl: &mut Run) -> Option<GlrlPath> {
+        let mut probe = Run::new(glrl.config.clone());
+        let steps = probe.config.steps;
+        probe.advance(steps);
+        let scale = probe.end_to_end().norm();
+        let first_output = probe.phases().iter().find_map(|p| p.output.clone())?;
+        let threshold = 0.5 * metrics_top(&first_output);
+        if !(scale > 0.0 && threshold > 0.0) {
+            return None;
+        }
+        // GLRL starts from W = 0 (its first phase replaces the model's initial factors).
+        let mut points: Vec<DMatrix<f64>> = vec![DMatrix::zeros(glrl.problem.rows, glrl.problem.cols)];
+        let mut last = None;
+        while glrl.running() && glrl.advance(1) == 1 {
+            let w = glrl.end_to_end();
+            if points.last().is_some_and(|p| (&w - p).norm() >= Self::SPACING * scale) {
+                points.push(w);
+                last = None;
+            } else {
+                last = Some(w);
+            }
+        }
+        points.extend(last);
+        let segments = points
+            .windows(2)
+            .map(|p| {
+                let d = &p[1] - &p[0];
+                let dd = d.norm_squared();
+                (p[0].as_slice().to_vec(), d.as_slice().to_vec(), dd)
+            })
+            .filter(|s| s.2 > 0.0)
+            .collect();
+        let first = first_reaching(glrl, threshold);
+        Some(GlrlPath { segments, scale, threshold, first })
+    }
+
+    /// min over the path's segments [a, a + d] of ‖W − (a + t d)‖_F, t ∈ [0, 1], divided by ‖W_GLRL(∞)‖_F.
+    pub fn distance(&self, w: &DMatrix<f64>) -> f64 {
+        let w = w.as_slice();
+        let mut best = f64::INFINITY;
+        for (a, d, dd) in &self.segments {
+            let (mut wa_d, mut wa_wa) = (0.0, 0.0);
+            for ((wi, ai), di) in w.iter().zip(a).zip(d) {
+                let x = wi - ai;
+                wa_d += x * di;
+                wa_wa += x * x;
+            }
+            let t = (wa_d / dd).clamp(0.0, 1.0);
+            best = best.min(wa_wa - 2.0 * t * wa_d + t * t * dd);
+        }
+        best.max(0.0).sqrt() / self.scale
+    }
+
+    /// Number of segments.
+    pub fn len(&self) -> usize {
+        self.segments.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.segments.is_empty()
+    }
+}
+
+fn metrics_top(w: &DMatrix<f64>) -> f64 {
+    crate::dynamics::metrics::singular_values(w).first().copied().unwrap_or(0.0)
+}
+
+/// First recorded step at which σ₁(W) of `run` reaches `threshold`.
+pub fn first_reaching(run: &Run, threshold: f64) -> Option<u64> {
+    run.trace.samples().iter().find(|s| s.singular_values.first().is_some_and(|&v| v >= threshold)).map(|s| s.step)
 }
 
 /// Largest m·n for which the page solves the baseline (each iteration is one SVD of W).
@@ -101,7 +196,14 @@ impl Experiment {
             .into_iter()
             .map(|(label, group, config)| {
                 let every = config.record_every.max(1);
-                Member { label, group, run: Run::new(config), closest: vec![], probe: Probe { points: vec![], every } }
+                Member {
+                    label,
+                    group,
+                    run: Run::new(config),
+                    closest: vec![],
+                    farthest: 0.0,
+                    probe: Probe { points: vec![], every },
+                }
             })
             .collect();
         let baseline = members.first().and_then(|m| {
@@ -109,18 +211,18 @@ impl Experiment {
             BaselineSolver::new(&m.run.problem, baseline_is_psd(c))
         });
         let mut glrl_outputs = vec![];
+        let mut glrl_path = None;
         if claim == Some(Claim::GlrlDistance) {
-            // GLRL runs first, to the end: its phase outputs are the landmarks the GD runs are measured against.
+            // GLRL runs first, to the end: its path and phase outputs are what the GD runs are measured against.
             if let Some(g) = members.iter_mut().find(|m| is_glrl(&m.run.config)) {
-                let steps = g.run.config.steps;
-                g.run.advance(steps);
+                glrl_path = GlrlPath::trace(&mut g.run);
                 glrl_outputs = g.run.phases().iter().filter_map(|p| p.output.clone()).collect();
             }
             for m in members.iter_mut().filter(|m| !is_glrl(&m.run.config)) {
                 m.closest = vec![f64::INFINITY; glrl_outputs.len()];
             }
         }
-        let mut e = Experiment { members, claim, baseline, adopted: None, glrl_outputs };
+        let mut e = Experiment { members, claim, baseline, adopted: None, glrl_outputs, glrl_path };
         e.track();
         e
     }
@@ -251,8 +353,8 @@ impl Experiment {
         !self.glrl_outputs.is_empty() || self.claim == Some(Claim::NormsDiverge)
     }
 
-    /// The claim's quantity of member i against step: its relative distance to the nearest GLRL phase
-    /// output (GlrlDistance), or |W₁₁| (NormsDiverge); empty otherwise.
+    /// The claim's quantity of member i against step: its relative distance to GLRL's path (GlrlDistance),
+    /// or |W₁₁| (NormsDiverge); empty otherwise.
     pub fn probe(&self, i: usize) -> &[(u64, f64)] {
         &self.members[i].probe.points
     }
@@ -268,16 +370,32 @@ impl Experiment {
         if self.glrl_outputs.is_empty() || is_glrl(&self.members[i].run.config) {
             return;
         }
-        // One product and one distance per phase output: the closest approaches and the probe (the nearest).
+        // One product: the closest approach to each phase output, and the distance to GLRL's path (the probe).
         let w = self.members[i].run.end_to_end();
-        let mut nearest = f64::INFINITY;
         for (r, out) in self.glrl_outputs.iter().enumerate() {
             let d = (&w - out).norm() / out.norm().max(1e-300);
             let c = &mut self.members[i].closest[r];
             *c = c.min(d);
-            nearest = nearest.min(d);
         }
-        self.members[i].probe.record(step, nearest, end);
+        if let Some(path) = &self.glrl_path {
+            let d = path.distance(&w);
+            let m = &mut self.members[i];
+            m.farthest = m.farthest.max(d);
+            m.probe.record(step, d, end);
+        }
+    }
+
+    /// GLRL's path, where GD runs are measured against one.
+    pub fn glrl_path(&self) -> Option<&GlrlPath> {
+        self.glrl_path.as_ref()
+    }
+
+    /// Steps by which member i's time is shifted to align with GLRL's: its step at which σ₁ reaches half of
+    /// GLRL's first phase output, minus GLRL's. None until both have.
+    pub fn glrl_shift(&self, i: usize) -> Option<i64> {
+        let path = self.glrl_path.as_ref()?;
+        let own = first_reaching(&self.members[i].run, path.threshold)?;
+        Some(own as i64 - path.first? as i64)
     }
 
     /// Current distance of member i to the nearest GLRL phase output (relative), if tracked.
@@ -343,12 +461,14 @@ impl Experiment {
                     let shown: Vec<String> = m.closest.iter().map(|d| format!("{d:.3}")).collect();
                     let now = self.distance_to_glrl(i).map_or("–".into(), |d| format!("{d:.3}"));
                     lines.push(format!(
-                        "{}: closest approach to W₁…W{}: {} (worst {worst:.3}); now {now} from the nearest",
+                        "{}: closest approach to W₁…W{}: {} (worst {worst:.3}); now {now} from the nearest; \
+                         farthest from GLRL's path {:.3}",
                         name(m),
-                        m.closest.len(),
-                        shown.join(", ")
+                        crate::notation::sub(m.closest.len()),
+                        shown.join(", "),
+                        m.farthest
                     ));
-                    values.insert(name(m), json!({"closest": m.closest, "worst": worst}));
+                    values.insert(name(m), json!({"closest": m.closest, "worst": worst, "path_farthest": m.farthest}));
                 }
             }
             Some(Claim::NuclearNorm) => {
@@ -595,6 +715,11 @@ impl Member {
     /// For GlrlDistance: the closest approach so far to each GLRL phase output (relative distance).
     pub fn closest(&self) -> &[f64] {
         &self.closest
+    }
+
+    /// For GlrlDistance: the largest distance so far from W(t) to GLRL's path, relative to ‖W_GLRL(∞)‖.
+    pub fn farthest(&self) -> f64 {
+        self.farthest
     }
 }
 

@@ -61,6 +61,9 @@ pub fn ids(exp: &Experiment) -> Vec<&'static str> {
     if exp.claim.is_some() {
         ids.push("claim");
     }
+    if exp.glrl_path().is_some() && exp.members.iter().filter(|m| !experiment::is_glrl(&m.run.config)).count() > 1 {
+        ids.push("glrl_alpha");
+    }
     ids.push("loss");
     if exp.members.iter().any(|m| m.run.config.hessian) {
         ids.push("hessian");
@@ -77,6 +80,7 @@ pub fn drawing(exp: &Experiment, id: &str, opts: Options) -> Option<Drawing> {
     Some(match id {
         "singular_values" => Drawing::Chart(singular_values(exp, opts)),
         "claim" => Drawing::Chart(claim(exp, opts)?),
+        "glrl_alpha" => Drawing::Chart(glrl_alpha(exp)?),
         "loss" => Drawing::Chart(loss(exp, opts)),
         "hessian" => Drawing::Chart(hessian_max(exp, opts)),
         "matrices" => Drawing::Matrices(matrices(exp)),
@@ -611,10 +615,16 @@ fn nuclear_norms(exp: &Experiment, opts: Options) -> Figure {
     fig
 }
 
-/// Relative distance from GD's W(t) to the nearest GLRL phase output, log scale, one line per α.
+/// Relative distance from GD's W(t) to GLRL's path against step, log scale, one line per α; each GD run's
+/// time shifted so that its first value is learned at GLRL's step (until then, unshifted).
 fn glrl_distance(exp: &Experiment, opts: Options) -> Figure {
-    let mut fig =
-        claim_figure(exp, opts, "Distance from GD to GLRL's nearest phase output", Axis::new("‖W − Wᵣ‖/‖Wᵣ‖", true));
+    let mut fig = claim_figure(
+        exp,
+        opts,
+        "Distance from GD to GLRL's path, time-aligned",
+        Axis::new("‖W − path‖/‖W_GLRL(∞)‖", true),
+    );
+    fig.x.label = "step (GD shifted to learn σ₁ at GLRL's step)".into();
     let mut text = vec![];
     for (i, v) in views(exp).into_iter().enumerate() {
         if experiment::is_glrl(&v.member.run.config) {
@@ -623,19 +633,96 @@ fn glrl_distance(exp: &Experiment, opts: Options) -> Figure {
             }
             continue;
         }
-        let points = exp.probe(i).iter().map(|&(s, d)| Some((sx(s, opts), d))).collect();
+        let shift = exp.glrl_shift(i).unwrap_or(0);
+        let points = exp
+            .probe(i)
+            .iter()
+            .filter_map(|&(s, d)| {
+                let t = s as i64 - shift;
+                (t >= 1 || (shift == 0 && t >= 0)).then(|| Some((sx(t as u64, opts), d)))
+            })
+            .collect();
         fig.series.push(line(format!("{} distance", run_name(v.member)), v.ink, Stroke::Solid, points));
-        let worst = v.member.closest().iter().copied().fold(0.0, f64::max);
-        if !v.member.closest().is_empty() && worst.is_finite() {
-            text.push(format!("{} {}", run_name(v.member), notation::short(worst)));
+        if !exp.probe(i).is_empty() {
+            let shown = exp.glrl_shift(i).map_or(", not yet aligned".into(), |s| {
+                format!(", shifted by {}{}", if s < 0 { "+" } else { "−" }, notation::step(s.unsigned_abs() as f64))
+            });
+            text.push(format!("{} {}{shown}", run_name(v.member), notation::short(v.member.farthest())));
         }
     }
     fig.caption = if text.is_empty() {
-        "GD's distance to GLRL's phase outputs W₁, W₂, … against step.".into()
+        "GD's distance to GLRL's path against step.".into()
     } else {
-        format!("Worst closest approach to GLRL's W₁, W₂, …: {}; the floor drops as α shrinks.", text.join(", "))
+        format!(
+            "Largest distance from GLRL's path so far: {}; the curves fall as α shrinks (Li et al.: GD → GLRL as α → 0).",
+            text.join("; ")
+        )
     };
     fig
+}
+
+/// Where a figure's runs differ only by α: the GD runs' largest distance to GLRL's path and final distance to
+/// GLRL's output against α, log–log (Li et al.: both → 0 as α → 0).
+pub fn glrl_alpha(exp: &Experiment) -> Option<Figure> {
+    let path = exp.glrl_path()?;
+    let glrl = exp.members.iter().find(|m| experiment::is_glrl(&m.run.config))?;
+    let output = glrl.run.end_to_end();
+    let mut far = vec![];
+    let mut fin = vec![];
+    for m in exp.members.iter().filter(|m| !experiment::is_glrl(&m.run.config)) {
+        let a = m.run.config.model.init_scale;
+        far.push((a, m.farthest()));
+        fin.push((a, (m.run.end_to_end() - &output).norm() / output.norm().max(1e-300)));
+    }
+    if far.is_empty() || path.is_empty() {
+        return None;
+    }
+    far.sort_by(|a, b| a.0.total_cmp(&b.0));
+    fin.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let lo = far[0].0;
+    let hi = far[far.len() - 1].0;
+    let x = Axis {
+        label: "α (init scale of each factor)".into(),
+        log: true,
+        range: Some((lo / 3.0, hi * 3.0)),
+        integer: false,
+    };
+    let mut fig =
+        Figure::new("glrl_alpha", "Distance to GLRL against α".into(), x, Axis::new("relative distance", true));
+    let pts = |v: &[(f64, f64)]| v.iter().map(|&p| (p.1 > 0.0).then_some(p)).collect::<Vec<_>>();
+    fig.series.push(line("largest distance to GLRL's path".into(), Ink::Series(0), Stroke::Solid, pts(&far)));
+    fig.series.push(Series {
+        label: "largest distance to GLRL's path (runs)".into(),
+        ink: Ink::Series(0),
+        stroke: Stroke::Points,
+        width: 2.0,
+        points: pts(&far),
+    });
+    fig.series.push(line("final distance to GLRL's output".into(), Ink::Series(1), Stroke::Dashed, pts(&fin)));
+    fig.series.push(Series {
+        label: "final distance to GLRL's output (runs)".into(),
+        ink: Ink::Series(1),
+        stroke: Stroke::Points,
+        width: 2.0,
+        points: pts(&fin),
+    });
+    fig.legend("largest distance to GLRL's path over the run", Ink::Series(0), Glyph::Line);
+    fig.legend("final distance to GLRL's output", Ink::Series(1), Glyph::Dashed);
+    let running = exp.running();
+    let fmt = |v: &[(f64, f64)]| {
+        v.iter()
+            .rev()
+            .map(|p| format!("{} at α = {}", notation::short(p.1), notation::short(p.0)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    fig.caption = format!(
+        "{}Largest distance from GLRL's path: {}; final distance to GLRL's output: {} (relative to ‖W_GLRL(∞)‖).",
+        if running { "So far (runs still going). " } else { "" },
+        fmt(&far),
+        fmt(&fin)
+    );
+    Some(fig)
 }
 
 /// σ₂ at the step σ₁ is learned, per depth (one dot per seed, the median labelled), beside the prediction.

@@ -3,7 +3,7 @@
 import { $, fmt, showMessage, tableOf } from "./ui.js";
 
 // The page's canvas for each figure id of the core's figure model.
-export const CANVAS = { singular_values: "sv-chart", claim: "claim-chart", loss: "loss-chart", hessian: "hessian-chart", matrices: "matrix-chart" };
+export const CANVAS = { singular_values: "sv-chart", claim: "claim-chart", glrl_alpha: "alpha-chart", loss: "loss-chart", hessian: "hessian-chart", matrices: "matrix-chart" };
 const darkQuery = matchMedia("(prefers-color-scheme: dark)");
 
 export class ChartView {
