@@ -24,10 +24,10 @@ const presetSource = (p) => (p.runs.length > 1 || p.claim ? { preset: p.name } :
 
 // ---------- run control ----------
 /** Starts `config` (or the preset `name`, or a comparison); `opts.play`: play at once; `opts.burst`: at full speed. */
-function start({ config, preset, compare }, opts = {}) {
+function start({ config, preset, seed, compare }, opts = {}) {
   let source;
   if (compare) source = { compare: JSON.stringify(compare) };
-  else if (preset) source = { preset };
+  else if (preset) source = { preset, seed: seed ?? null };
   else {
     const json = JSON.stringify(config);
     const msg = wasm.validate(json);
@@ -35,7 +35,7 @@ function start({ config, preset, compare }, opts = {}) {
     source = { config: json };
   }
   showMessage("");
-  current = { preset: preset ?? null, config: compare ? compare[0].config : config, compare: compare ?? null };
+  current = { preset: preset ?? null, seed: seed ?? null, config: compare ? compare[0].config : config, compare: compare ?? null };
   rate = { steps: 0, since: performance.now(), step: 0 };
   $("r-rate").textContent = "–";
   session.load(source, opts);
@@ -81,18 +81,24 @@ function frame() {
 }
 
 // ---------- presets and edits ----------
-function applyPreset(name) {
+/** Runs the preset `name`, re-seeded when `seed` is given (the explanation's numbers are for its own seed). */
+function applyPreset(name, seed = null) {
   const p = presets.find((x) => x.name === name);
   if (!p) return false;
   origin = null;
   $("edited").hidden = true;
   $("preset").value = name;
   $("preset-title").textContent = p.title;
-  $("preset-explanation").textContent = p.explanation;
-  writeForm(p.runs[0].config, wasm.matrix_text);
+  const own = p.runs[0].config.seed;
+  const reseeded = seed !== null && seed !== own;
+  $("preset-explanation").textContent = reseeded
+    ? `${p.explanation} (Re-seeded at seed ${seed}: the numbers above are for seed ${own}; the read-out says whether the claim holds here.)`
+    : p.explanation;
+  const config = { ...p.runs[0].config, seed: seed ?? own };
+  writeForm(config, wasm.matrix_text);
   view.charts.clear_ghost();
   syncGhost();
-  return start(presetSource(p) ? { preset: name } : { config: p.runs[0].config });
+  return start(presetSource(p) ? { preset: name, seed: reseeded ? seed : null } : { config });
 }
 
 /** An edit of the form: the run restarts at full speed with the new value, the last run kept faintly. */
@@ -245,7 +251,7 @@ async function main() {
   $("log-steps").checked = urlView.log_steps;
   $("speed").value = String(urlView.speed ?? limits.speed_default);
   syncSpeed();
-  if (!(state.preset && applyPreset(state.preset))) {
+  if (!(state.preset && applyPreset(state.preset, state.seed))) {
     writeForm(state.config, wasm.matrix_text);
     $("preset").value = "custom";
     $("preset-title").textContent = "Custom configuration (from the link)";

@@ -10,6 +10,7 @@ pub mod trace;
 
 use crate::config::{Config, OptimizerConfig};
 use crate::dynamics::baseline::{Baseline, BaselineSolver};
+use crate::notation::sigma;
 use nalgebra::DMatrix;
 use run::{Run, Status};
 use serde::{Deserialize, Serialize};
@@ -528,8 +529,16 @@ impl Experiment {
                     let plateaus = stages::plateaus(samples);
                     let curv = plateau_curvature(samples, &plateaus);
                     let levels: Vec<String> = plateaus.iter().map(|p| format!("{:.3}", p.loss)).collect();
-                    let mut line =
-                        format!("{}: {} stages (loss plateaus at {})", name(m), plateaus.len(), levels.join(", "));
+                    let truth = m.run.problem.truth_singular_values().unwrap_or_default();
+                    let predicted = plateau_levels(&truth, 1.0);
+                    let visited = levels_visited(samples, &predicted);
+                    let mut line = format!(
+                        "{}: {} stages (loss plateaus at {}); {visited} of {} predicted levels visited",
+                        name(m),
+                        plateaus.len(),
+                        levels.join(", "),
+                        predicted.len()
+                    );
                     if curv.iter().any(Option::is_some) {
                         let c: Vec<String> = curv.iter().map(|c| c.map_or("–".into(), |x| format!("{x:.2}"))).collect();
                         line.push_str(&format!("; λₘᵢₙ on them: {}", c.join(", ")));
@@ -609,7 +618,11 @@ impl Experiment {
                 }
             }
         }
-        Readout { lines, values: Value::Object(values) }
+        let verdict = self.verdict();
+        if let Some(v) = &verdict {
+            lines.push(format!("{} {}", if v.holds { "✓ claim holds:" } else { "✗ claim fails:" }, v.why));
+        }
+        Readout { lines, values: Value::Object(values), verdict }
     }
 }
 
@@ -693,6 +706,200 @@ impl Experiment {
 pub struct Readout {
     pub lines: Vec<String>,
     pub values: Value,
+    /// Whether the preset's claim holds, once every run has finished.
+    pub verdict: Option<Verdict>,
+}
+
+/// The claim checked qualitatively on a finished experiment, at whatever seed it ran.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Verdict {
+    pub holds: bool,
+    /// What was checked, with the numbers.
+    pub why: String,
+}
+
+/// Relative band around a predicted plateau level inside which the loss counts as visiting it.
+pub const LEVEL_BAND: f64 = 0.02;
+/// Consecutive recorded samples inside the band that make a visit.
+pub const LEVEL_VISIT: usize = 3;
+
+/// How many of the predicted plateau levels the loss visits in order (≥ [`LEVEL_VISIT`] consecutive samples
+/// within ±[`LEVEL_BAND`]): one per saddle the run passes.
+pub fn levels_visited(samples: &[Sample], levels: &[f64]) -> usize {
+    let mut k = 0;
+    let mut run = 0;
+    for s in samples {
+        let Some(&level) = levels.get(k) else { break };
+        if (s.loss - level).abs() <= LEVEL_BAND * level {
+            run += 1;
+            if run >= LEVEL_VISIT {
+                k += 1;
+                run = 0;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    k
+}
+
+impl Experiment {
+    /// The claim checked on the finished runs (None while running or without a claim):
+    /// - stage times: every target value learned, largest first; distinct values (ratio ≥ 1.2) at distinct
+    ///   steps, tied values (within 1 %) within 20 % of each other's step;
+    /// - GLRL: GD's largest distance from GLRL's path falls as α shrinks;
+    /// - nuclear norm: every run fits, ‖W‖* rises as α shrinks, the smallest α within 10 % of GLRL's output;
+    /// - σ₂ at σ₁: the depth-2 median over 10× each deeper median;
+    /// - stages: the loss visits each predicted plateau level ½(sₖ₊₁² + … + sᵣ²) in order;
+    /// - norm ratio: noisy GD within 3 % of the prediction, plain GD's ‖W_L‖² − ‖W₁‖² within 1 % of its start;
+    /// - norms diverge: |W₁₁| still growing over the second half, σ₂/σ₁ < 1e-2;
+    /// - escape time: every depth's fitted rate within 15 % of the predicted one.
+    pub fn verdict(&self) -> Option<Verdict> {
+        if self.running() || self.diverged().is_some() {
+            return None;
+        }
+        let name = |m: &Member| if m.label.is_empty() { "run".to_string() } else { m.label.clone() };
+        let mut fails: Vec<String> = vec![];
+        let why: String;
+        match self.claim? {
+            Claim::StageTimes => {
+                for m in &self.members {
+                    let t = m.run.problem.truth_singular_values().unwrap_or_default();
+                    let steps = stages::learned_steps(m.run.trace.samples(), &t);
+                    if steps.iter().any(Option::is_none) {
+                        fails.push(format!("{}: not every value learned", name(m)));
+                        continue;
+                    }
+                    let steps: Vec<u64> = steps.into_iter().flatten().collect();
+                    for i in 1..t.len() {
+                        let (a, b) = (steps[i - 1] as f64, steps[i] as f64);
+                        if t[i - 1] >= 1.2 * t[i] && b <= a {
+                            fails.push(format!("{}: {} not after {}", name(m), sigma(i + 1), sigma(i)));
+                        }
+                        if t[i - 1] <= 1.01 * t[i] && b > 1.2 * a {
+                            fails.push(format!("{}: tied {} and {} apart", name(m), sigma(i), sigma(i + 1)));
+                        }
+                    }
+                }
+                why = "every target value learned, one stage per distinct value, largest first".into();
+            }
+            Claim::GlrlDistance => {
+                let mut gd: Vec<(f64, f64)> = self
+                    .members
+                    .iter()
+                    .filter(|m| !is_glrl(&m.run.config))
+                    .map(|m| (m.run.config.model.init_scale, m.farthest))
+                    .collect();
+                gd.sort_by(|a, b| b.0.total_cmp(&a.0));
+                if self.glrl_path.is_none() || gd.windows(2).any(|w| w[1].1 >= w[0].1) {
+                    fails.push("the distance to GLRL's path does not fall with α".into());
+                }
+                let shown: Vec<String> = gd.iter().map(|p| format!("{:.3}", p.1)).collect();
+                why = format!("GD's largest distance from GLRL's path falls as α shrinks ({})", shown.join(" > "));
+            }
+            Claim::NuclearNorm => {
+                let mut gd = vec![];
+                let mut glrl = None;
+                for m in &self.members {
+                    let s = m.run.measure();
+                    if is_glrl(&m.run.config) {
+                        glrl = Some(s.nuclear_norm);
+                    } else {
+                        if s.loss > 1e-8 {
+                            fails.push(format!("{} does not fit (loss {:.1e})", name(m), s.loss));
+                        }
+                        gd.push((m.run.config.model.init_scale, s.nuclear_norm));
+                    }
+                }
+                gd.sort_by(|a, b| b.0.total_cmp(&a.0));
+                if gd.windows(2).any(|w| w[1].1 <= w[0].1) {
+                    fails.push("‖W‖* does not rise as α shrinks".into());
+                }
+                if let (Some(g), Some(last)) = (glrl, gd.last()) {
+                    if (last.1 - g).abs() > 0.1 * g {
+                        fails.push(format!("smallest α ends at {:.3}, not near GLRL's {g:.3}", last.1));
+                    }
+                }
+                let shown: Vec<String> = gd.iter().map(|p| format!("{:.3}", p.1)).collect();
+                why = format!("‖W‖* rises as α shrinks ({}) towards GLRL's output", shown.join(" < "));
+            }
+            Claim::SecondAtFirst => {
+                let mut by_depth: Vec<(usize, Vec<f64>)> = vec![];
+                for m in &self.members {
+                    let d = m.run.config.model.depth;
+                    let v = second_at_first(&m.run);
+                    match by_depth.iter_mut().find(|g| g.0 == d) {
+                        Some(g) => g.1.extend(v),
+                        None => by_depth.push((d, v.into_iter().collect())),
+                    }
+                }
+                let med: Vec<(usize, Option<f64>)> = by_depth.iter().map(|(d, v)| (*d, median(v))).collect();
+                let two = med.iter().find(|m| m.0 == 2).and_then(|m| m.1);
+                for (d, m) in med.iter().filter(|m| m.0 > 2) {
+                    match (two, m) {
+                        (Some(t), Some(v)) if t > 10.0 * v => {}
+                        _ => fails.push(format!("depth {d} not 10× below depth 2")),
+                    }
+                }
+                why = "σ₂ when σ₁ is learned: the depth-2 median is over 10× each deeper one".into();
+            }
+            Claim::Stages => {
+                for m in &self.members {
+                    let t = m.run.problem.truth_singular_values().unwrap_or_default();
+                    let levels = plateau_levels(&t, 1.0);
+                    let k = levels_visited(m.run.trace.samples(), &levels);
+                    if k < levels.len() {
+                        fails.push(format!("{} visits {k} of {} levels", name(m), levels.len()));
+                    }
+                }
+                why = "the loss rests at each predicted level ½(sₖ₊₁² + … + sᵣ²) in turn: one stage per value".into();
+            }
+            Claim::NormRatio => {
+                for m in &self.members {
+                    let samples = m.run.trace.samples();
+                    let (Some(first), Some(last)) = (samples.first(), samples.last()) else { continue };
+                    let ratio = |s: &Sample| s.factor_norms[s.factor_norms.len() - 1] / s.factor_norms[0];
+                    let gap = |s: &Sample| s.factor_norms[s.factor_norms.len() - 1].powi(2) - s.factor_norms[0].powi(2);
+                    match (&m.run.config.optimizer, predicted_norm_ratio(&m.run.config)) {
+                        (_, Some(p)) if (ratio(last) / p - 1.0).abs() > 0.03 => {
+                            fails.push(format!("{}: ratio {:.3}, predicted {p:.3}", name(m), ratio(last)))
+                        }
+                        (OptimizerConfig::Gd { .. }, _) if (gap(last) - gap(first)).abs() > 0.01 * gap(first).abs() => {
+                            fails.push(format!("{}: ‖W_L‖² − ‖W₁‖² not conserved", name(m)))
+                        }
+                        _ => {}
+                    }
+                }
+                why =
+                    "noisy GD within 3 % of the predicted ratio from every start; plain GD keeps its imbalance".into();
+            }
+            Claim::NormsDiverge => {
+                for (i, m) in self.members.iter().enumerate() {
+                    let p = self.probe(i);
+                    let (half, end) = (p.get(p.len() / 2).map_or(0.0, |x| x.1), p.last().map_or(0.0, |x| x.1));
+                    let s = m.run.measure();
+                    let ratio = s.singular_values.get(1).copied().unwrap_or(0.0) / s.singular_values[0].max(1e-300);
+                    if end <= half || ratio >= 1e-2 {
+                        fails.push(format!("{}: |W₁₁| {half:.3} → {end:.3}, σ₂/σ₁ {ratio:.1e}", name(m)));
+                    }
+                }
+                why = "|W₁₁| still growing over the second half while σ₂/σ₁ < 1e-2".into();
+            }
+            Claim::EscapeTime => {
+                for e in escape_times(self) {
+                    match (e.fitted, e.predicted) {
+                        (Some(f), Some(p)) if (f / p - 1.0).abs() <= 0.15 => {}
+                        (f, p) => fails.push(format!("{}: fitted {f:?}, predicted {p:?}", e.group)),
+                    }
+                }
+                why = "every depth's escape-time law within 15 % of the prediction".into();
+            }
+        }
+        Some(Verdict {
+            holds: fails.is_empty(),
+            why: if fails.is_empty() { why } else { format!("{why} — but {}", fails.join("; ")) },
+        })
+    }
 }
 
 /// Whether the convex baseline of a config is the minimum-trace PSD completion: only for the symmetric model

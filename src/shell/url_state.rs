@@ -35,6 +35,8 @@ impl Default for View {
 pub struct UrlState {
     /// The preset to run (None: a custom config from the fields).
     pub preset: Option<String>,
+    /// `preset=NAME&seed=S`: every run of the preset re-seeded (see [`presets::Preset::at_seed`]).
+    pub seed: Option<u64>,
     pub config: Config,
     pub view: View,
     /// One message per ignored parameter, naming it.
@@ -46,6 +48,7 @@ pub fn parse(query: &str) -> UrlState {
     let default = presets::find(presets::DEFAULT).expect("default preset");
     let mut state = UrlState {
         preset: Some(default.name.to_string()),
+        seed: None,
         config: default.config().clone(),
         view: View::default(),
         messages: vec![],
@@ -100,6 +103,24 @@ pub fn parse(query: &str) -> UrlState {
             "simd" => state.messages.push(format!("parameter simd: expected plain or auto, got {:?}", shorten(&v))),
             _ if FIELDS.contains(&k.as_str()) => fields.push((k, v)),
             _ => state.messages.push(format!("unknown parameter {:?} ignored", shorten(&k))),
+        }
+    }
+    // A preset with only `seed=` is that preset re-seeded, not a custom config.
+    if let (Some(name), [(k, v)]) = (&state.preset, fields.as_slice()) {
+        if k == "seed" {
+            let p = presets::find(name).expect("found above");
+            match v.trim().parse::<u64>().ok().and_then(|s| p.at_seed(s).map(|q| (s, q))) {
+                Some((s, q)) => {
+                    state.seed = Some(s);
+                    state.config = q.config().clone();
+                }
+                None => state.messages.push(format!(
+                    "parameter seed: expected a whole number from 0 to {}, got {:?}",
+                    crate::config::MAX_SEED,
+                    shorten(v)
+                )),
+            }
+            return state;
         }
     }
     if !fields.is_empty() {
@@ -354,5 +375,19 @@ mod tests {
         assert!(s.messages.is_empty(), "{:?}", s.messages);
         assert_eq!(s.config.dims(), (2, 2));
         assert!(parse("preset=%3Cscript%3E").messages[0].contains("unknown name"));
+    }
+
+    #[test]
+    fn a_preset_with_only_a_seed_stays_that_preset_reseeded() {
+        let s = parse("preset=depth-alpha&seed=7");
+        assert_eq!((s.preset.as_deref(), s.seed), (Some("depth-alpha"), Some(7)));
+        assert_eq!(s.config.seed, 7);
+        assert!(s.messages.is_empty());
+        let bad = parse("preset=incremental&seed=-3");
+        assert_eq!((bad.preset.as_deref(), bad.seed), (Some("incremental"), None));
+        assert!(bad.messages[0].starts_with("parameter seed:"), "{:?}", bad.messages);
+        // With another field it is a custom config, as before.
+        let custom = parse("preset=incremental&seed=3&model.depth=2");
+        assert_eq!((custom.preset, custom.config.seed, custom.config.model.depth), (None, 3, 2));
     }
 }

@@ -135,10 +135,17 @@ impl Lab {
         Ok(Lab::wrap(Experiment::single(config)))
     }
 
-    /// A preset's experiment (all its runs side by side).
-    pub fn from_preset(name: &str) -> Result<Lab, JsError> {
+    /// A preset's experiment (all its runs side by side), re-seeded when `seed` is given.
+    pub fn from_preset(name: &str, seed: Option<f64>) -> Result<Lab, JsError> {
         let preset = presets::find(name)
             .ok_or_else(|| JsError::new(&format!("preset: unknown name; one of {}", presets::names())))?;
+        let preset = match seed {
+            None => preset,
+            Some(s) if s >= 0.0 && s.fract() == 0.0 => preset.at_seed(s as u64).ok_or_else(|| {
+                JsError::new(&format!("seed: must be a whole number from 0 to {}", crate::config::MAX_SEED))
+            })?,
+            Some(_) => return Err(JsError::new("seed: must be a whole number")),
+        };
         Ok(Lab::wrap(preset.experiment()))
     }
 

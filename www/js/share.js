@@ -7,6 +7,7 @@ import { CANVAS } from "./charts.js";
 export function syncUrl(wasm, current, view, limits) {
   const params = [];
   if (current.preset) params.push(`preset=${encodeURIComponent(current.preset)}`);
+  if (current.preset && current.seed !== null && current.seed !== undefined) params.push(`seed=${current.seed}`);
   else if (current.config) {
     const q = wasm.config_query(JSON.stringify(current.config));
     if (q) params.push(q);

@@ -22,7 +22,7 @@ export function createSimulation(wasm, post) {
     stepCost = Infinity;
     try {
       const s = msg.source;
-      lab = s.preset ? wasm.Lab.from_preset(s.preset) : s.compare ? wasm.Lab.compare(s.compare) : new wasm.Lab(s.config);
+      lab = s.preset ? wasm.Lab.from_preset(s.preset, s.seed ?? undefined) : s.compare ? wasm.Lab.compare(s.compare) : new wasm.Lab(s.config);
     } catch (e) {
       post({ type: "error", gen, message: e.message });
       return;
