@@ -348,7 +348,7 @@ fn default_epsilon() -> f64 {
 fn default_tolerance() -> f64 {
     1e-6
 }
-fn default_max_phase_steps() -> u64 {
+pub(crate) fn default_max_phase_steps() -> u64 {
     1_000_000
 }
 const DEFAULT_N: usize = 20;

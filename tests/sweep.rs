@@ -1,6 +1,6 @@
 //! Phase-diagram sweeps: spec validation, the same numbers in slices (worker) and in one go (CLI), on all cores.
 
-use rankflow::experiment::sweep::{Job, SweepSpec};
+use rankflow::experiment::sweep::{self, Job, SweepSpec};
 use serde_json::json;
 use std::process::Command;
 
@@ -144,4 +144,168 @@ fn shards_merge_into_exactly_the_unsharded_csv() {
     let o = rankflow(&["sweep", "--spec", spec_path.to_str().unwrap(), "--shard", "6/5"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).starts_with("--shard: expected i/N"));
+}
+
+#[test]
+fn one_d_sweep_specs_are_checked() {
+    let base = json!({"seed": 1, "steps": 1000, "problem": {"kind": "full", "n": 6, "singular_values": [1.0]},
+                      "model": {"depth": 2}, "optimizer": {"kind": "noisy_gd", "lr": 0.02, "noise": [0.05, 0.1]}});
+    let bad = |s: serde_json::Value, field: &str, says: &str| {
+        let e = SweepSpec::from_json(&s.to_string()).unwrap_err();
+        assert_eq!(e.field, field, "{e}");
+        assert!(e.message.contains(says), "{e}");
+    };
+    let x = json!({"field": "model.init_scale", "values": [0.1, 0.01]});
+    let depth = json!({"field": "model.depth", "values": [2, 3]});
+    bad(json!({"base": base, "x": x, "y": depth, "series": depth, "outcome": "loss"}), "sweep.series", "not both");
+    bad(json!({"base": base, "x": x, "seeds": 0, "outcome": "loss"}), "sweep.seeds", "1 to 20");
+    bad(json!({"base": base, "x": x, "seeds": 21, "outcome": "loss"}), "sweep.seeds", "1 to 20");
+    bad(json!({"base": base, "x": x, "y": depth, "seeds": 3, "outcome": "loss"}), "sweep.seeds", "1-D");
+    for field in ["optimizer.noise[x]", "model.depth[1]", "optimizer.noise", "optimizer.noise[25]"] {
+        bad(
+            json!({"base": base, "x": {"field": field, "values": [0.1]}, "outcome": "loss"}),
+            "sweep.x.field",
+            "list entry",
+        );
+    }
+    // An index beyond the base config's list is a note on the run, naming it.
+    let s = SweepSpec::from_json(
+        &json!({"base": base, "x": {"field": "model.init_scales[3]", "values": [0.1]}, "outcome": "loss"}).to_string(),
+    )
+    .unwrap();
+    let cell = s.run_cell(0);
+    assert!(cell.value.is_none() && cell.note.as_deref().unwrap().contains("model.init_scales"), "{cell:?}");
+    // glrl_distance only where GLRL is defined.
+    let mut gd = base.clone();
+    gd["optimizer"] = json!({"kind": "gd", "lr": 0.02});
+    let s = SweepSpec::from_json(
+        &json!({"base": gd, "x": {"field": "model.depth", "values": [3]}, "outcome": "glrl_distance"}).to_string(),
+    )
+    .unwrap();
+    assert!(s.run_cell(0).note.unwrap().contains("depth 2 or a symmetric model"));
+}
+
+#[test]
+fn one_d_sweep_aggregates_seeds_per_series_and_matches_single_runs() {
+    // Escape time against α at depths 2 and 3, 3 seeds: each point is the mean/min/max of the runs at seeds
+    // 1, 2, 3, each run exactly what the experiment measures on its own.
+    let text = json!({"base": {"seed": 1, "steps": 6000, "record_every": 10,
+                               "problem": {"kind": "full", "n": 8, "singular_values": [1.0]},
+                               "model": {"init": "gaussian"}, "optimizer": {"kind": "gd", "lr": 0.02}},
+                      "x": {"field": "model.init_scale", "values": [0.02, 0.05]},
+                      "series": {"field": "model.depth", "values": [2, 3]},
+                      "seeds": 3, "outcome": "first_learned_step"})
+    .to_string();
+    let spec = SweepSpec::from_json(&text).unwrap();
+    assert_eq!(spec.cells(), 12);
+    let cells: Vec<_> = (0..12).map(|k| spec.run_cell(k)).collect();
+    let table = sweep::csv(&spec, &cells);
+    let rows: Vec<Vec<&str>> = table.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows[0], ["x", "series", "mean", "std", "min", "max", "n"]);
+    assert_eq!(rows.len(), 5);
+    for (r, (depth, alpha)) in rows[1..].iter().zip([(2, 0.02), (2, 0.05), (3, 0.02), (3, 0.05)]) {
+        let steps: Vec<f64> = (1..=3)
+            .map(|seed| {
+                let cfg = json!({"seed": seed, "steps": 6000, "record_every": 10,
+                                 "problem": {"kind": "full", "n": 8, "singular_values": [1.0]},
+                                 "model": {"init": "gaussian", "depth": depth, "init_scale": alpha},
+                                 "optimizer": {"kind": "gd", "lr": 0.02}});
+                let mut run = rankflow::Run::new(rankflow::Config::from_json(&cfg.to_string()).unwrap());
+                run.advance(6000);
+                rankflow::experiment::first_learned_step(&run).unwrap() as f64
+            })
+            .collect();
+        let mean = steps.iter().sum::<f64>() / 3.0;
+        assert_eq!((r[0].parse::<f64>().unwrap(), r[1].parse::<f64>().unwrap()), (alpha, depth as f64));
+        assert!((r[2].parse::<f64>().unwrap() - mean).abs() < 1e-9, "{r:?} vs {steps:?}");
+        assert_eq!(r[4].parse::<f64>().unwrap(), steps.iter().copied().fold(f64::INFINITY, f64::min));
+        assert_eq!(r[5].parse::<f64>().unwrap(), steps.iter().copied().fold(0.0, f64::max));
+        assert_eq!(r[6], "3");
+    }
+    // Deeper waits longer at the same α.
+    assert!(rows[3][2].parse::<f64>().unwrap() > rows[1][2].parse::<f64>().unwrap());
+    // The figure: one line per depth with a min–max band.
+    let points = sweep::aggregate(&cells, 3);
+    let fig = rankflow::figure::lines::sweep_lines("model.init_scale", "model.depth", "first_learned_step", 3, &points);
+    assert_eq!(fig.areas.len(), 2);
+    assert!(
+        fig.legend.iter().any(|e| e.label == "model.depth = 2")
+            && fig.legend.iter().any(|e| e.label == "min–max over 3 seeds")
+    );
+}
+
+#[test]
+fn noisy_law_sweep_draws_the_prediction_from_a_list_entry() {
+    // optimizer.noise[1] (the noise on W₂) against a fixed 0.05 on W₁: predicted ratio = noise[1]/0.05.
+    let text = json!({"base": {"seed": 1, "steps": 200000, "record_every": 1000,
+                               "problem": {"kind": "full", "n": 10, "singular_values": [1.0]},
+                               "model": {"depth": 2, "width": 10, "init": "gaussian", "init_scales": [0.01, 0.5]},
+                               "optimizer": {"kind": "noisy_gd", "lr": 0.02, "noise": [0.05, 0.1], "anneal_steps": 20000}},
+                      "x": {"field": "optimizer.noise[1]", "values": [0.025, 0.1]},
+                      "outcome": "norm_ratio"})
+    .to_string();
+    let spec = SweepSpec::from_json(&text).unwrap();
+    let cells: Vec<_> = (0..spec.cells()).map(|k| spec.run_cell(k)).collect();
+    for c in &cells {
+        let predicted = c.predicted.unwrap();
+        assert!((predicted - c.x / 0.05).abs() < 1e-12);
+        assert!((c.value.unwrap() / predicted - 1.0).abs() < 0.03, "{c:?}");
+    }
+    let table = sweep::csv(&spec, &cells);
+    assert!(table.starts_with("x,series,mean,std,min,max,n,predicted\n0.025,,"), "{table}");
+}
+
+#[test]
+fn one_d_shards_merge_into_exactly_the_unsharded_csv() {
+    let dir = std::env::temp_dir().join(format!("rankflow-shards-1d-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = json!({"base": {"seed": 1, "steps": 2000, "record_every": 100,
+                          "problem": {"kind": "completion", "n": 8, "rank": 2, "observed_fraction": 0.6},
+                          "model": {"depth": 2}, "optimizer": {"kind": "gd", "lr": 1.0}},
+                      "x": {"field": "model.init_scale", "values": [1e-1, 1e-2, 1e-3]},
+                      "series": {"field": "model.depth", "values": [2, 3]},
+                      "seeds": 4, "outcome": "test_error"});
+    let spec_path = dir.join("spec.json");
+    std::fs::write(&spec_path, spec.to_string()).unwrap();
+    let rankflow = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_rankflow")).args(args).output().unwrap();
+    let (whole, whole_svg) = (dir.join("whole.csv"), dir.join("whole.svg"));
+    let o = rankflow(&[
+        "sweep",
+        "--spec",
+        spec_path.to_str().unwrap(),
+        "--csv",
+        whole.to_str().unwrap(),
+        "--svg",
+        whole_svg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut parts = vec![];
+    for i in 1..=3 {
+        let part = dir.join(format!("part{i}.csv"));
+        let o = rankflow(&[
+            "sweep",
+            "--spec",
+            spec_path.to_str().unwrap(),
+            "--shard",
+            &format!("{i}/3"),
+            "--csv",
+            part.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        parts.push(part.to_str().unwrap().to_string());
+    }
+    parts.swap(0, 2);
+    let (merged, svg) = (dir.join("merged.csv"), dir.join("merged.svg"));
+    let mut args = vec!["sweep", "merge"];
+    args.extend(parts.iter().map(String::as_str));
+    args.extend(["--csv", merged.to_str().unwrap(), "--svg", svg.to_str().unwrap()]);
+    let o = rankflow(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (a, b) = (std::fs::read_to_string(&whole).unwrap(), std::fs::read_to_string(&merged).unwrap());
+    assert_eq!(a, b);
+    assert_eq!(a.lines().count(), 7);
+    assert!(a.lines().skip(1).all(|l| l.ends_with(",4")), "4 seeds per point:\n{a}");
+    assert_eq!(std::fs::read_to_string(&svg).unwrap(), std::fs::read_to_string(&whole_svg).unwrap());
+    let o = rankflow(&["sweep", "merge", &parts[0], &parts[1]]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cells missing"));
 }

@@ -32,7 +32,7 @@ onmessage = async (event) => {
       if (performance.now() - t0 < 2) steps = Math.min(steps * 2, 1 << 16);
     }
     const progress = JSON.parse(job.progress_json());
-    postMessage({ type: done ? "done" : "progress", ...progress, csv: done ? job.csv() : undefined });
+    postMessage({ type: done ? "done" : "progress", ...progress, figure: job.figure_json(), csv: done ? job.csv() : undefined });
     if (done) { job.free(); return; }
     await new Promise((r) => setTimeout(r, 0));   // let "cancel" messages in
   }

@@ -12,7 +12,7 @@ use rankflow::experiment::presets;
 use rankflow::experiment::report::experiment_report;
 use rankflow::experiment::sweep::{self, SweepSpec};
 use rankflow::experiment::Experiment;
-use rankflow::figure::{build, export, heatmap, render::Style};
+use rankflow::figure::{build, export, heatmap, lines, render::Style};
 use rankflow::Config;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -318,17 +318,26 @@ fn sweep(args: &[String]) -> ExitCode {
         return code;
     }
     if let Some(p) = &svg_path {
-        let outcome =
-            serde_json::to_value(spec.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        let diagram = heatmap::PhaseDiagram {
-            title: format!("{outcome} over {} × {}", spec.x.field, spec.y.field),
-            x_desc: spec.x.field.clone(),
-            y_desc: spec.y.field.clone(),
-            x_labels: spec.x.values.iter().map(|v| axis_label(*v)).collect(),
-            y_labels: spec.y.values.iter().map(|v| axis_label(*v)).collect(),
-            values: cells.iter().map(|c| c.value).collect(),
+        let outcome = spec.outcome.name();
+        let result = match &spec.y {
+            None => {
+                let series = spec.series.as_ref().map_or("", |a| a.field.as_str());
+                let points = sweep::aggregate(&cells, spec.seeds as usize);
+                write_lines(p, &lines::sweep_lines(&spec.x.field, series, &outcome, spec.seeds as usize, &points))
+            }
+            Some(y) => write_heatmap(
+                p,
+                &heatmap::PhaseDiagram {
+                    title: format!("{outcome} over {} × {}", spec.x.field, y.field),
+                    x_desc: spec.x.field.clone(),
+                    y_desc: y.field.clone(),
+                    x_labels: spec.x.values.iter().map(|v| axis_label(*v)).collect(),
+                    y_labels: y.values.iter().map(|v| axis_label(*v)).collect(),
+                    values: cells.iter().map(|c| c.value).collect(),
+                },
+            ),
         };
-        if let Err(code) = write_heatmap(p, &diagram) {
+        if let Err(code) = result {
             return code;
         }
     }
@@ -363,6 +372,14 @@ fn sweep_merge(args: &[String]) -> ExitCode {
     if let Err(code) = write_or_print(csv_path.as_deref(), &merged.csv) {
         return code;
     }
+    if let (Some(p), Some(points)) = (&svg_path, &merged.lines) {
+        let seeds = points.iter().map(|q| q.n).max().unwrap_or(1);
+        let fig = lines::sweep_lines(&merged.x_field, &merged.y_field, &merged.outcome, seeds, points);
+        return match write_lines(p, &fig) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(code) => code,
+        };
+    }
     if let Some(p) = &svg_path {
         let label = |v: &String| v.parse::<f64>().map_or(v.clone(), axis_label);
         let diagram = heatmap::PhaseDiagram {
@@ -396,6 +413,12 @@ fn write_or_print(path: Option<&str>, text: &str) -> Result<(), ExitCode> {
             Ok(())
         }
     }
+}
+
+fn write_lines(path: &str, fig: &rankflow::figure::Figure) -> Result<(), ExitCode> {
+    let svg = export::to_svg(&rankflow::figure::Drawing::Chart(fig.clone()), 900, 560, Style::default())
+        .map_err(|e| bad_input(&format!("--svg: {e}")))?;
+    std::fs::write(path, svg).map_err(|e| bad_input(&format!("--svg: cannot write {path}: {e}")))
 }
 
 fn write_heatmap(path: &str, diagram: &heatmap::PhaseDiagram) -> Result<(), ExitCode> {

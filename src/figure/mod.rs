@@ -7,6 +7,7 @@ pub mod build;
 pub mod export;
 pub mod geometry;
 pub mod heatmap;
+pub mod lines;
 pub mod render;
 pub mod wire;
 
@@ -96,6 +97,15 @@ pub struct Band {
     pub label: Option<String>,
 }
 
+/// A shaded y range along x (e.g. min–max over seeds): the polygon through (x, hi) left to right and (x, lo)
+/// back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Area {
+    pub ink: Ink,
+    /// (x, lo, hi), x ascending.
+    pub points: Vec<(f64, f64, f64)>,
+}
+
 /// What a legend entry's sample looks like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -130,6 +140,8 @@ pub struct Figure {
     pub markers: Vec<Marker>,
     pub marks: Vec<Mark>,
     pub bands: Vec<Band>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<Area>,
     pub legend: Vec<LegendEntry>,
 }
 
@@ -146,6 +158,7 @@ impl Figure {
             markers: vec![],
             marks: vec![],
             bands: vec![],
+            areas: vec![],
             legend: vec![],
         }
     }

@@ -228,6 +228,20 @@ pub fn render_over<DB: DrawingBackend>(
 
     let plot = chart.plotting_area();
     let ink = |i: Ink| style.theme.ink(i);
+    for area in &fig.areas {
+        let mapped: Vec<(f64, f64, f64)> = area
+            .points
+            .iter()
+            .filter_map(|&(x, lo, hi)| Some((xaxis.map(x)?, yaxis.map(lo).unwrap_or(y0), yaxis.map(hi)?)))
+            .map(|(x, lo, hi)| (x, lo.clamp(y0, y1), hi.clamp(y0, y1)))
+            .collect();
+        if mapped.len() < 2 {
+            continue;
+        }
+        let outline: Vec<(f64, f64)> =
+            mapped.iter().map(|p| (p.0, p.2)).chain(mapped.iter().rev().map(|p| (p.0, p.1))).collect();
+        plot.draw(&Polygon::new(outline, ink(area.ink).mix(0.18).filled())).map_err(err)?;
+    }
     let label_font = |i: Ink| ("sans-serif", text_px).into_font().color(&ink(i));
     for b in &fig.bands {
         if let (Some(a), Some(c)) = (xaxis.map(b.x0), xaxis.map(b.x1)) {

@@ -487,6 +487,32 @@ impl SweepJob {
     pub fn csv(&self) -> String {
         crate::experiment::sweep::csv(&self.job.spec, &self.job.cells)
     }
+
+    /// A 1-D sweep's figure so far (lines over the finished runs) as JSON; "" for a phase diagram.
+    pub fn figure_json(&self) -> String {
+        let spec = &self.job.spec;
+        if !spec.is_lines() {
+            return String::new();
+        }
+        let series = spec.series.as_ref().map_or("", |a| a.field.as_str());
+        let points = crate::experiment::sweep::aggregate(&self.job.cells, spec.seeds as usize);
+        let fig = crate::figure::lines::sweep_lines(
+            &spec.x.field,
+            series,
+            &spec.outcome.name(),
+            spec.seeds as usize,
+            &points,
+        );
+        serde_json::to_string(&fig).unwrap_or_default()
+    }
+}
+
+/// Draws a figure given as JSON (a 1-D sweep's lines from the sweep worker).
+#[wasm_bindgen]
+pub fn draw_figure_json(canvas: HtmlCanvasElement, figure_json: &str, scale: f64, dark: bool) -> Result<(), JsError> {
+    let fig: crate::figure::Figure =
+        serde_json::from_str(figure_json).map_err(|e| JsError::new(&format!("figure: {e}")))?;
+    paint(canvas, |area| render_over(area, &fig, None, style(scale, dark)))
 }
 
 /// Draws a phase diagram from {title, x_desc, y_desc, x_labels, y_labels, values (row-major, null = none)}.

@@ -10,19 +10,36 @@ const SWEEP_AXES = {
   depth: () => ({ field: "model.depth", values: [2, 3, 4], desc: "depth L" }),
   observed: () => ({ field: "problem.observed_fraction", values: [0.1, 0.2, 0.3, 0.4, 0.5], desc: "observed fraction" }),
   seed: () => ({ field: "seed", values: [1, 2, 3, 4], desc: "seed" }),
+  // The noise on the last factor, relative to the first factor's (noisy GD; the law's x axis).
+  noise: (c) => {
+    const n = c.optimizer?.noise ?? [0.05];
+    const base = n[0] ?? 0.05;
+    return { field: `optimizer.noise[${Math.max(n.length - 1, 0)}]`, values: [0.5, 1, 2, 4].map((f) => +(f * base).toPrecision(3)), desc: "noise on W_L" };
+  },
 };
 const axisLabel = (v) => (Math.abs(v) < 1e-2 && v !== 0 ? v.toExponential(0) : String(v));
 
 export function setupSweep(wasm, module, readConfig) {
   let data = null;
+  let figure = "";
   let axes = null;
   const draw = () => {
-    if (!data || !$("phase-view").open) return;
+    if (!(data || figure) || !$("phase-view").open) return;
     const c = $("sweep-chart");
     const dpr = window.devicePixelRatio || 1;
     resizeCanvas(c, dpr);
-    try { wasm.draw_heatmap(c, JSON.stringify(data), dpr, darkQuery.matches); } catch (e) { showMessage(`Drawing failed: ${e.message}`); }
+    try {
+      if (figure) wasm.draw_figure_json(c, figure, dpr, darkQuery.matches);
+      else wasm.draw_heatmap(c, JSON.stringify(data), dpr, darkQuery.matches);
+    } catch (e) { showMessage(`Drawing failed: ${e.message}`); }
   };
+  const syncShape = () => {
+    const lines = $("sweep-shape").value === "lines";
+    $("sweep-seeds").disabled = !lines;
+    $("sweep-y-label").textContent = lines ? "one line per" : "down";
+  };
+  $("sweep-shape").addEventListener("change", syncShape);
+  syncShape();
   const end = (text) => {
     $("sweep-run").disabled = false;
     $("sweep-cancel").disabled = true;
@@ -36,10 +53,14 @@ export function setupSweep(wasm, module, readConfig) {
     if (m.type === "cancelled") { end("cancelled"); return; }
     $("sweep-progress").value = m.done / m.total;
     $("sweep-status").textContent = `${m.done} / ${m.total} runs`;
-    const values = Array(m.total).fill(null);
-    m.cells.forEach((cell, k) => { values[k] = cell.value; });
-    data = { title: `${$("sweep-outcome").selectedOptions[0].textContent}`, x_desc: axes.x.desc, y_desc: axes.y.desc,
-      x_labels: axes.x.values.map(axisLabel), y_labels: axes.y.values.map(axisLabel), values };
+    if (m.figure) { figure = m.figure; data = null; }
+    else {
+      const values = Array(m.total).fill(null);
+      m.cells.forEach((cell, k) => { values[k] = cell.value; });
+      figure = "";
+      data = { title: `${$("sweep-outcome").selectedOptions[0].textContent}`, x_desc: axes.x.desc, y_desc: axes.y.desc,
+        x_labels: axes.x.values.map(axisLabel), y_labels: axes.y.values.map(axisLabel), values };
+    }
     draw();
     if (m.type === "done") {
       const notes = m.cells.filter((c) => c.note).length;
@@ -49,9 +70,17 @@ export function setupSweep(wasm, module, readConfig) {
   $("sweep-run").addEventListener("click", () => {
     const read = readConfig();
     if (read.error) { showMessage(read.error, read.field); return; }
-    const x = SWEEP_AXES[$("sweep-x").value](read.config), y = SWEEP_AXES[$("sweep-y").value](read.config);
+    const lines = $("sweep-shape").value === "lines";
+    const yKey = $("sweep-y").value;
+    if (yKey === "none" && !lines) { showMessage("sweep: a phase diagram needs a second field (down); choose one, or draw lines", "sweep-y"); return; }
+    const seeds = Number($("sweep-seeds").value);
+    if (lines && !(Number.isInteger(seeds) && seeds >= 1 && seeds <= 20)) { showMessage("sweep.seeds: must be a whole number from 1 to 20", "sweep-seeds"); return; }
+    const x = SWEEP_AXES[$("sweep-x").value](read.config);
+    const y = yKey === "none" ? null : SWEEP_AXES[yKey](read.config);
     axes = { x, y };
-    const spec = { base: read.config, x: { field: x.field, values: x.values }, y: { field: y.field, values: y.values }, outcome: $("sweep-outcome").value };
+    const spec = { base: read.config, x: { field: x.field, values: x.values }, outcome: $("sweep-outcome").value };
+    if (y) spec[lines ? "series" : "y"] = { field: y.field, values: y.values };
+    if (lines) spec.seeds = seeds;
     const w = helper(module);
     if (!w) { showMessage("The phase diagram needs a background worker, which could not start here."); return; }
     $("sweep-run").disabled = true;
