@@ -16,7 +16,18 @@ fn log_fits(values: impl Iterator<Item = f64> + Clone) -> bool {
 pub fn sweep_lines(x_field: &str, series_field: &str, outcome: &str, seeds: usize, points: &[LinePoint]) -> Figure {
     let xs = points.iter().map(|p| p.x);
     let ys = points.iter().filter_map(|p| p.min).chain(points.iter().filter_map(|p| p.max));
-    let x = Axis { label: x_field.into(), log: log_fits(xs), range: None, integer: false };
+    let log = log_fits(xs.clone());
+    let (lo, hi) = (xs.clone().fold(f64::INFINITY, f64::min), xs.fold(f64::NEG_INFINITY, f64::max));
+    // A little room either side of the first and last x (a factor on a log axis).
+    let range = if !lo.is_finite() {
+        None
+    } else if log {
+        Some((lo / 1.5, hi * 1.5))
+    } else {
+        let pad = 0.05 * (hi - lo).max(hi.abs() * 0.1).max(1e-12);
+        Some((lo - pad, hi + pad))
+    };
+    let x = Axis { label: x_field.into(), log, range, integer: false };
     let y = Axis { label: outcome.into(), log: log_fits(ys), range: None, integer: false };
     let title = if series_field.is_empty() {
         format!("{outcome} against {x_field}")

@@ -161,6 +161,8 @@ pub fn render_over<DB: DrawingBackend>(
     let (x0, x1) = match (xaxis.map(xlo), xaxis.map(xhi)) {
         (Some(a), Some(b)) if fig.x.log => (a.floor().min(a), b.max(a + 1.0)),
         (Some(a), Some(b)) if fig.x.integer => (a - 0.5, b + 0.5),
+        // A linear x range given by the figure (a step axis 0…steps, a sweep's x values) is drawn as given.
+        (Some(a), Some(b)) if fig.x.range.is_some() => (a, b.max(a + 1e-12)),
         (Some(a), Some(b)) => (a.min(0.0), b.max(a + 1.0)),
         _ => (0.0, 1.0),
     };

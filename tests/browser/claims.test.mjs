@@ -91,6 +91,41 @@ test("GLRL and GD side by side: distances shrink with α", async () => {
   await context.close();
 });
 
+test("sweep lines: noisy GD's ratio against its noise over 2 seeds, one mean line with a band and the prediction", async () => {
+  const { page, errors, context } = await openPage(browser);
+  await page.selectOption("#preset", "noisy-gd");
+  await page.fill('[data-field="steps"]', "20000");
+  await page.press('[data-field="steps"]', "Tab");
+  await page.click("#phase-view summary");
+  await page.selectOption("#sweep-shape", "lines");
+  assert.equal(await page.$eval("#sweep-y-label", (e) => e.textContent), "one line per");
+  await page.selectOption("#sweep-x", "noise");
+  await page.selectOption("#sweep-y", "none");
+  await page.fill("#sweep-seeds", "2");
+  await page.selectOption("#sweep-outcome", "norm_ratio");
+  await page.click("#sweep-run");
+  await page.waitForFunction(() => /^done: 8 runs/.test(document.getElementById("sweep-status").textContent), null, { timeout: 120000 });
+  assert.ok(await inked(page, "sweep-chart") > 1000, "lines are blank");
+  // A phase diagram without a second field is refused with a message naming it.
+  await page.selectOption("#sweep-shape", "heat");
+  await page.click("#sweep-run");
+  assert.match(await page.$eval("#message", (e) => e.textContent), /a phase diagram needs a second field/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("seed= re-seeds a preset, says so, keeps it in the link, and the verdict is shown", async () => {
+  const { page, errors, context } = await openPage(browser, { query: "?preset=tied-spectrum&seed=4&speed=max" });
+  assert.match(await page.$eval("#preset-explanation", (e) => e.textContent), /Re-seeded at seed 4/);
+  assert.equal(await page.$eval('[data-field="seed"]', (e) => e.value), "4");
+  assert.match(await page.evaluate(() => location.search), /preset=tied-spectrum&seed=4/);
+  await page.evaluate(() => window.rankflow.play());
+  await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 60000 });
+  await page.waitForFunction(() => [...document.querySelectorAll("#claim li")].some((l) => l.textContent.startsWith("✓ claim holds")), null, { timeout: 10000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("custom matrix editor: a typed matrix becomes an entries problem; malformed text is explained", async () => {
   const { page, errors, context } = await openPage(browser);
   await page.selectOption('[data-field="problem.kind"]', "entries");
@@ -123,9 +158,11 @@ test("compare custom runs side by side: depth 3 vs depth 2 on the same problem",
   await page.waitForFunction(() => document.getElementById("play").textContent.includes("Play"), null, { timeout: 120000 });
   await page.waitForTimeout(300);
   const lines = await page.$$eval("#claim li", (els) => els.map((e) => e.textContent));
-  assert.equal(lines.length, 2, lines.join("\n"));
-  assert.match(lines[0], /^GD L=3 α=1e-3: σ₁…σ4 learned at steps/);
-  assert.match(lines[1], /^GD L=2 α=1e-3: σ₁…σ4 learned at steps/);
+  // One line per run (and, once both have finished, the verdict).
+  const runs = lines.filter((l) => !/^[✓✗] claim/.test(l));
+  assert.equal(runs.length, 2, lines.join("\n"));
+  assert.match(runs[0], /^GD L=3 α=1e-3: σ₁…σ₄ learned at steps/);
+  assert.match(runs[1], /^GD L=2 α=1e-3: σ₁…σ₄ learned at steps/);
   assert.match(await page.$eval("#preset-title", (e) => e.textContent), /Comparison: GD L=3 α=1e-3 vs GD L=2 α=1e-3/);
   assert.deepEqual(errors, []);
   await context.close();

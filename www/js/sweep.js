@@ -10,6 +10,11 @@ const SWEEP_AXES = {
   depth: () => ({ field: "model.depth", values: [2, 3, 4], desc: "depth L" }),
   observed: () => ({ field: "problem.observed_fraction", values: [0.1, 0.2, 0.3, 0.4, 0.5], desc: "observed fraction" }),
   seed: () => ({ field: "seed", values: [1, 2, 3, 4], desc: "seed" }),
+  // Rows m of the target against a fixed n (noisy GD's law: ‖W_L‖/‖W₁‖ ∝ √(m/n)).
+  rows: (c) => {
+    const n = c.problem?.n ?? 10;
+    return { field: "problem.m", values: [0.5, 1, 2, 4].map((f) => Math.max(1, Math.round(f * n))), desc: "rows m" };
+  },
   // The noise on the last factor, relative to the first factor's (noisy GD; the law's x axis).
   noise: (c) => {
     const n = c.optimizer?.noise ?? [0.05];

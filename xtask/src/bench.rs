@@ -102,9 +102,87 @@ pub fn bench() -> Result<(), String> {
     let page: Vec<Value> = page.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     let mut report = render(&results, &frame, &size);
     report.push_str(&render_page(&page));
+    report.push_str(&research_sweep()?);
     std::fs::write(root.join("BENCHMARKS.md"), &report).map_err(|e| e.to_string())?;
     println!("{report}");
     Ok(())
+}
+
+/// `cargo xtask bench-sweep`: only the research-scale sweep, its section of BENCHMARKS.md replaced in place.
+pub fn bench_sweep() -> Result<(), String> {
+    let root = root();
+    let section = research_sweep()?;
+    let path = root.join("BENCHMARKS.md");
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let head = "\n## A research-scale sweep";
+    let new = match old.find(head) {
+        Some(i) => {
+            let rest = &old[i + head.len()..];
+            let tail = rest.find("\n## ").map_or("", |j| &rest[j..]);
+            format!("{}{section}{tail}", &old[..i])
+        }
+        None => format!("{old}{section}"),
+    };
+    std::fs::write(&path, new).map_err(|e| e.to_string())?;
+    println!("{section}");
+    Ok(())
+}
+
+/// Runs `sweeps/research.json` on every core and reports runs per minute, the wall time and the mean test error
+/// per depth and α.
+fn research_sweep() -> Result<String, String> {
+    let root = root();
+    run(Command::new("cargo").current_dir(&root).args(["build", "--release", "--bin", "rankflow"]))?;
+    let dir = root.join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let csv = dir.join("research.csv");
+    eprintln!("bench: the research-scale sweep (120 runs of 100×100; about ten minutes on 2 cores)");
+    let started = std::time::Instant::now();
+    let out = Command::new(root.join("target/release/rankflow"))
+        .args(["sweep", "--spec"])
+        .arg(root.join("sweeps/research.json"))
+        .arg("--csv")
+        .arg(&csv)
+        .output()
+        .map_err(|e| e.to_string())?;
+    let wall = started.elapsed().as_secs_f64();
+    if !out.status.success() {
+        return Err(format!("research sweep failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let threads: usize =
+        stderr.split(" on ").nth(1).and_then(|t| t.split_whitespace().next()).and_then(|t| t.parse().ok()).unwrap_or(1);
+    let table = std::fs::read_to_string(&csv).map_err(|e| e.to_string())?;
+    let rows: Vec<Vec<String>> = table.lines().skip(1).map(|l| l.split(',').map(str::to_string).collect()).collect();
+    let runs: usize = rows.iter().filter_map(|r| r.get(6)?.parse::<usize>().ok()).sum();
+    let total = rows.len() * 5;
+    let per_min = total as f64 / (wall / 60.0);
+    let mut s = String::new();
+    let _ = writeln!(s, "\n## A research-scale sweep\n");
+    let _ = writeln!(
+        s,
+        "`cargo xtask bench-sweep` (also run by `cargo xtask bench`): `rankflow sweep --spec sweeps/research.json` — \
+         100×100 rank-5 completion, 30 % of entries observed, depth 2, 3, 4 × 8 values of α (product convention) × 5 \
+         seeds = {total} runs of 20,000 GD steps, on all {threads} cores of this machine: **{:.1} min wall, {per_min:.1} \
+         runs per minute ({:.1} per core)**; {runs} of {total} runs gave a test error. Split with `--shard i/N` across N \
+         machines of this kind the wall time is ≈ {:.1} min / N (plus the slowest shard's share of the depth-4 runs).\n",
+        wall / 60.0,
+        per_min / threads as f64,
+        wall / 60.0
+    );
+    let _ = writeln!(s, "Mean test error over the 5 seeds (min–max):\n");
+    let _ = writeln!(s, "| α | depth 2 | depth 3 | depth 4 |\n|---|---|---|---|");
+    let alphas: Vec<String> = rows.iter().filter(|r| r[1] == "2").map(|r| r[0].clone()).collect();
+    for a in &alphas {
+        let cell = |d: &str| {
+            rows.iter().find(|r| &r[0] == a && r[1] == d).map_or("–".to_string(), |r| {
+                let f = |v: &String| v.parse::<f64>().map_or("–".into(), |x| format!("{x:.2e}"));
+                format!("{} ({}–{})", f(&r[2]), f(&r[4]), f(&r[5]))
+            })
+        };
+        let _ = writeln!(s, "| {a} | {} | {} | {} |", cell("2"), cell("3"), cell("4"));
+    }
+    Ok(s)
 }
 
 fn steps_per_s(line: &str) -> Result<f64, String> {

@@ -4,6 +4,7 @@
 //!        Cargo.lock), compiles the core to wasm and writes the JS bindings to www/pkg.
 //! serve: build, then serve www/ on http://127.0.0.1:PORT (default 8000).
 //! bench: native, wasm (node, Chromium) and the numpy peer side by side; writes BENCHMARKS.md.
+//! bench-sweep: only the research-scale sweep (sweeps/research.json), its BENCHMARKS.md section replaced.
 //! dist:  build, then copy www/ into a self-contained dist/ (relative URLs only: any static host, any sub-path).
 //! test:  every test: native `cargo test`, then the wasm build and the real-browser tests
 //!        (headless Chromium driven by playwright-core against the served page).
@@ -24,8 +25,9 @@ fn main() -> ExitCode {
         }),
         Some("test") => test(),
         Some("bench") => bench::bench(),
+        Some("bench-sweep") => bench::bench_sweep(),
         Some("dist") => dist().map(|d| println!("static site in {}", d.display())),
-        _ => Err("usage: cargo xtask build | serve [--port PORT] | dist | test | bench".into()),
+        _ => Err("usage: cargo xtask build | serve [--port PORT] | dist | test | bench | bench-sweep".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
