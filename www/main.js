@@ -10,6 +10,7 @@ import { syncUrl, copyLink, exportAs } from "./js/share.js";
 import { setupCompare } from "./js/compare.js";
 import { setupSweep } from "./js/sweep.js";
 import { endHelper } from "./js/helper.js";
+import { setupEmbed } from "./js/embed.js";
 
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 let limits, presets, session, view, module;
@@ -261,6 +262,11 @@ async function main() {
   if (state.messages.length) showMessage(`Some link parameters were ignored:\n${state.messages.join("\n")}`);
   if (urlView.autoplay && !reducedMotion.matches) session.play();
   installApi();
+  setupEmbed(window.rankflow, {
+    config: () => read().config ?? current.config,   // what the form shows (a preset's first run)
+    setConfig: setConfigFromHost,
+    setPreset: (name) => applyPreset(name),
+  }, urlView.origin ?? null);
   requestAnimationFrame(frame);
 }
 
@@ -278,6 +284,23 @@ function importConfig(text) {
 }
 
 /** `window.rankflow`: the page API for tests and embedding hosts (see README). */
+/** A config from the host page (embed API `set`): validated, shown in the form, started paused; the error or null. */
+function setConfigFromHost(config) {
+  const json = JSON.stringify(config);
+  const msg = wasm.validate(json);
+  if (msg) return msg;
+  writeForm(config, wasm.matrix_text);
+  origin = null;
+  $("edited").hidden = true;
+  $("preset").value = "custom";
+  $("preset-title").textContent = "Custom configuration (set by the host page)";
+  $("preset-explanation").textContent = "The page embedding this lab chose these settings. Pick a preset to return to a documented experiment.";
+  view.charts.clear_ghost();
+  syncGhost();
+  start({ config });
+  return null;
+}
+
 function installApi() {
   window.rankflow = Object.freeze({
     play: () => session.play(),

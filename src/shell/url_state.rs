@@ -23,11 +23,21 @@ pub struct View {
     pub log_steps: bool,
     /// Position of the speed slider, 0 (slowest) … `pace::MAX` (as fast as the machine allows).
     pub speed: Option<u32>,
+    /// `origin=`: the only host origin whose embed-API messages are heard and answered.
+    pub origin: Option<String>,
 }
 
 impl Default for View {
     fn default() -> Self {
-        Self { embed: false, controls: true, autoplay: false, figure: false, log_steps: true, speed: None }
+        Self {
+            embed: false,
+            controls: true,
+            autoplay: false,
+            figure: false,
+            log_steps: true,
+            speed: None,
+            origin: None,
+        }
     }
 }
 
@@ -98,6 +108,14 @@ pub fn parse(query: &str) -> UrlState {
                     shorten(&v)
                 )),
             },
+            "origin" => match valid_origin(&v) {
+                Some(o) => state.view.origin = Some(o),
+                None => state.messages.push(format!(
+                    "parameter origin: expected an origin such as https://notes.example.org (scheme, host, optional \
+                     port; no path), got {:?}",
+                    shorten(&v)
+                )),
+            },
             // Which wasm build the page loads (read by the page itself; for benchmarks).
             "simd" if v == "plain" || v == "auto" => {}
             "simd" => state.messages.push(format!("parameter simd: expected plain or auto, got {:?}", shorten(&v))),
@@ -131,6 +149,15 @@ pub fn parse(query: &str) -> UrlState {
         state.messages.append(&mut msgs);
     }
     state
+}
+
+/// `scheme://host[:port]` with scheme http or https, as `MessageEvent.origin` spells it (no trailing slash).
+fn valid_origin(v: &str) -> Option<String> {
+    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"))?;
+    let ok = !rest.is_empty()
+        && rest.len() <= 253
+        && rest.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    ok.then(|| v.to_string())
 }
 
 /// Applies `field=value` pairs to `base`; a pair that cannot be read, or that makes the config invalid, is
@@ -389,5 +416,16 @@ mod tests {
         // With another field it is a custom config, as before.
         let custom = parse("preset=incremental&seed=3&model.depth=2");
         assert_eq!((custom.preset, custom.config.seed, custom.config.model.depth), (None, 3, 2));
+    }
+
+    #[test]
+    fn origin_is_an_origin_or_a_message() {
+        let s = parse("embed=1&origin=https://notes.example.org:8443");
+        assert_eq!(s.view.origin.as_deref(), Some("https://notes.example.org:8443"));
+        for bad in ["javascript:alert(1)", "https://x.org/path", "*", "https://", "ftp://x.org"] {
+            let s = parse(&format!("origin={bad}"));
+            assert_eq!(s.view.origin, None, "{bad}");
+            assert!(s.messages[0].starts_with("parameter origin:"), "{:?}", s.messages);
+        }
     }
 }

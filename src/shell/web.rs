@@ -282,7 +282,12 @@ impl Lab {
             .exp
             .members
             .iter()
-            .map(|m| json!({"label": m.label, "step": m.run.step(), "loss": finite(m.run.last_loss())}))
+            .map(|m| {
+                // Step at which each target value was learned (σᵢ > sᵢ/2), null until then; [] without a truth.
+                let truth = m.run.problem.truth_singular_values().unwrap_or_default();
+                let learned = crate::experiment::stages::learned_steps(m.run.trace.samples(), &truth);
+                json!({"label": m.label, "step": m.run.step(), "loss": finite(m.run.last_loss()), "learned": learned})
+            })
             .collect();
         let steps = self.exp.members.iter().map(|m| m.run.config.steps).max().unwrap_or(0);
         json!({

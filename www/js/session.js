@@ -126,7 +126,7 @@ export class Session {
       status: this.status,
       step: s?.step ?? 0,
       steps: s?.steps ?? 0,
-      runs: (s?.runs ?? []).map((r) => ({ label: r.label, step: r.step, loss: r.loss })),
+      runs: (s?.runs ?? []).map((r) => ({ label: r.label, step: r.step, loss: r.loss, learned: r.learned ?? [] })),
       message: this.message,
     };
   }

@@ -16,11 +16,12 @@ export function syncUrl(wasm, current, view, limits) {
   if (view.embed && !view.controls) params.push("controls=0");
   if (view.autoplay) params.push("autoplay=1");
   if (view.figure) params.push("figure=1");
+  if (view.origin) params.push(`origin=${encodeURIComponent(view.origin)}`);
   if (!$("log-steps").checked) params.push("log=0");
   const speed = Number($("speed").value);
   if (speed !== limits.speed_default) params.push(`speed=${speed === limits.speed_max ? "max" : speed}`);
   history.replaceState(null, "", `${location.pathname}?${params.join("&")}`);
-  const full = params.filter((p) => !/^(embed|controls|autoplay|figure)=/.test(p));
+  const full = params.filter((p) => !/^(embed|controls|autoplay|figure|origin)=/.test(p));
   $("open-full").href = `${location.pathname}?${full.join("&")}`;
 }
 
@@ -30,7 +31,13 @@ export async function copyLink() {
     await navigator.clipboard.writeText(location.href);
     setStatus("Link copied: it restores this exact run.");
   } catch {
-    setStatus(`Copy this link: ${location.href}`);
+    // No clipboard here (an iframe without the permission): a selected field to copy from by hand.
+    const field = $("link-field");
+    field.value = location.href;
+    $("link-box").hidden = false;
+    field.focus();
+    field.select();
+    setStatus("Copy the selected link below (Ctrl/⌘+C).");
   }
 }
 

@@ -1,0 +1,109 @@
+// The embed API: a host page (lecture notes, slides) drives the lab with postMessage and hears its events.
+// Commands {type: "rankflow", command: "play"|"pause"|"reset"|"step"|"seek"|"set"|"get-state", …}; events
+// {type: "rankflow", event: "ready"|"statechange"|"milestone"|"finished"|"resize"|"state"|"error", …}.
+// reveal.js's "slide:start" / "slide:stop" play and pause. Anything else is ignored without error; with
+// `origin=` in the page's link only that origin is heard and answered.
+
+const MAX_MESSAGE = 100_000;        // characters of a command, serialised
+const UNSAFE = new Set(["__proto__", "prototype", "constructor"]);
+
+/** A copy of plain JSON data without prototype-polluting keys; null for anything else or too deep. */
+function clean(v, depth = 0) {
+  if (depth > 8) return null;
+  if (v === null || typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
+  if (Array.isArray(v)) return v.slice(0, 1000).map((x) => clean(x, depth + 1));
+  if (typeof v !== "object") return null;
+  const out = {};
+  for (const k of Object.keys(v)) if (!UNSAFE.has(k)) out[k] = clean(v[k], depth + 1);
+  return out;
+}
+
+/** `patch` merged into a copy of `base` (objects key by key, anything else replaces). */
+function merge(base, patch) {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const out = base && typeof base === "object" && !Array.isArray(base) ? { ...base } : {};
+  for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);
+  return out;
+}
+
+/**
+ * `api`: window.rankflow; `lab`: {config(), setConfig(config) → error|null, setPreset(name) → bool, step()};
+ * `origin`: the only origin heard and answered (null: any, answered with "*").
+ */
+export function setupEmbed(api, lab, origin) {
+  // With origin=, a page framed by anyone else neither hears nor tells (and posts nothing the browser would refuse).
+  const parentOrigin = window.location.ancestorOrigins?.[0] ?? null;
+  const trusted = !origin || !parentOrigin || parentOrigin === origin;
+  const host = window.parent !== window && trusted ? window.parent : null;
+  const send = (event, detail = {}) => {
+    if (!host) return;
+    try { host.postMessage({ type: "rankflow", event, ...detail }, origin ?? "*"); } catch { /* a closed host */ }
+  };
+  const announced = new Set();
+  const statechange = (ev) => {
+    const state = ev.detail;
+    send("statechange", { state });
+    state.runs.forEach((r, run) => (r.learned ?? []).forEach((step, i) => {
+      const key = `${run}:${i}`;
+      if (step !== null && step !== undefined && !announced.has(key)) {
+        announced.add(key);
+        send("milestone", { run, label: r.label, k: i + 1, step });
+      }
+    }));
+    if (state.status === "ready" || state.status === "loading") announced.clear();
+    if (state.status === "finished") send("finished", { state });
+  };
+  document.addEventListener("rankflow:statechange", statechange);
+  // Milestones also arrive while the status stays "playing": poll the state twice a second.
+  setInterval(() => { if (api.state().status === "playing") statechange({ detail: api.state() }); }, 500);
+
+  const handle = (data) => {
+    if (data === "slide:start") { api.play(); return; }
+    if (data === "slide:stop") { api.pause(); return; }
+    if (data === null || typeof data !== "object" || data.type !== "rankflow" || typeof data.command !== "string") return;
+    let size = 0;
+    try { size = JSON.stringify(data).length; } catch { return; }
+    if (size > MAX_MESSAGE) { send("error", { command: data.command, message: `message too large (${size} characters; at most ${MAX_MESSAGE})` }); return; }
+    const msg = clean(data);
+    switch (msg.command) {
+      case "play": api.play(); break;
+      case "pause": api.pause(); break;
+      case "reset": api.reset(); break;
+      case "step": {
+        const n = Number(msg.n ?? 1);
+        if (Number.isInteger(n) && n >= 1 && n <= 1e9) api.step(n);
+        else send("error", { command: "step", message: "n: expected a whole number from 1 to 1e9" });
+        break;
+      }
+      case "seek": {
+        const target = Number(msg.step);
+        const now = api.state().step;
+        if (!(Number.isInteger(target) && target >= 0)) send("error", { command: "seek", message: "step: expected a whole number ≥ 0" });
+        else if (target < now) send("error", { command: "seek", message: `step ${target} is behind the run (at ${now}); reset first — going back in time is not available yet` });
+        else if (target > now) api.step(target - now);
+        break;
+      }
+      case "set": {
+        if (typeof msg.preset === "string") {
+          if (!lab.setPreset(msg.preset)) send("error", { command: "set", message: `preset: unknown name ${JSON.stringify(msg.preset.slice(0, 60))}` });
+        } else if (msg.config && typeof msg.config === "object" && !Array.isArray(msg.config)) {
+          const error = lab.setConfig(merge(lab.config(), msg.config));
+          if (error) send("error", { command: "set", message: error });
+        } else send("error", { command: "set", message: "expected {preset: NAME} or {config: {…partial config…}}" });
+        break;
+      }
+      case "get-state": send("state", { state: api.state() }); break;
+      default: send("error", { command: String(msg.command).slice(0, 40), message: "unknown command" });
+    }
+  };
+  window.addEventListener("message", (ev) => {
+    if ((origin && ev.origin !== origin) || !host && window.parent !== window) return;
+    try { handle(ev.data); } catch (e) { send("error", { message: String(e?.message ?? e).slice(0, 200) }); }
+  });
+  let lastHeight = 0;
+  new ResizeObserver(() => {
+    const height = document.documentElement.scrollHeight;
+    if (height !== lastHeight) { lastHeight = height; send("resize", { height }); }
+  }).observe(document.body);
+  send("ready", { state: api.state() });
+}
