@@ -644,9 +644,13 @@ fn glrl_distance(exp: &Experiment, opts: Options) -> Figure {
             .collect();
         fig.series.push(line(format!("{} distance", run_name(v.member)), v.ink, Stroke::Solid, points));
         if !exp.probe(i).is_empty() {
-            let shown = exp.glrl_shift(i).map_or(", not yet aligned".into(), |s| {
-                format!(", shifted by {}{}", if s < 0 { "+" } else { "−" }, notation::step(s.unsigned_abs() as f64))
-            });
+            let shown = match exp.glrl_shift(i) {
+                None => ", not yet aligned".to_string(),
+                Some(0) => ", not shifted".to_string(),
+                Some(s) => {
+                    format!(", shifted by {}{}", if s < 0 { "+" } else { "−" }, notation::step(s.unsigned_abs() as f64))
+                }
+            };
             text.push(format!("{} {}{shown}", run_name(v.member), notation::short(v.member.farthest())));
         }
     }
