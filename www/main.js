@@ -6,7 +6,7 @@ import { $, fieldOf, showMessage, setStatus } from "./js/ui.js";
 import { readForm, writeForm, syncVisibility, syncAlpha, checkFields, changes } from "./js/form.js";
 import { Session } from "./js/session.js";
 import { ChartView } from "./js/charts.js";
-import { syncUrl, copyLink, exportAs } from "./js/share.js";
+import { syncUrl, copyLink, exportAs, hideControls } from "./js/share.js";
 import { setupCompare } from "./js/compare.js";
 import { setupSweep } from "./js/sweep.js";
 import { endHelper } from "./js/helper.js";
@@ -249,6 +249,7 @@ async function main() {
   document.body.classList.toggle("no-controls", urlView.embed && !urlView.controls);
   document.body.classList.toggle("figure", urlView.figure);
   $("open-full").hidden = !urlView.embed;
+  hideControls(urlView.hide ?? []);
   $("log-steps").checked = urlView.log_steps;
   $("speed").value = String(urlView.speed ?? limits.speed_default);
   syncSpeed();

@@ -25,7 +25,13 @@ pub struct View {
     pub speed: Option<u32>,
     /// `origin=`: the only host origin whose embed-API messages are heard and answered.
     pub origin: Option<String>,
+    /// `hide=a,b`: controls (see [`CONTROLS`]) and config fields the page hides.
+    pub hide: Vec<String>,
 }
+
+/// Page controls `hide=` can name besides config fields.
+pub const CONTROLS: [&str; 12] =
+    ["preset", "play", "step", "reset", "speed", "log", "copy-link", "export", "help", "compare", "import", "sweep"];
 
 impl Default for View {
     fn default() -> Self {
@@ -37,6 +43,7 @@ impl Default for View {
             log_steps: true,
             speed: None,
             origin: None,
+            hide: vec![],
         }
     }
 }
@@ -108,6 +115,21 @@ pub fn parse(query: &str) -> UrlState {
                     shorten(&v)
                 )),
             },
+            "hide" => {
+                for name in v.split(',').map(str::trim).filter(|n| !n.is_empty()).take(64) {
+                    if CONTROLS.contains(&name) || FIELDS.contains(&name) {
+                        if !state.view.hide.iter().any(|h| h == name) {
+                            state.view.hide.push(name.to_string());
+                        }
+                    } else {
+                        state.messages.push(format!(
+                            "parameter hide: unknown control {:?}; one of {} or a config field such as model.depth",
+                            shorten(name),
+                            CONTROLS.join(", ")
+                        ));
+                    }
+                }
+            }
             "origin" => match valid_origin(&v) {
                 Some(o) => state.view.origin = Some(o),
                 None => state.messages.push(format!(
@@ -427,5 +449,13 @@ mod tests {
             assert_eq!(s.view.origin, None, "{bad}");
             assert!(s.messages[0].starts_with("parameter origin:"), "{:?}", s.messages);
         }
+    }
+
+    #[test]
+    fn hide_names_controls_and_fields_and_reports_the_rest() {
+        let s = parse("hide=speed,model.depth,export,speed,bogus");
+        assert_eq!(s.view.hide, ["speed", "model.depth", "export"]);
+        assert_eq!(s.messages.len(), 1);
+        assert!(s.messages[0].starts_with("parameter hide: unknown control \"bogus\""), "{:?}", s.messages);
     }
 }

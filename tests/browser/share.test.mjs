@@ -187,3 +187,20 @@ test("an exact α from a link survives editing other fields", async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("hide= hides the named controls and fields, keeps the rest, and stays in the link", async () => {
+  const { page, errors, context } = await openPage(browser, { query: "?preset=sensing&hide=model.depth,speed,export,bogus" });
+  const shown = (sel) => page.$eval(sel, (e) => e.checkVisibility());
+  assert.equal(await shown('[data-field="model.depth"]'), false);
+  assert.equal(await shown("#speed"), false);
+  assert.equal(await shown("#export-menu"), false);
+  assert.equal(await shown("#play"), true);
+  assert.equal(await shown('[data-field="problem.n"]'), true);
+  assert.match(await page.$eval("#message", (e) => e.textContent), /parameter hide: unknown control "bogus"/);
+  assert.match(await page.evaluate(() => location.search), /hide=model\.depth,speed,export/);
+  // The message is not an error: the page still plays.
+  await page.click("#play");
+  await page.waitForFunction(() => window.rankflow.state().status === "playing" || window.rankflow.state().status === "finished");
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -17,12 +17,27 @@ export function syncUrl(wasm, current, view, limits) {
   if (view.autoplay) params.push("autoplay=1");
   if (view.figure) params.push("figure=1");
   if (view.origin) params.push(`origin=${encodeURIComponent(view.origin)}`);
+  if (view.hide?.length) params.push(`hide=${view.hide.map(encodeURIComponent).join(",")}`);
   if (!$("log-steps").checked) params.push("log=0");
   const speed = Number($("speed").value);
   if (speed !== limits.speed_default) params.push(`speed=${speed === limits.speed_max ? "max" : speed}`);
   history.replaceState(null, "", `${location.pathname}?${params.join("&")}`);
-  const full = params.filter((p) => !/^(embed|controls|autoplay|figure|origin)=/.test(p));
+  const full = params.filter((p) => !/^(embed|controls|autoplay|figure|origin|hide)=/.test(p));
   $("open-full").href = `${location.pathname}?${full.join("&")}`;
+}
+
+/** Hides what `hide=` names: page controls (the core's list) and config fields (their form rows). */
+export function hideControls(names) {
+  const byName = {
+    preset: () => $("preset").closest("label"), play: () => $("play"), step: () => $("step"), reset: () => $("reset"),
+    speed: () => $("speed").closest("label"), log: () => $("log-steps").closest("label"), "copy-link": () => $("copy-link"),
+    export: () => $("export-menu"), help: () => $("help-button"), compare: () => $("compare-list").closest("fieldset"),
+    import: () => $("import-file").closest("fieldset"), sweep: () => $("phase-view"),
+  };
+  for (const name of names) {
+    const el = byName[name]?.() ?? document.querySelector(`[data-field="${CSS.escape(name)}"]`)?.closest("label");
+    if (el) el.classList.add("hidden-by-link");
+  }
 }
 
 export async function copyLink() {
