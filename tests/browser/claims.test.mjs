@@ -11,8 +11,9 @@ async function runPreset(page, name) {
   await page.selectOption("#preset", name);
   await page.$eval("#speed", (el) => { el.value = "100"; el.dispatchEvent(new Event("input")); });
   await page.click("#play");
-  await page.waitForFunction(() => document.getElementById("play").textContent.includes("Play"), null, { timeout: 120000 });
-  await page.waitForTimeout(300);
+  await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 120000 });
+  // The claim's lines refresh at most once a second: the verdict line appears only with the finished numbers.
+  await page.waitForFunction(() => [...document.querySelectorAll("#claim li")].some((l) => /^[✓✗] claim/.test(l.textContent)), null, { timeout: 20000 });
   return page.$$eval("#claim li", (els) => els.map((e) => e.textContent));
 }
 
