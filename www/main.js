@@ -11,9 +11,11 @@ import { setupCompare } from "./js/compare.js";
 import { setupSweep } from "./js/sweep.js";
 import { endHelper } from "./js/helper.js";
 import { setupEmbed } from "./js/embed.js";
+import { setupHover } from "./js/hover.js";
+import { setupScrub } from "./js/scrub.js";
 
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
-let limits, presets, session, view, module;
+let limits, presets, session, view, module, scrub;
 let current = { preset: null, config: null, compare: null };   // what runs (for the URL and the baseline)
 let urlView = { embed: false, controls: true, autoplay: false, figure: false };
 let origin = null;                    // the preset a custom run was edited from: {name, config}
@@ -39,6 +41,8 @@ function start({ config, preset, seed, compare }, opts = {}) {
   current = { preset: preset ?? null, seed: seed ?? null, config: compare ? compare[0].config : config, compare: compare ?? null };
   rate = { steps: 0, since: performance.now(), step: 0 };
   $("r-rate").textContent = "–";
+  scrub?.clear();
+  urlView.t = null;
   session.load(source, opts);
   sync();
   return true;
@@ -51,6 +55,7 @@ function onStatus(st, why) {
   play.textContent = playing ? "❚❚ Pause" : "▶ Play";
   play.setAttribute("aria-pressed", String(playing));
   for (const b of ["play", "step", "reset"]) $(b).disabled = st.status === "loading" && !session.source;
+  $("play-overlay").hidden = !overlayWanted() || playing || st.status === "finished" || st.status === "error";
   if (why === "finished-play") { setStatus(`This run has finished at step ${st.step.toLocaleString()}. Press Reset to replay it, or raise “steps”.`); return; }
   const text = {
     loading: "Loading…",
@@ -70,6 +75,7 @@ function frame() {
   const answer = session.tick();
   if (answer) {
     try { view.take(answer); } catch (e) { showMessage(`Drawing failed: ${e.message}`); }
+    scrub.update(session.state);
     const now = performance.now();
     const st = session.state;
     if (session.status === "playing" && now - rate.since > 500) {
@@ -153,7 +159,36 @@ function onKey(ev) {
   else if (ev.key === "s") stepOnce();
   else if (ev.key === "r") $("reset").click();
   else if (ev.key === "?") $("help").showModal();
+  else if (ev.key === "f") setPresent(!urlView.present, true);
+  else if (ev.key === "Escape" && urlView.present) setPresent(false, true);
+  else if (scrub.key(ev)) ev.preventDefault();
 }
+
+// ---------- present mode, theme, the play overlay ----------
+/** Present: the figure fills the viewport (full screen when asked by a key or button), minimal controls. */
+function setPresent(on, gesture = false) {
+  urlView.present = on;
+  document.body.classList.toggle("present", on);
+  $("present").setAttribute("aria-pressed", String(on));
+  $("present").textContent = on ? "✕ Leave" : "⛶ Present";
+  if (gesture && on && document.fullscreenEnabled && !document.fullscreenElement) {
+    document.documentElement.requestFullscreen?.().catch(() => {});
+  }
+  if (!on && document.fullscreenElement) document.exitFullscreen?.().catch(() => {});
+  view.dirty = true;
+  sync();
+}
+
+function setTheme(name) {
+  if (name) document.documentElement.dataset.theme = name; else delete document.documentElement.dataset.theme;
+  urlView.theme = name || null;
+  $("theme").value = name || "";
+  view.dirty = true;
+  view.matricesDue = true;
+}
+
+/** A large play button over the chart where no toolbar shows (figure=1, or an embed without controls). */
+const overlayWanted = () => urlView.figure || (urlView.embed && !urlView.controls);
 const togglePlay = () => (session.status === "playing" ? session.pause() : session.play());
 /** Step: a quarter decade on a log axis (at least 100 steps), a hundredth of the planned run on a linear one. */
 function stepOnce() {
@@ -235,7 +270,13 @@ async function main() {
   addEventListener("pagehide", () => { session.worker?.terminate(); endHelper(); });
   $("play").addEventListener("click", togglePlay);
   $("step").addEventListener("click", stepOnce);
-  $("reset").addEventListener("click", () => { session.reset(); });
+  $("reset").addEventListener("click", () => { scrub.clear(); session.reset(); });
+  $("play-overlay").addEventListener("click", () => session.play());
+  $("present").addEventListener("click", () => setPresent(!urlView.present, true));
+  document.addEventListener("fullscreenchange", () => { if (!document.fullscreenElement && urlView.present) setPresent(false); });
+  $("theme").addEventListener("change", () => { setTheme($("theme").value); sync(); });
+  setupHover(view);
+  scrub = setupScrub(session, { onChange: (t) => { urlView.t = t; sync(); } });
   $("clear-ghost").addEventListener("click", () => { view.charts.clear_ghost(); syncGhost(); });
   $("back-to-preset").addEventListener("click", () => { if (origin) applyPreset(origin.name); });
   $("matrix-view").addEventListener("toggle", () => { view.dirty = true; view.matricesDue = true; });
@@ -245,9 +286,12 @@ async function main() {
   // The URL decides what runs: a preset, or every config field; bad parameters are reported, not fatal.
   const state = JSON.parse(wasm.parse_url(location.search.length > 1 ? location.search : location.hash));
   urlView = state.view;
+  const linkT = urlView.t;        // read before start() clears it
   document.body.classList.toggle("embed", urlView.embed);
   document.body.classList.toggle("no-controls", urlView.embed && !urlView.controls);
   document.body.classList.toggle("figure", urlView.figure);
+  setTheme(urlView.theme ?? null);
+  if (urlView.present) setPresent(true);
   $("open-full").hidden = !urlView.embed;
   hideControls(urlView.hide ?? []);
   $("log-steps").checked = urlView.log_steps;
@@ -261,7 +305,10 @@ async function main() {
     start({ config: state.config });
   }
   if (state.messages.length) showMessage(`Some link parameters were ignored:\n${state.messages.join("\n")}`);
-  if (urlView.autoplay && !reducedMotion.matches) session.play();
+  if (linkT !== null && linkT !== undefined) scrub.seekTo(linkT);
+  // A figure under reduced motion is shown finished, drawn at once, rather than animated (or left empty).
+  else if ((urlView.figure || urlView.autoplay) && reducedMotion.matches) session.playBurst();
+  else if (urlView.autoplay) session.play();
   installApi();
   setupEmbed(window.rankflow, {
     config: () => read().config ?? current.config,   // what the form shows (a preset's first run)
@@ -308,6 +355,11 @@ function installApi() {
     pause: () => session.pause(),
     reset: () => session.reset(),
     step: (n = 1) => session.step(n),
+    /** Forwards: n more steps; backwards (a step the run has passed): the time cursor there. */
+    seek: (step) => {
+      const now = session.state?.step ?? 0;
+      if (step > now) session.step(step - now); else scrub.at(step);
+    },
     state: () => session.snapshot(),
     /** The same JSON document as `rankflow run --out` for what runs now (a Promise of the text). */
     report: () => session.requestExport("json").then((m) => m.text),

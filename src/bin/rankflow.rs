@@ -176,7 +176,7 @@ fn run(args: RunArgs) -> ExitCode {
         }
     }
     if let Some(path) = &args.svg {
-        let opts = build::Options { log_steps: args.log_steps, baseline: args.baseline, max_points: 0 };
+        let opts = build::Options { log_steps: args.log_steps, baseline: args.baseline, max_points: 0, cursor: None };
         let figure =
             build::drawing(&exp, "singular_values", opts).expect("every experiment has a singular_values figure");
         let svg = export::to_svg(&figure, 1200, 700, Style::default()).unwrap_or_else(|e| e);
@@ -491,7 +491,7 @@ fn figures(args: &[String]) -> ExitCode {
     if baseline {
         exp.finish_baseline();
     }
-    let opts = build::Options { log_steps: true, baseline, max_points: 0 };
+    let opts = build::Options { log_steps: true, baseline, max_points: 0, cursor: None };
     let mut index = vec![];
     for figure in build::all(&exp, opts) {
         let file = format!("{}.{format}", figure.id());

@@ -4,6 +4,7 @@
 pub mod presets;
 pub mod report;
 pub mod run;
+pub mod snapshots;
 pub mod stages;
 pub mod sweep;
 pub mod trace;
@@ -207,6 +208,13 @@ impl Experiment {
                 }
             })
             .collect();
+        if let Some(first) = members.first() {
+            let (m, n) = first.run.config.dims();
+            let count = snapshots::per_run(members.len(), m * n);
+            for member in members.iter_mut().filter(|_| count < snapshots::MAX_PER_RUN) {
+                member.run.limit_snapshots(count);
+            }
+        }
         let baseline = members.first().and_then(|m| {
             let c = &m.run.config;
             BaselineSolver::new(&m.run.problem, baseline_is_psd(c))

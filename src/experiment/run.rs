@@ -11,6 +11,7 @@ use crate::dynamics::optim::noisy_gd::NoisyGd;
 use crate::dynamics::optim::{Optimizer, Phase, Stop};
 use crate::dynamics::problem::Problem;
 use crate::dynamics::sampling::Sampler;
+use crate::experiment::snapshots::{self, Snapshots};
 use crate::experiment::trace::{Sample, Trace, DEFAULT_CAPACITY};
 use nalgebra::DMatrix;
 
@@ -32,6 +33,8 @@ pub struct Run {
     pub model: Model,
     optimizer: Box<dyn Optimizer>,
     pub trace: Trace,
+    /// W at log-spaced steps (the page's time slider).
+    pub snapshots: Snapshots,
     step: u64,
     initial_loss: f64,
     last_loss: f64,
@@ -49,12 +52,14 @@ impl Run {
         let mut optimizer = optimizer_for(&config);
         optimizer.prepare(&mut model, &problem);
         let trace = Trace::new(config.record_every, DEFAULT_CAPACITY);
+        let snapshots = Snapshots::new(snapshots::MAX_PER_RUN, config.steps);
         let mut run = Run {
             config,
             problem,
             model,
             optimizer,
             trace,
+            snapshots,
             step: 0,
             initial_loss: f64::NAN,
             last_loss: f64::NAN,
@@ -65,6 +70,7 @@ impl Run {
         run.initial_loss = sample.loss;
         run.last_loss = sample.loss;
         run.trace.push(sample);
+        run.snapshots.keep(0, run.model.product());
         if let Some(stop) = run.optimizer.stopped() {
             run.stop = Some(stop.clone());
             run.status = Status::Finished;
@@ -106,6 +112,12 @@ impl Run {
         self.optimizer.phases()
     }
 
+    /// Keeps at most `count` snapshots of W (call before the first step).
+    pub fn limit_snapshots(&mut self, count: usize) {
+        self.snapshots = Snapshots::new(count, self.config.steps);
+        self.snapshots.keep(self.step, self.model.product());
+    }
+
     /// Runs up to `k` more steps (fewer when the run finishes or diverges); returns how many were done.
     pub fn advance(&mut self, k: u64) -> u64 {
         let mut done = 0;
@@ -113,6 +125,9 @@ impl Run {
             if self.step > 0 && self.trace.due(self.step) {
                 let sample = self.measure();
                 self.trace.push(sample);
+            }
+            if self.snapshots.due(self.step) {
+                self.snapshots.keep(self.step, self.model.product());
             }
             let loss = self.optimizer.step(&mut self.model, &self.problem);
             self.last_loss = loss;
@@ -142,6 +157,9 @@ impl Run {
             self.diverge(last.loss);
         } else if self.trace.last().map(|s| s.step) != Some(self.step) {
             self.trace.push(last);
+        }
+        if self.status == Status::Finished {
+            self.snapshots.keep(self.step, self.model.product());
         }
     }
 

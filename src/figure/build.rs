@@ -24,11 +24,14 @@ pub struct Options {
     /// (in log₁₀ step on a log axis), first and last always: the page sends figures every frame, and a chart
     /// shows no more than a few hundred distinct x positions anyway.
     pub max_points: usize,
+    /// The step the reader looks at (the page's time slider): a labelled vertical line on every step axis,
+    /// and the matrix view shows W at the snapshot nearest to it. None: the latest step.
+    pub cursor: Option<u64>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { log_steps: true, baseline: true, max_points: 0 }
+        Options { log_steps: true, baseline: true, max_points: 0, cursor: None }
     }
 }
 
@@ -77,15 +80,27 @@ pub fn drawing(exp: &Experiment, id: &str, opts: Options) -> Option<Drawing> {
     if !ids(exp).contains(&id) {
         return None;
     }
-    Some(match id {
-        "singular_values" => Drawing::Chart(singular_values(exp, opts)),
-        "claim" => Drawing::Chart(claim(exp, opts)?),
-        "glrl_alpha" => Drawing::Chart(glrl_alpha(exp)?),
-        "loss" => Drawing::Chart(loss(exp, opts)),
-        "hessian" => Drawing::Chart(hessian_max(exp, opts)),
-        "matrices" => Drawing::Matrices(matrices(exp)),
+    let chart = match id {
+        "singular_values" => singular_values(exp, opts),
+        "claim" => claim(exp, opts)?,
+        "glrl_alpha" => glrl_alpha(exp)?,
+        "loss" => loss(exp, opts),
+        "hessian" => hessian_max(exp, opts),
+        "matrices" => return Some(Drawing::Matrices(matrices(exp, opts.cursor))),
         _ => return None,
-    })
+    };
+    Some(Drawing::Chart(with_cursor(chart, exp, opts)))
+}
+
+/// Puts the reader's cursor on a figure whose x axis is the step axis.
+fn with_cursor(mut fig: Figure, exp: &Experiment, opts: Options) -> Figure {
+    if let Some(step) = opts.cursor {
+        if fig.x == step_axis(exp, opts) {
+            fig.cursor =
+                Some(super::Cursor { x: sx(step, opts), label: format!("step {}", notation::step(step as f64)) });
+        }
+    }
+    fig
 }
 
 /// Every figure of `exp`, in page order.
@@ -972,13 +987,18 @@ fn norms_diverge(exp: &Experiment, opts: Options) -> Figure {
 }
 
 /// Heatmaps of the first run's W now, the target (when known) and the observed entries.
-pub fn matrices(exp: &Experiment) -> Matrices {
+/// W of the first run (now, or at the snapshot nearest to `cursor`), the target and the observed entries.
+pub fn matrices(exp: &Experiment, cursor: Option<u64>) -> Matrices {
     let run = &exp.members[0].run;
-    let w = run.end_to_end();
+    let (at, w, note) = match cursor.and_then(|c| run.snapshots.nearest(c).map(|(s, w)| (c, s, w))) {
+        Some((c, s, w)) if s == c => (s, w.clone(), String::new()),
+        Some((c, s, w)) => (s, w.clone(), format!(" (the kept W nearest to step {})", notation::step(c as f64))),
+        None => (run.step(), run.end_to_end(), String::new()),
+    };
     let truth = run.problem.truth.as_ref();
     let scale = truth.unwrap_or(&w).iter().fold(0.0f64, |a, v| a.max(v.abs()));
     let mut panels = vec![Panel::Values {
-        title: format!("W at step {}", notation::step(run.step() as f64)),
+        title: format!("W at step {}{}", notation::step(at as f64), if note.is_empty() { "" } else { "*" }),
         matrix: w.clone(),
         scale,
     }];
@@ -990,8 +1010,8 @@ pub fn matrices(exp: &Experiment) -> Matrices {
     panels.push(Panel::Mask { title: "observed entries".into(), mask });
     let (m, n) = (w.nrows(), w.ncols());
     let caption = format!(
-        "{m}×{n} heatmaps (orange > 0, blue < 0) of W at step {}{}; {observed} of {} entries observed.",
-        run.step(),
+        "{m}×{n} heatmaps (orange > 0, blue < 0) of W at step {at}{}{}; {observed} of {} entries observed.",
+        if note.is_empty() { String::new() } else { format!("*{note}") },
         if truth.is_some() { " and of the target M" } else { "" },
         m * n
     );

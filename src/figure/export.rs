@@ -12,7 +12,7 @@ pub fn draw<DB: DrawingBackend>(
     style: Style,
 ) -> Result<(), String> {
     match d {
-        Drawing::Chart(f) => render(area, f, style),
+        Drawing::Chart(f) => render(area, f, style).map(|_| ()),
         Drawing::Matrices(m) => heatmap::render_matrices(area, m, style),
     }
 }

@@ -7,6 +7,7 @@ pub mod build;
 pub mod export;
 pub mod geometry;
 pub mod heatmap;
+pub mod hover;
 pub mod lines;
 pub mod render;
 pub mod wire;
@@ -123,6 +124,16 @@ pub struct LegendEntry {
     pub label: String,
     pub ink: Ink,
     pub glyph: Glyph,
+    /// Hidden by the reader (clicked in the legend): drawn greyed and struck through, its data left out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+}
+
+/// A vertical line at the step the reader looks at (the page's time slider), labelled at its top.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cursor {
+    pub x: f64,
+    pub label: String,
 }
 
 /// One line chart.
@@ -143,6 +154,8 @@ pub struct Figure {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub areas: Vec<Area>,
     pub legend: Vec<LegendEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
 }
 
 impl Figure {
@@ -160,6 +173,7 @@ impl Figure {
             bands: vec![],
             areas: vec![],
             legend: vec![],
+            cursor: None,
         }
     }
 
@@ -167,8 +181,39 @@ impl Figure {
     pub fn legend(&mut self, label: impl Into<String>, ink: Ink, glyph: Glyph) {
         let label = label.into();
         if !self.legend.iter().any(|e| e.label == label) {
-            self.legend.push(LegendEntry { label, ink, glyph });
+            self.legend.push(LegendEntry { label, ink, glyph, hidden: false });
         }
+    }
+
+    /// The figure with the legend entries labelled `hidden` switched off: each is marked hidden and what it
+    /// stands for is left out — everything of its colour when no other entry shares that colour, else the
+    /// elements its glyph draws (line: solid series; dashed: dashed series and reference lines; point: dot
+    /// series and marks; marker: vertical markers; band: bands and areas).
+    pub fn without(&self, hidden: &[String]) -> Figure {
+        let mut f = self.clone();
+        for k in 0..f.legend.len() {
+            if !hidden.contains(&f.legend[k].label) {
+                continue;
+            }
+            f.legend[k].hidden = true;
+            let LegendEntry { ink, glyph, .. } = f.legend[k].clone();
+            let alone = f.legend.iter().filter(|e| e.ink == ink).count() == 1;
+            let covers = |i: Ink, g: Glyph| i == ink && (alone || glyph == g);
+            f.series.retain(|s| {
+                let g = match s.stroke {
+                    Stroke::Solid => Glyph::Line,
+                    Stroke::Dashed => Glyph::Dashed,
+                    Stroke::Points => Glyph::Point,
+                };
+                !covers(s.ink, g)
+            });
+            f.references.retain(|r| !covers(r.ink, Glyph::Dashed));
+            f.marks.retain(|m| !covers(m.ink, Glyph::Point));
+            f.markers.retain(|m| !covers(m.ink, Glyph::Marker));
+            f.bands.retain(|b| !covers(b.ink, Glyph::Band));
+            f.areas.retain(|a| !covers(a.ink, Glyph::Band));
+        }
+        f
     }
 
     /// The figure's data as a table: one row per distinct x (in order, at most `max_rows`, evenly thinned),
@@ -273,5 +318,32 @@ mod tests {
             ]
         );
         assert_eq!(f.table(2).rows.len(), 2);
+    }
+
+    #[test]
+    fn hiding_a_legend_entry_leaves_out_what_it_stands_for() {
+        let mut f = Figure::new("t", "t".into(), Axis::new("step", true), Axis::new("v", true));
+        let s = |label: &str, ink, stroke| Series { label: label.into(), ink, stroke, width: 2.0, points: vec![] };
+        f.series.push(s("run A σ₁", Ink::Series(0), Stroke::Solid));
+        f.series.push(s("run A σ₂", Ink::Series(0), Stroke::Solid));
+        f.series.push(s("run B σ₁", Ink::Series(1), Stroke::Solid));
+        f.series.push(s("run B test", Ink::Series(1), Stroke::Dashed));
+        f.marks.push(Mark { x: 1.0, y: 1.0, ink: Ink::Series(0), label: "σ₁ · 10".into() });
+        f.references.push(Reference { y: 1.0, ink: Ink::Neutral, label: None });
+        f.legend("run A", Ink::Series(0), Glyph::Line);
+        f.legend("run B", Ink::Series(1), Glyph::Line);
+        f.legend("run B test error", Ink::Series(1), Glyph::Dashed);
+        f.legend("target", Ink::Neutral, Glyph::Dashed);
+        let a = f.without(&["run A".into()]);
+        assert_eq!(a.series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["run B σ₁", "run B test"]);
+        assert!(a.marks.is_empty(), "run A's colour is its alone: its marks go too");
+        assert!(a.legend[0].hidden && !a.legend[1].hidden);
+        // Run B's colour is shared by two entries: hiding "run B" removes its solid lines only.
+        let b = f.without(&["run B".into()]);
+        assert_eq!(b.series.len(), 3);
+        assert!(b.series.iter().any(|s| s.label == "run B test"));
+        let t = f.without(&["target".into()]);
+        assert!(t.references.is_empty() && t.series.len() == 4);
+        assert_eq!(f.without(&[]), f);
     }
 }

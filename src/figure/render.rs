@@ -5,6 +5,7 @@
 //! the figure: see [`text_size`].
 
 use super::geometry::{dashes, extent, segments, straighten, thin_to_pixels, AxisMap};
+use super::hover::{PlotFrame, Rect};
 use super::{Figure, Glyph, Ink, Stroke};
 use crate::notation;
 use plotters::coord::Shift;
@@ -33,6 +34,8 @@ pub const TITLE_RATIO: f64 = 1.25;
 pub enum Theme {
     Light,
     Dark,
+    /// For a projector at the back of a lecture hall: black on white, darker grid, lines 1.75× as thick.
+    Projector,
 }
 
 /// How to draw: pixel scale (devicePixelRatio in the browser) and colour scheme.
@@ -58,6 +61,24 @@ pub struct Colors {
 }
 
 impl Theme {
+    /// "dark" → Dark, "projector" → Projector, anything else → Light.
+    pub fn named(name: &str) -> Theme {
+        match name {
+            "dark" => Theme::Dark,
+            "projector" => Theme::Projector,
+            _ => Theme::Light,
+        }
+    }
+
+    /// Factor on every data line's width.
+    pub fn line_scale(self) -> f64 {
+        if self == Theme::Projector {
+            1.75
+        } else {
+            1.0
+        }
+    }
+
     pub fn colors(self) -> Colors {
         match self {
             Theme::Light => Colors {
@@ -73,6 +94,13 @@ impl Theme {
                 grid: RGBColor(0x2c, 0x32, 0x3a),
                 neutral: RGBColor(0xb0, 0xb6, 0xbe),
                 muted: RGBColor(0x5c, 0x64, 0x6e),
+            },
+            Theme::Projector => Colors {
+                background: WHITE,
+                foreground: BLACK,
+                grid: RGBColor(0xc4, 0xc4, 0xc4),
+                neutral: RGBColor(0x22, 0x22, 0x22),
+                muted: RGBColor(0x80, 0x80, 0x80),
             },
         }
     }
@@ -93,8 +121,12 @@ pub fn text_size(width: f64, height: f64) -> f64 {
     (width / 50.0).min(height / 16.0).clamp(MIN_TEXT_PX, MAX_TEXT_PX)
 }
 
-/// Draws `fig` filling `area` (the caller presents the root area).
-pub fn render<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, fig: &Figure, style: Style) -> Result<(), String> {
+/// Draws `fig` filling `area` (the caller presents the root area); returns where its plot and legend went.
+pub fn render<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    fig: &Figure,
+    style: Style,
+) -> Result<PlotFrame, String> {
     render_over(area, fig, None, style)
 }
 
@@ -104,13 +136,14 @@ pub struct Ghost<'a> {
     pub label: &'a str,
 }
 
-/// Draws `fig` over the series of `ghost` (muted, thin), on axes that hold both.
+/// Draws `fig` over the series of `ghost` (muted, thin), on axes that hold both; returns where its plot and
+/// legend went (for hover and legend clicks).
 pub fn render_over<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
     ghost: Option<Ghost>,
     style: Style,
-) -> Result<(), String> {
+) -> Result<PlotFrame, String> {
     let with_legend;
     let fig = match &ghost {
         Some(g) => {
@@ -147,7 +180,12 @@ pub fn render_over<DB: DrawingBackend>(
     let row_h = (text_px * 1.4).ceil() as i32;
     let legend_h = (legend_rows.len() as i32 * row_h) as u32;
     let (legend_area, plot_area) = rest.split_vertically(legend_h.min(rest.dim_in_pixel().1));
-    draw_legend(&legend_area, fig, &legend_rows, &font, row_h, text_px, style).map_err(err)?;
+    let (lx, ly) = legend_area.get_base_pixel();
+    let legend_rects = draw_legend(&legend_area, fig, &legend_rows, &font, row_h, text_px, style)
+        .map_err(err)?
+        .into_iter()
+        .map(|(k, r)| (k, (r.0 + lx, r.1 + ly, r.2 + lx, r.3 + ly)))
+        .collect();
 
     // Ranges (mapped: log₁₀ on log axes).
     let all_points = || fig.series.iter().chain(ghost_series).flat_map(|se| se.points.iter().flatten());
@@ -193,6 +231,14 @@ pub fn render_over<DB: DrawingBackend>(
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
     let (pxs, pys) = chart.plotting_area().get_pixel_range();
+    let frame = PlotFrame {
+        plot: (pxs.start, pys.start, pxs.end, pys.end),
+        x: (x0, x1),
+        y: (y0, y1),
+        x_log: fig.x.log,
+        y_log: fig.y.log,
+        legend: legend_rects,
+    };
     let resolution =
         ((x1 - x0) / f64::from((pxs.end - pxs.start).max(1)), (y1 - y0) / f64::from((pys.end - pys.start).max(1)));
     let x_fmt = |v: &f64| {
@@ -299,10 +345,11 @@ pub fn render_over<DB: DrawingBackend>(
     let layers = ghost_series.iter().map(|se| (se, true)).chain(fig.series.iter().map(|se| (se, false)));
     for (se, faint) in layers {
         let color = if faint { faded(se.ink) } else { own(se.ink) };
-        let stroke = color.stroke_width(px(if faint { se.width.min(1.5) } else { se.width }));
+        let width = if faint { se.width.min(1.5) } else { se.width * style.theme.line_scale() };
+        let stroke = color.stroke_width(px(width));
         for segment in segments(&se.points, xaxis, yaxis) {
             if se.stroke == Stroke::Points || segment.len() == 1 {
-                let r = px(se.width + 1.5) as i32;
+                let r = px(width + 1.5) as i32;
                 chart.draw_series(segment.iter().map(|&p| Circle::new(p, r, color.filled()))).map_err(err)?;
                 if se.stroke == Stroke::Points {
                     continue;
@@ -311,7 +358,7 @@ pub fn render_over<DB: DrawingBackend>(
             let segment = straighten(thin_to_pixels(segment, resolution), resolution);
             match se.stroke {
                 Stroke::Dashed if segment.iter().all(|p| p.1 == segment[0].1) => {
-                    horizontal_dashes(chart.plotting_area(), &segment, dash, color, px(se.width) as i32).map_err(err)?
+                    horizontal_dashes(chart.plotting_area(), &segment, dash, color, px(width) as i32).map_err(err)?
                 }
                 Stroke::Dashed => {
                     chart.draw_series(dashes(&segment, dash).map(|d| PathElement::new(d, stroke))).map_err(err)?;
@@ -323,6 +370,23 @@ pub fn render_over<DB: DrawingBackend>(
         }
     }
     let plot = chart.plotting_area();
+    if let Some(c) = &fig.cursor {
+        if let Some(x) = xaxis.map(c.x).filter(|x| (x0..=x1).contains(x)) {
+            plot.draw(&PathElement::new(vec![(x, y0), (x, y1)], colors.foreground.mix(0.8).stroke_width(px(2.0))))
+                .map_err(err)?;
+            let at = plot.map_coordinate(&(x, y1));
+            let (bx, by) = plot.get_base_pixel();
+            let (w, _) = plot.estimate_text_size(&c.label, &font).map_err(err)?;
+            // Right of the line, or left of it near the right edge; below the top.
+            let right = at.0 - bx + px(4.0) as i32 + w as i32 <= pxs.end - pxs.start;
+            let (hpos, dx) = if right { (HPos::Left, px(4.0) as i32) } else { (HPos::Right, -(px(4.0) as i32)) };
+            let anchor = (at.0 - bx + dx, at.1 - by + (text_px * 1.2) as i32);
+            halo(plot, &c.label, &font, anchor, hpos, colors.background).map_err(err)?;
+            plot.strip_coord_spec()
+                .draw(&Text::new(c.label.as_str(), anchor, font.clone().pos(Pos::new(hpos, VPos::Bottom))))
+                .map_err(err)?;
+        }
+    }
     // Dots first, then labels placed greedily: left of the point (where a rising curve has come from, usually
     // empty), else below-left, right, below-right — the first spot that overlaps no label placed before.
     let mut placed: Vec<(i32, i32, i32, i32)> = vec![];
@@ -364,7 +428,7 @@ pub fn render_over<DB: DrawingBackend>(
         let text = label_font(m.ink).pos(Pos::new(HPos::Left, VPos::Bottom));
         plot.strip_coord_spec().draw(&Text::new(m.label.as_str(), anchor, text)).map_err(err)?;
     }
-    Ok(())
+    Ok(frame)
 }
 
 /// A translucent box in the background colour behind a label whose bottom edge is at `anchor`, so the
@@ -456,8 +520,9 @@ fn draw_legend<DB: DrawingBackend>(
     row_h: i32,
     text_px: f64,
     style: Style,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<Vec<(usize, Rect)>, DrawingAreaErrorKind<DB::ErrorType>> {
     let (sample, gap) = ((text_px * 1.8) as i32, (text_px * 1.2) as i32);
+    let mut rects = vec![];
     let s = style.scale.clamp(0.25, 8.0);
     let thick = (2.0 * s).round().max(1.0) as i32;
     for (r, row) in rows.iter().enumerate() {
@@ -465,7 +530,7 @@ fn draw_legend<DB: DrawingBackend>(
         let mut x = (text_px * 0.6) as i32;
         for &k in row {
             let e = &fig.legend[k];
-            let color = style.theme.ink(e.ink);
+            let color = if e.hidden { style.theme.colors().muted } else { style.theme.ink(e.ink) };
             match e.glyph {
                 Glyph::Line => {
                     area.draw(&PathElement::new(vec![(x, mid), (x + sample, mid)], color.stroke_width(thick as u32)))?
@@ -495,11 +560,22 @@ fn draw_legend<DB: DrawingBackend>(
                     color.mix(0.25).filled(),
                 ))?,
             }
-            let text = font.pos(Pos::new(HPos::Left, VPos::Center));
-            area.draw(&Text::new(e.label.as_str(), (x + sample + (text_px * 0.4) as i32, mid), text))?;
+            let text_x = x + sample + (text_px * 0.4) as i32;
             let (tw, _) = area.estimate_text_size(&e.label, font)?;
-            x += sample + (text_px * 0.4) as i32 + tw as i32 + gap;
+            if e.hidden {
+                let text = font.color(&color).pos(Pos::new(HPos::Left, VPos::Center));
+                area.draw(&Text::new(e.label.as_str(), (text_x, mid), text))?;
+                area.draw(&PathElement::new(
+                    vec![(text_x, mid), (text_x + tw as i32, mid)],
+                    color.stroke_width(thick as u32),
+                ))?;
+            } else {
+                let text = font.pos(Pos::new(HPos::Left, VPos::Center));
+                area.draw(&Text::new(e.label.as_str(), (text_x, mid), text))?;
+            }
+            rects.push((k, (x, mid - row_h / 2, text_x + tw as i32, mid + row_h / 2)));
+            x = text_x + tw as i32 + gap;
         }
     }
-    Ok(())
+    Ok(rects)
 }

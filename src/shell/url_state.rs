@@ -1,6 +1,6 @@
 //! The page's state in its URL: `?preset=NAME`, or one query parameter per config field named by its dotted
 //! path (`model.depth=3`, `problem.singular_values=12,6,3`, `problem.values=? 1 / 1 0`), plus view options
-//! (`embed`, `controls`, `autoplay`, `figure`, `log`, `speed`). Parsing never fails: an unknown or bad
+//! (`embed`, `controls`, `autoplay`, `figure`, `log`, `speed`, `present`, `theme`, `t`, …). Parsing never fails: an unknown or bad
 //! parameter becomes a message naming it, and that field keeps its default.
 
 use crate::config::{matrix_text, parse_matrix_text, Config, FIELDS};
@@ -27,11 +27,34 @@ pub struct View {
     pub origin: Option<String>,
     /// `hide=a,b`: controls (see [`CONTROLS`]) and config fields the page hides.
     pub hide: Vec<String>,
+    /// `present=1`: the figure fills the screen, minimal controls.
+    pub present: bool,
+    /// `theme=light|dark|projector`; None: follow the system.
+    pub theme: Option<String>,
+    /// `t=STEP`: the time slider's cursor at this step (the run plays to its end first).
+    pub t: Option<u64>,
 }
 
+/// Names `theme=` accepts.
+pub const THEMES: [&str; 3] = ["light", "dark", "projector"];
+
 /// Page controls `hide=` can name besides config fields.
-pub const CONTROLS: [&str; 12] =
-    ["preset", "play", "step", "reset", "speed", "log", "copy-link", "export", "help", "compare", "import", "sweep"];
+pub const CONTROLS: [&str; 14] = [
+    "preset",
+    "play",
+    "step",
+    "reset",
+    "speed",
+    "log",
+    "copy-link",
+    "export",
+    "help",
+    "compare",
+    "import",
+    "sweep",
+    "scrub",
+    "present",
+];
 
 impl Default for View {
     fn default() -> Self {
@@ -44,6 +67,9 @@ impl Default for View {
             speed: None,
             origin: None,
             hide: vec![],
+            present: false,
+            theme: None,
+            t: None,
         }
     }
 }
@@ -94,9 +120,10 @@ pub fn parse(query: &str) -> UrlState {
                     presets::names()
                 )),
             },
-            "embed" | "controls" | "autoplay" | "figure" | "log" => match parse_bool(&v) {
+            "embed" | "controls" | "autoplay" | "figure" | "log" | "present" => match parse_bool(&v) {
                 Some(b) => match k.as_str() {
                     "embed" => state.view.embed = b,
+                    "present" => state.view.present = b,
                     "controls" => state.view.controls = b,
                     "autoplay" => state.view.autoplay = b,
                     "figure" => state.view.figure = b,
@@ -112,6 +139,20 @@ pub fn parse(query: &str) -> UrlState {
                 _ => state.messages.push(format!(
                     "parameter speed: expected max or a pace from 0 (slowest) to {} (= max), got {:?}",
                     super::pace::MAX,
+                    shorten(&v)
+                )),
+            },
+            "theme" if THEMES.contains(&v.as_str()) => state.view.theme = Some(v.clone()),
+            "theme" => state.messages.push(format!(
+                "parameter theme: expected one of {}, got {:?}; following the system",
+                THEMES.join(", "),
+                shorten(&v)
+            )),
+            "t" => match v.trim().parse::<u64>() {
+                Ok(t) if t <= crate::config::MAX_STEPS => state.view.t = Some(t),
+                _ => state.messages.push(format!(
+                    "parameter t: expected a step from 0 to {}, got {:?}",
+                    crate::config::MAX_STEPS,
                     shorten(&v)
                 )),
             },
@@ -449,6 +490,24 @@ mod tests {
             assert_eq!(s.view.origin, None, "{bad}");
             assert!(s.messages[0].starts_with("parameter origin:"), "{:?}", s.messages);
         }
+    }
+
+    #[test]
+    fn present_theme_and_t_are_read_or_reported() {
+        let s = parse("preset=incremental&present=1&theme=projector&t=6000");
+        assert!(s.view.present);
+        assert_eq!(s.view.theme.as_deref(), Some("projector"));
+        assert_eq!(s.view.t, Some(6000));
+        assert!(s.messages.is_empty(), "{:?}", s.messages);
+        let s = parse("theme=neon&t=-3&t=1e99");
+        assert_eq!((s.view.theme, s.view.t), (None, None));
+        assert!(
+            s.messages[0].starts_with("parameter theme: expected one of light, dark, projector"),
+            "{:?}",
+            s.messages
+        );
+        assert!(s.messages[1].starts_with("parameter t: expected a step from 0 to"), "{:?}", s.messages);
+        assert_eq!(s.messages.len(), 3);
     }
 
     #[test]

@@ -5,12 +5,14 @@ use crate::config::Config;
 use crate::experiment::presets;
 use crate::experiment::Experiment;
 use crate::figure::heatmap::{self, PhaseDiagram};
+use crate::figure::hover::{self, PlotFrame};
 use crate::figure::render::{render_over, Ghost, Style, Theme};
 use crate::figure::{build, export, wire, Drawing};
 use crate::shell::canvas::Canvas;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::json;
+use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
@@ -124,6 +126,8 @@ pub fn wasm_memory_bytes() -> f64 {
 pub struct Lab {
     exp: Experiment,
     figure_data: Vec<f64>,
+    /// The recorded step the reader looks at (time slider); None: the latest.
+    cursor: Option<u64>,
 }
 
 #[wasm_bindgen]
@@ -172,7 +176,22 @@ impl Lab {
     }
 
     fn wrap(exp: Experiment) -> Lab {
-        Lab { exp, figure_data: vec![] }
+        Lab { exp, figure_data: vec![], cursor: None }
+    }
+
+    /// Puts the reader's cursor on the first run's recorded sample nearest to `step` (a negative or non-finite
+    /// step: back to the latest); returns the sample's step, or −1 for the latest. The figures, read-outs and
+    /// matrix view then show that step.
+    pub fn set_cursor(&mut self, step: f64) -> f64 {
+        self.cursor = None;
+        if !(step.is_finite() && step >= 0.0) {
+            return -1.0;
+        }
+        let samples = self.exp.members[0].run.trace.samples();
+        let nearest =
+            samples.iter().min_by(|a, b| (a.step as f64 - step).abs().total_cmp(&(b.step as f64 - step).abs()));
+        self.cursor = nearest.map(|s| s.step);
+        self.cursor.map_or(-1.0, |s| s as f64)
     }
 
     /// At most 100×100 entries: each baseline iteration is one SVD of W, too slow for a page beyond that.
@@ -237,13 +256,16 @@ impl Lab {
         })
     }
 
-    /// Read-outs of the first run as JSON: step, loss, test_error, nuclear_norm, effective_rank.
+    /// Read-outs of the first run as JSON: step, loss, test_error, nuclear_norm, effective_rank — now, or of
+    /// the sample at the cursor (then `cursor: true`).
     pub fn readout(&self) -> String {
         let run = &self.exp.members[0].run;
-        let last = run.trace.last();
+        let at = self.cursor.and_then(|c| run.trace.samples().iter().find(|s| s.step == c));
+        let last = at.or(run.trace.last());
         json!({
-            "step": run.step(),
-            "loss": run.last_loss(),
+            "step": at.map_or(run.step(), |s| s.step),
+            "cursor": at.is_some(),
+            "loss": at.map_or(run.last_loss(), |s| s.loss),
             "test_error": last.and_then(|s| s.test_error),
             "nuclear_norm": last.map(|s| s.nuclear_norm),
             "effective_rank": last.map(|s| s.effective_rank),
@@ -266,7 +288,8 @@ impl Lab {
     /// Every figure of the experiment now, encoded for the main thread (see [`crate::figure::wire`]): returns the
     /// JSON part; the numbers follow from [`Lab::take_figure_data`].
     pub fn encode_figures(&mut self, log_steps: bool) -> String {
-        let (json, data) = wire::encode(build::all(&self.exp, options(log_steps)));
+        let opts = build::Options { cursor: self.cursor, ..options(log_steps) };
+        let (json, data) = wire::encode(build::all(&self.exp, opts));
         self.figure_data = data;
         json
     }
@@ -297,6 +320,7 @@ impl Lab {
             "runs": runs,
             "message": self.message(),
             "baseline_pending": self.wants_baseline(),
+            "cursor": self.cursor,
         })
         .to_string()
     }
@@ -353,6 +377,10 @@ impl Lab {
 pub struct Charts {
     now: Vec<Drawing>,
     ghost: Option<(Vec<Drawing>, String)>,
+    /// Legend entries the reader switched off, per figure id (kept across frames and runs).
+    hidden: HashMap<String, Vec<String>>,
+    /// Where each figure was last drawn on its canvas, and the canvas' pixel scale.
+    frames: HashMap<String, (PlotFrame, f64)>,
 }
 
 impl Default for Charts {
@@ -365,7 +393,7 @@ impl Default for Charts {
 impl Charts {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Charts {
-        Charts { now: vec![], ghost: None }
+        Charts { now: vec![], ghost: None, hidden: HashMap::new(), frames: HashMap::new() }
     }
 
     /// Takes figures encoded by [`Lab::encode_figures`]; throws (keeping the previous ones) when they do not decode.
@@ -401,25 +429,92 @@ impl Charts {
         self.now.iter().find(|d| d.id() == id).ok_or_else(|| JsError::new(&format!("no figure {id:?} here")))
     }
 
-    /// Draws figure `id` on a canvas whose backing size is CSS size × `scale` (devicePixelRatio), over the ghost.
-    pub fn draw(&self, id: &str, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsError> {
-        let d = self.find(id)?;
+    /// Figure `id` as shown: with the legend entries the reader switched off left out.
+    fn shown(&self, id: &str) -> Result<Drawing, JsError> {
+        Ok(match (self.find(id)?, self.hidden.get(id)) {
+            (Drawing::Chart(f), Some(h)) => Drawing::Chart(f.without(h)),
+            (d, _) => d.clone(),
+        })
+    }
+
+    /// Draws figure `id` on a canvas whose backing size is CSS size × `scale` (devicePixelRatio), over the ghost,
+    /// in `theme` ("light", "dark" or "projector").
+    pub fn draw(&mut self, id: &str, canvas: HtmlCanvasElement, scale: f64, theme: &str) -> Result<(), JsError> {
+        let d = self.shown(id)?;
         let ghost = self.ghost.as_ref().and_then(|(g, label)| {
             g.iter().find_map(|o| match o {
                 Drawing::Chart(f) if f.id == id => Some(Ghost { figure: f, label }),
                 _ => None,
             })
         });
-        paint(canvas, |area| match (d, ghost) {
-            (Drawing::Chart(f), Some(g)) => render_over(area, f, Some(g), style(scale, dark)),
-            _ => export::draw(area, d, style(scale, dark)),
-        })
+        let style = style(scale, theme);
+        let mut frame = None;
+        paint(canvas, |area| match &d {
+            Drawing::Chart(f) => render_over(area, f, ghost, style).map(|fr| frame = Some(fr)),
+            _ => export::draw(area, &d, style),
+        })?;
+        match frame {
+            Some(f) => self.frames.insert(id.to_string(), (f, style.scale)),
+            None => self.frames.remove(id),
+        };
+        Ok(())
     }
 
-    /// Figure `id` as an SVG document, drawn by the same code as the canvas.
+    /// Switches the legend entry of figure `id` under CSS pixel (x, y) off or on; false when there is none.
+    pub fn legend_click(&mut self, id: &str, x: f64, y: f64) -> bool {
+        let Some((frame, scale)) = self.frames.get(id) else { return false };
+        let Some(k) = frame.legend_at(x * scale, y * scale) else { return false };
+        let Ok(Drawing::Chart(f)) = self.find(id) else { return false };
+        let Some(entry) = f.legend.get(k) else { return false };
+        let label = entry.label.clone();
+        let hidden = self.hidden.entry(id.to_string()).or_default();
+        match hidden.iter().position(|h| *h == label) {
+            Some(i) => {
+                hidden.remove(i);
+            }
+            None => hidden.push(label),
+        }
+        true
+    }
+
+    /// Whether CSS pixel (x, y) of figure `id` is on a legend entry (for the pointer's shape).
+    pub fn on_legend(&self, id: &str, x: f64, y: f64) -> bool {
+        self.frames.get(id).is_some_and(|(f, s)| f.legend_at(x * s, y * s).is_some())
+    }
+
+    /// What the crosshair shows at CSS pixel x of figure `id`, as JSON {x, x_text, px, rows: [{label, ink, y,
+    /// text, py}], more} in CSS pixels, or "null" off the plot.
+    pub fn hover_json(&self, id: &str, x: f64, max_rows: u32) -> String {
+        let (Some((frame, scale)), Ok(Drawing::Chart(f))) = (self.frames.get(id), self.shown(id)) else {
+            return "null".into();
+        };
+        match hover::read(&f, frame, x * scale, max_rows as usize) {
+            Some(mut r) => {
+                r.px /= scale;
+                for row in &mut r.rows {
+                    row.py = row.py.map(|y| y / scale);
+                }
+                let mut v = serde_json::to_value(&r).unwrap_or_default();
+                // Each row's colour as CSS, in the light theme's palette (the tooltip sits on the page).
+                if let Some(rows) = v.get_mut("rows").and_then(|r| r.as_array_mut()) {
+                    for (row, r) in rows.iter_mut().zip(&r.rows) {
+                        let c = Theme::Light.ink(r.ink);
+                        row["color"] = json!(format!("rgb({}, {}, {})", c.0, c.1, c.2));
+                    }
+                }
+                let (top, bottom) = (frame.plot.1 as f64 / scale, frame.plot.3 as f64 / scale);
+                v["top"] = json!(top);
+                v["bottom"] = json!(bottom);
+                v.to_string()
+            }
+            None => "null".into(),
+        }
+    }
+
+    /// Figure `id` as an SVG document, drawn by the same code as the canvas (hidden legend entries left out).
     pub fn svg(&self, id: &str, width: u32, height: u32) -> Result<String, JsError> {
         let (w, h) = (width.clamp(100, 4000), height.clamp(100, 4000));
-        export::to_svg(self.find(id)?, w, h, Style::default()).map_err(|e| JsError::new(&e))
+        export::to_svg(&self.shown(id)?, w, h, Style::default()).map_err(|e| JsError::new(&e))
     }
 
     /// The data of line figure `id` as JSON {columns, rows} (at most `max_rows` rows), for the data table.
@@ -439,18 +534,15 @@ fn label_with(label: &str, text: &str) -> String {
     }
 }
 
-fn style(scale: f64, dark: bool) -> Style {
-    Style {
-        scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 },
-        theme: if dark { Theme::Dark } else { Theme::Light },
-    }
+fn style(scale: f64, theme: &str) -> Style {
+    Style { scale: if scale.is_finite() && scale > 0.0 { scale } else { 1.0 }, theme: Theme::named(theme) }
 }
 
 /// The page's figures: at most this many trace points per series (a chart has about as many pixels across).
 const PAGE_MAX_POINTS: usize = 600;
 
 fn options(log_steps: bool) -> build::Options {
-    build::Options { log_steps, baseline: true, max_points: PAGE_MAX_POINTS }
+    build::Options { log_steps, baseline: true, max_points: PAGE_MAX_POINTS, cursor: None }
 }
 
 fn paint(
@@ -514,15 +606,15 @@ impl SweepJob {
 
 /// Draws a figure given as JSON (a 1-D sweep's lines from the sweep worker).
 #[wasm_bindgen]
-pub fn draw_figure_json(canvas: HtmlCanvasElement, figure_json: &str, scale: f64, dark: bool) -> Result<(), JsError> {
+pub fn draw_figure_json(canvas: HtmlCanvasElement, figure_json: &str, scale: f64, theme: &str) -> Result<(), JsError> {
     let fig: crate::figure::Figure =
         serde_json::from_str(figure_json).map_err(|e| JsError::new(&format!("figure: {e}")))?;
-    paint(canvas, |area| render_over(area, &fig, None, style(scale, dark)))
+    paint(canvas, |area| render_over(area, &fig, None, style(scale, theme)).map(|_| ()))
 }
 
 /// Draws a phase diagram from {title, x_desc, y_desc, x_labels, y_labels, values (row-major, null = none)}.
 #[wasm_bindgen]
-pub fn draw_heatmap(canvas: HtmlCanvasElement, data_json: &str, scale: f64, dark: bool) -> Result<(), JsError> {
+pub fn draw_heatmap(canvas: HtmlCanvasElement, data_json: &str, scale: f64, theme: &str) -> Result<(), JsError> {
     let d: PhaseDiagram = serde_json::from_str(data_json).map_err(|e| JsError::new(&format!("heatmap: {e}")))?;
-    paint(canvas, |area| heatmap::render_heatmap(area, &d, style(scale, dark)))
+    paint(canvas, |area| heatmap::render_heatmap(area, &d, style(scale, theme)))
 }

@@ -12,8 +12,11 @@ export class ChartView {
     this.figures = [];            // [{id, title, caption}]
     this.dirty = false;           // redraw even without a new answer (resize, theme, ghost)
     this.drawCost = 0;
+    this.afterDraw = null;        // called after each redraw (the hover tip reads the new values)
     darkQuery.addEventListener("change", () => { this.dirty = true; });
   }
+
+  theme() { return pageTheme(); }
 
   /** Takes a simulation answer: the figures (always) and, when it carries them, the slow parts. */
   take(answer) {
@@ -34,19 +37,20 @@ export class ChartView {
     if (!this.dirty) return;
     const t0 = performance.now();
     const dpr = window.devicePixelRatio || 1;
-    const dark = darkQuery.matches;
+    const theme = this.theme();
     try {
       for (const f of this.figures) {
         if (f.id === "matrices" && !(matrices && $("matrix-view").open)) continue;
         const canvas = $(CANVAS[f.id]);
         if (!canvas || canvas.clientWidth === 0) continue;
         resizeCanvas(canvas, dpr);
-        this.charts.draw(f.id, canvas, dpr, dark);
+        this.charts.draw(f.id, canvas, dpr, theme);
       }
     } catch (e) {
       showMessage(`Drawing failed: ${e.message}`);
     }
     this.dirty = false;
+    this.afterDraw?.();
     this.drawCost = 0.8 * this.drawCost + 0.2 * (performance.now() - t0);
     if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart");
   }
@@ -112,3 +116,9 @@ export function resizeCanvas(canvas, dpr) {
 }
 
 export { darkQuery };
+
+/** The charts' theme: "light" | "dark" | "projector" — `theme=` from the link (on <html data-theme>), else the
+ * system's light or dark. */
+export function pageTheme() {
+  return document.documentElement.dataset.theme || (darkQuery.matches ? "dark" : "light");
+}

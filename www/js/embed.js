@@ -55,7 +55,7 @@ export function setupEmbed(api, lab, origin) {
   };
   document.addEventListener("rankflow:statechange", statechange);
   // Milestones also arrive while the status stays "playing": poll the state twice a second.
-  setInterval(() => { if (api.state().status === "playing") statechange({ detail: api.state() }); }, 500);
+  if (window.parent !== window) setInterval(() => { if (api.state().status === "playing") statechange({ detail: api.state() }); }, 500);
 
   const handle = (data) => {
     if (data === "slide:start") { api.play(); return; }
@@ -79,8 +79,7 @@ export function setupEmbed(api, lab, origin) {
         const target = Number(msg.step);
         const now = api.state().step;
         if (!(Number.isInteger(target) && target >= 0)) send("error", { command: "seek", message: "step: expected a whole number ≥ 0" });
-        else if (target < now) send("error", { command: "seek", message: `step ${target} is behind the run (at ${now}); reset first — going back in time is not available yet` });
-        else if (target > now) api.step(target - now);
+        else api.seek(target);
         break;
       }
       case "set": {

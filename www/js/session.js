@@ -90,6 +90,20 @@ export class Session {
     if (this.status !== "loading") this.setStatus("playing");
   }
 
+  /** Plays at full speed (a `t=` link, a host's seek). */
+  playBurst() {
+    this.pace.burst = true;
+    this.play();
+    if (this.status === "finished") this.pace.burst = false;
+  }
+
+  /** Looks at recorded step `step` (null: the latest); the simulation answers with a frame at once. */
+  setCursor(step) {
+    if (this.status === "loading" || this.status === "error") return;
+    const s = step == null || !Number.isFinite(step) ? -1 : Math.max(0, Math.floor(step));
+    this.post({ type: "cursor", gen: this.gen, step: s, log: this.pace.log });
+  }
+
   pause() {
     this.playing = false;
     this.pace.burst = false;
@@ -226,7 +240,7 @@ export class Session {
     if (m.type === "error") { this.awaiting = false; this.setStatus("error", m.message); this.hooks.onError?.(m.message, true); return; }
     if (m.type === "loaded") return;        // the first frame follows
     if (m.type !== "frame") return;
-    this.awaiting = false;
+    if (!m.unasked) this.awaiting = false;
     this.state = JSON.parse(m.state);
     this.memory = m.memory;
     if (this.pendingSteps > 0 && !this.playing) this.pendingSteps = Math.max(0, this.pendingSteps - m.done);

@@ -18,11 +18,14 @@ export function syncUrl(wasm, current, view, limits) {
   if (view.figure) params.push("figure=1");
   if (view.origin) params.push(`origin=${encodeURIComponent(view.origin)}`);
   if (view.hide?.length) params.push(`hide=${view.hide.map(encodeURIComponent).join(",")}`);
+  if (view.present) params.push("present=1");
+  if (view.theme) params.push(`theme=${view.theme}`);
+  if (view.t !== null && view.t !== undefined) params.push(`t=${view.t}`);
   if (!$("log-steps").checked) params.push("log=0");
   const speed = Number($("speed").value);
   if (speed !== limits.speed_default) params.push(`speed=${speed === limits.speed_max ? "max" : speed}`);
   history.replaceState(null, "", `${location.pathname}?${params.join("&")}`);
-  const full = params.filter((p) => !/^(embed|controls|autoplay|figure|origin|hide)=/.test(p));
+  const full = params.filter((p) => !/^(embed|controls|autoplay|figure|origin|hide|present)=/.test(p));
   $("open-full").href = `${location.pathname}?${full.join("&")}`;
 }
 
@@ -32,7 +35,8 @@ export function hideControls(names) {
     preset: () => $("preset").closest("label"), play: () => $("play"), step: () => $("step"), reset: () => $("reset"),
     speed: () => $("speed").closest("label"), log: () => $("log-steps").closest("label"), "copy-link": () => $("copy-link"),
     export: () => $("export-menu"), help: () => $("help-button"), compare: () => $("compare-list").closest("fieldset"),
-    import: () => $("import-file").closest("fieldset"), sweep: () => $("phase-view"),
+    import: () => $("import-file").closest("fieldset"), sweep: () => $("phase-view"), scrub: () => $("scrub-bar"),
+    present: () => $("present"),
   };
   for (const name of names) {
     const el = byName[name]?.() ?? document.querySelector(`[data-field="${CSS.escape(name)}"]`)?.closest("label");

@@ -5,6 +5,7 @@
 // Requests: {type: "load", gen, source: {preset}|{config}|{compare}} → {type: "loaded"} or {type: "error"};
 //           {type: "run", gen, log, budget, steps?|target?, slow} → {type: "frame", state, figures, data, done, …};
 //           {type: "export", gen, id, what} → {type: "export", id, what, text};
+//           {type: "cursor", gen, step, log} → {type: "frame", unasked: true, …} at that recorded step (−1: latest);
 //           {type: "fail"} (a deliberate panic, for the failure test).
 
 /** `wasm`: the initialised module's exports; `post(reply, transfer)`: where answers go. The convex baseline is
@@ -74,7 +75,7 @@ export function createSimulation(wasm, post) {
     const figures = lab.encode_figures(msg.log !== false);
     const data = lab.take_figure_data();
     frameCost = 0.8 * frameCost + 0.2 * (performance.now() - t0);
-    const reply = { type: "frame", gen, done, state: lab.state_json(), readout: lab.readout(), figures, data,
+    const reply = { type: "frame", gen, done, unasked: !!msg.unasked, state: lab.state_json(), readout: lab.readout(), figures, data,
       memory: wasm.wasm_memory_bytes() };
     if (msg.slow) { reply.claim = lab.claim_lines(); reply.runs = lab.runs_json(); }
     post(reply, [data.buffer]);
@@ -92,6 +93,9 @@ export function createSimulation(wasm, post) {
       case "load": load(msg); break;
       case "run": run(msg); break;
       case "export": exportText(msg); break;
+      case "cursor":
+        if (lab && msg.gen === gen) { lab.set_cursor(Number(msg.step)); frame({ log: msg.log, slow: true, unasked: true }, 0); }
+        break;
       case "fail": wasm.fail_for_test(); break;
     }
   };

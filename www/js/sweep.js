@@ -2,7 +2,7 @@
 // only draws the heatmap.
 import { $, showMessage } from "./ui.js";
 import { helper, onHelper } from "./helper.js";
-import { resizeCanvas, darkQuery } from "./charts.js";
+import { resizeCanvas, pageTheme } from "./charts.js";
 
 const SWEEP_AXES = {
   alpha: () => ({ field: "model.init_scale", values: [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6], desc: "α (init scale)" }),
@@ -34,8 +34,8 @@ export function setupSweep(wasm, module, readConfig) {
     const dpr = window.devicePixelRatio || 1;
     resizeCanvas(c, dpr);
     try {
-      if (figure) wasm.draw_figure_json(c, figure, dpr, darkQuery.matches);
-      else wasm.draw_heatmap(c, JSON.stringify(data), dpr, darkQuery.matches);
+      if (figure) wasm.draw_figure_json(c, figure, dpr, pageTheme());
+      else wasm.draw_heatmap(c, JSON.stringify(data), dpr, pageTheme());
     } catch (e) { showMessage(`Drawing failed: ${e.message}`); }
   };
   const syncShape = () => {
