@@ -15,7 +15,7 @@ import { setupHover } from "./js/hover.js";
 import { setupScrub } from "./js/scrub.js";
 
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
-let limits, presets, session, view, module, scrub;
+let limits, presets, session, view, module, scrub, compare;
 let current = { preset: null, config: null, compare: null };   // what runs (for the URL and the baseline)
 let urlView = { embed: false, controls: true, autoplay: false, figure: false };
 let origin = null;                    // the preset a custom run was edited from: {name, config}
@@ -85,6 +85,16 @@ function frame() {
     view.draw(!!answer.claim);
   } else view.draw(view.matricesDue);
   view.matricesDue = false;
+}
+
+/** Runs side by side on the first run's problem and seed (the Compare panel, or a compare= link). */
+function runComparison(runs, play = true) {
+  $("preset").value = "custom";
+  origin = null;
+  $("edited").hidden = true;
+  $("preset-title").textContent = `Comparison: ${runs.map((c) => c.label).join(" vs ")}`;
+  $("preset-explanation").textContent = "Runs side by side on the first run's problem and seed; colours follow the legend.";
+  return start({ compare: runs }, { play });
 }
 
 // ---------- presets and edits ----------
@@ -160,6 +170,7 @@ function onKey(ev) {
   else if (ev.key === "r") $("reset").click();
   else if (ev.key === "?") $("help").showModal();
   else if (ev.key === "f") setPresent(!urlView.present, true);
+  else if (ev.key === "c" && !$("fig-tabs").hidden) showClaim(!document.body.classList.contains("show-claim"));
   else if (ev.key === "Escape" && urlView.present) setPresent(false, true);
   else if (scrub.key(ev)) ev.preventDefault();
 }
@@ -177,6 +188,14 @@ function setPresent(on, gesture = false) {
   if (!on && document.fullscreenElement) document.exitFullscreen?.().catch(() => {});
   view.dirty = true;
   sync();
+}
+
+/** Which figure fills the view where only one fits (present mode, small embeds). */
+function showClaim(on) {
+  document.body.classList.toggle("show-claim", on);
+  $("tab-sv").setAttribute("aria-selected", String(!on));
+  $("tab-claim").setAttribute("aria-selected", String(on));
+  view.dirty = true;
 }
 
 function setTheme(name) {
@@ -258,12 +277,7 @@ async function main() {
   });
   $("import-apply").addEventListener("click", () => importConfig($("import-text").value));
   $("help-button").addEventListener("click", () => $("help").showModal());
-  setupCompare(wasm, limits, read, (runs) => {
-    $("preset").value = "custom";
-    $("preset-title").textContent = `Comparison: ${runs.map((c) => c.label).join(" vs ")}`;
-    $("preset-explanation").textContent = "Runs side by side on the first run's problem and seed; colours follow the legend.";
-    start({ compare: runs }, { play: true });
-  });
+  compare = setupCompare(wasm, limits, read, runComparison);
   const sweep = setupSweep(wasm, module, read);
   document.addEventListener("keydown", onKey);
   // Workers hold a wasm instance each: end them with the page rather than waiting for garbage collection.
@@ -275,6 +289,8 @@ async function main() {
   $("present").addEventListener("click", () => setPresent(!urlView.present, true));
   document.addEventListener("fullscreenchange", () => { if (!document.fullscreenElement && urlView.present) setPresent(false); });
   $("theme").addEventListener("change", () => { setTheme($("theme").value); sync(); });
+  $("tab-sv").addEventListener("click", () => showClaim(false));
+  $("tab-claim").addEventListener("click", () => showClaim(true));
   setupHover(view);
   scrub = setupScrub(session, { onChange: (t) => { urlView.t = t; sync(); } });
   $("clear-ghost").addEventListener("click", () => { view.charts.clear_ghost(); syncGhost(); });
@@ -297,7 +313,11 @@ async function main() {
   $("log-steps").checked = urlView.log_steps;
   $("speed").value = String(urlView.speed ?? limits.speed_default);
   syncSpeed();
-  if (!(state.preset && applyPreset(state.preset, state.seed))) {
+  if (state.compare) {
+    writeForm(state.compare[0].config, wasm.matrix_text);
+    compare.show(state.compare);
+    runComparison(state.compare, false);
+  } else if (!(state.preset && applyPreset(state.preset, state.seed))) {
     writeForm(state.config, wasm.matrix_text);
     $("preset").value = "custom";
     $("preset-title").textContent = "Custom configuration (from the link)";

@@ -18,6 +18,32 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use trace::Sample;
 
+/// Most runs compared side by side (the page's Compare panel and `compare=` links).
+pub const MAX_COMPARED: usize = 3;
+
+/// Runs to compare from a JSON array of {label, config} (2 to [`MAX_COMPARED`]; labels cut to 40 characters);
+/// the error names the run and the field.
+pub fn comparison_runs(json: &str) -> Result<Vec<(String, Config)>, String> {
+    #[derive(Deserialize)]
+    struct Entry {
+        label: String,
+        config: Value,
+    }
+    let entries: Vec<Entry> = serde_json::from_str(json).map_err(|e| format!("comparison: {e}"))?;
+    if !(2..=MAX_COMPARED).contains(&entries.len()) {
+        return Err(format!("comparison: needs 2 to {MAX_COMPARED} runs, got {}", entries.len()));
+    }
+    entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let config = Config::from_json(&e.config.to_string())
+                .map_err(|err| format!("comparison run {} ({}): {err}", i + 1, e.label))?;
+            Ok((e.label.chars().take(40).collect(), config))
+        })
+        .collect()
+}
+
 /// Which number a preset's claim is read off by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

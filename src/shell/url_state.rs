@@ -74,6 +74,12 @@ impl Default for View {
     }
 }
 
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CompareRun {
+    pub label: String,
+    pub config: Config,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct UrlState {
     /// The preset to run (None: a custom config from the fields).
@@ -81,6 +87,8 @@ pub struct UrlState {
     /// `preset=NAME&seed=S`: every run of the preset re-seeded (see [`presets::Preset::at_seed`]).
     pub seed: Option<u64>,
     pub config: Config,
+    /// `compare=[{label, config}, …]`: runs side by side (then `preset` is None and `config` is the first run's).
+    pub compare: Option<Vec<CompareRun>>,
     pub view: View,
     /// One message per ignored parameter, naming it.
     pub messages: Vec<String>,
@@ -93,6 +101,7 @@ pub fn parse(query: &str) -> UrlState {
         preset: Some(default.name.to_string()),
         seed: None,
         config: default.config().clone(),
+        compare: None,
         view: View::default(),
         messages: vec![],
     };
@@ -155,6 +164,15 @@ pub fn parse(query: &str) -> UrlState {
                     crate::config::MAX_STEPS,
                     shorten(&v)
                 )),
+            },
+            "compare" => match crate::experiment::comparison_runs(&v) {
+                Ok(runs) => {
+                    state.preset = None;
+                    state.config = runs[0].1.clone();
+                    state.compare =
+                        Some(runs.into_iter().map(|(label, config)| CompareRun { label, config }).collect());
+                }
+                Err(e) => state.messages.push(format!("parameter compare: {e}")),
             },
             "hide" => {
                 for name in v.split(',').map(str::trim).filter(|n| !n.is_empty()).take(64) {
@@ -490,6 +508,26 @@ mod tests {
             assert_eq!(s.view.origin, None, "{bad}");
             assert!(s.messages[0].starts_with("parameter origin:"), "{:?}", s.messages);
         }
+    }
+
+    #[test]
+    fn compare_restores_every_run_or_names_the_bad_one() {
+        let runs = r#"[{"label":"L = 2","config":{"problem":{"kind":"full","n":5},"model":{"depth":2}}},
+                       {"label":"L = 4","config":{"problem":{"kind":"full","n":5},"model":{"depth":4}}}]"#;
+        let s = parse(&format!("compare={}", encode(runs)));
+        assert!(s.messages.is_empty(), "{:?}", s.messages);
+        let c = s.compare.expect("compared runs");
+        assert_eq!(
+            c.iter().map(|r| (r.label.as_str(), r.config.model.depth)).collect::<Vec<_>>(),
+            [("L = 2", 2), ("L = 4", 4)]
+        );
+        assert_eq!(s.preset, None);
+        let bad = r#"[{"label":"a","config":{"problem":{"kind":"full"}}},{"label":"b","config":{"problem":{"kind":"full"},"model":{"depth":99}}}]"#;
+        let s = parse(&format!("compare={}", encode(bad)));
+        assert_eq!(s.compare, None);
+        assert!(s.messages[0].starts_with("parameter compare: comparison run 2 (b): model.depth"), "{:?}", s.messages);
+        let s = parse("compare=%5B%5D");
+        assert!(s.messages[0].contains("needs 2 to 3 runs"), "{:?}", s.messages);
     }
 
     #[test]

@@ -17,16 +17,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
-/// Most runs compared side by side from the page.
-const MAX_COMPARED: usize = 3;
-
 /// What the page needs to know of the core's limits and names: config fields (dotted paths), the most compared
 /// runs, the speed slider's top (= max) and default.
 #[wasm_bindgen]
 pub fn limits_json() -> String {
     json!({
         "fields": crate::config::FIELDS,
-        "max_compared": MAX_COMPARED,
+        "max_compared": crate::experiment::MAX_COMPARED,
         "speed_max": crate::shell::pace::MAX,
         "speed_default": crate::shell::pace::DEFAULT,
     })
@@ -156,22 +153,7 @@ impl Lab {
     /// Runs side by side from a JSON array of {label, config} (2 or 3; every run uses the first's problem and
     /// seed); throws a message naming the run and the field.
     pub fn compare(runs_json: &str) -> Result<Lab, JsError> {
-        #[derive(serde::Deserialize)]
-        struct Entry {
-            label: String,
-            config: serde_json::Value,
-        }
-        let entries: Vec<Entry> =
-            serde_json::from_str(runs_json).map_err(|e| JsError::new(&format!("comparison: {e}")))?;
-        if !(2..=MAX_COMPARED).contains(&entries.len()) {
-            return Err(JsError::new(&format!("comparison: needs 2 to {MAX_COMPARED} runs, got {}", entries.len())));
-        }
-        let mut runs = vec![];
-        for (i, e) in entries.into_iter().enumerate() {
-            let config = Config::from_json(&e.config.to_string())
-                .map_err(|err| JsError::new(&format!("comparison run {} ({}): {err}", i + 1, e.label)))?;
-            runs.push((e.label.chars().take(40).collect(), config));
-        }
+        let runs = crate::experiment::comparison_runs(runs_json).map_err(|e| JsError::new(&e))?;
         Ok(Lab::wrap(Experiment::comparison(runs)))
     }
 
@@ -260,7 +242,8 @@ impl Lab {
     /// the sample at the cursor (then `cursor: true`).
     pub fn readout(&self) -> String {
         let run = &self.exp.members[0].run;
-        let at = self.cursor.and_then(|c| run.trace.samples().iter().find(|s| s.step == c));
+        // The sample at the cursor (the nearest one, should the trace have thinned since it was set).
+        let at = self.cursor.and_then(|c| run.trace.samples().iter().min_by_key(|s| s.step.abs_diff(c)));
         let last = at.or(run.trace.last());
         json!({
             "step": at.map_or(run.step(), |s| s.step),

@@ -147,8 +147,9 @@ test("custom matrix editor: a typed matrix becomes an entries problem; malformed
   await context.close();
 });
 
-test("compare custom runs side by side: depth 3 vs depth 2 on the same problem", async () => {
+test("compare custom runs side by side: depth 3 vs depth 2 on the same problem; the link restores both", async () => {
   const { page, errors, context } = await openPage(browser);
+  await page.click("#compare-panel summary");
   await page.click("#compare-add");
   await page.fill('[data-field="model.depth"]', "2");
   await page.press('[data-field="model.depth"]', "Tab");
@@ -165,7 +166,15 @@ test("compare custom runs side by side: depth 3 vs depth 2 on the same problem",
   assert.match(runs[0], /^GD L=3 α=1e-3: σ₁…σ₄ learned at steps/);
   assert.match(runs[1], /^GD L=2 α=1e-3: σ₁…σ₄ learned at steps/);
   assert.match(await page.$eval("#preset-title", (e) => e.textContent), /Comparison: GD L=3 α=1e-3 vs GD L=2 α=1e-3/);
-  assert.deepEqual(errors, []);
+  // The link keeps every compared run: opened afresh it shows the same comparison, both runs in the table.
+  const search = await page.evaluate(() => location.search);
+  assert.match(search, /[?&]compare=/);
+  const again = await openPage(browser, { query: search });
+  await again.page.waitForFunction(() => document.querySelectorAll("#runs tbody tr").length === 2, null, { timeout: 20000 });
+  assert.match(await again.page.$eval("#preset-title", (e) => e.textContent), /Comparison: GD L=3 α=1e-3 vs GD L=2 α=1e-3/);
+  assert.equal(await again.page.$$eval("#compare-list li", (l) => l.length), 2);
+  assert.deepEqual([...errors, ...again.errors], []);
+  await again.context.close();
   await context.close();
 });
 

@@ -140,9 +140,19 @@ test("present mode fills a 1280×720 projector with text of at least 20 px", asy
   await page.evaluate(() => window.rankflow.step(500));
   await page.waitForTimeout(800);
   const box = await page.$eval("#sv-chart", (c) => { const r = c.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, w: r.width, h: r.height }; });
-  assert.ok(box.top >= 0 && box.bottom <= 720 && box.h >= 600 && box.w >= 1200, `σ chart ${JSON.stringify(box)}`);
+  assert.ok(box.top >= 0 && box.bottom <= 720 && box.h >= 560 && box.w >= 1200, `σ chart ${JSON.stringify(box)}`);
   const sizes = await page.evaluate(() => window.__text);
   assert.ok(sizes.length > 5 && Math.min(...sizes) >= 20, `text sizes ${Math.min(...sizes)}…`);
+  // c: the claim's figure fills the screen instead, as large.
+  await page.evaluate(() => { window.__claim = []; const f = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (t, x, y, w) { if (this.canvas.id === "claim-chart") window.__claim.push(parseFloat((/([\d.]+)px/.exec(this.font) || [])[1])); return f.call(this, t, x, y, w); }; });
+  await page.keyboard.press("c");
+  await page.waitForTimeout(500);
+  const claim = await page.$eval("#claim-chart", (c) => { const r = c.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, h: r.height, sv: document.getElementById("sv-chart").checkVisibility() }; });
+  assert.ok(!claim.sv && claim.top >= 0 && claim.bottom <= 720 && claim.h >= 560, `claim figure ${JSON.stringify(claim)}`);
+  const claimSizes = await page.evaluate(() => window.__claim);
+  assert.ok(claimSizes.length > 5 && Math.min(...claimSizes) >= 20, `claim text sizes ${Math.min(...claimSizes)}…`);
+  await page.keyboard.press("c");
   assert.match(await page.evaluate(() => location.search), /present=1/);
   await page.keyboard.press("f");
   await page.waitForFunction(() => !document.body.classList.contains("present"));
@@ -152,20 +162,35 @@ test("present mode fills a 1280×720 projector with text of at least 20 px", asy
 
 for (const [w, h] of [[320, 480], [640, 400], [800, 600], [760, 640]]) {
   test(`an embed at ${w}×${h} shows the whole σ chart and claim figure without scrolling`, async () => {
+    const small = w < 560 || h < 560;    // one figure at a time, switched by tabs
     for (const preset of ["incremental", "noisy-gd", "saddle-to-saddle"]) {
       const { page, context, errors } = await open(`?embed=1&preset=${preset}`, { viewport: { width: w, height: h } });
       await page.waitForTimeout(400);
-      const boxes = await page.evaluate(() => ["sv-chart", "claim-chart"].map((id) => {
+      const visible = () => page.evaluate(() => ["sv-chart", "claim-chart"].map((id) => {
         const c = document.getElementById(id);
-        if (!c.closest("figure").checkVisibility()) return null;
+        if (!c.checkVisibility()) return null;
         const r = c.getBoundingClientRect();
         return { id, top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height };
       }).filter(Boolean));
-      assert.ok(boxes.length === 2, `${preset}: σ chart and claim figure both shown: ${JSON.stringify(boxes)}`);
-      for (const b of boxes) {
-        assert.ok(b.top >= 0 && b.bottom <= h && b.left >= 0 && b.right <= w && b.height >= 120,
-          `${preset} ${b.id} at ${w}×${h}: ${JSON.stringify(b)}`);
+      const check = (boxes) => {
+        for (const b of boxes) {
+          assert.ok(b.top >= 0 && b.bottom <= h && b.left >= 0 && b.right <= w && b.height >= 120,
+            `${preset} ${b.id} at ${w}×${h}: ${JSON.stringify(b)}`);
+        }
+      };
+      const first = await visible();
+      check(first);
+      if (small) {
+        assert.deepEqual(first.map((b) => b.id), ["sv-chart"], `${preset}: the σ chart first`);
+        await page.click("#tab-claim");
+        await page.waitForTimeout(200);
+        const second = await visible();
+        assert.deepEqual(second.map((b) => b.id), ["claim-chart"], `${preset}: the claim's figure after its tab`);
+        check(second);
+      } else {
+        assert.deepEqual(first.map((b) => b.id), ["sv-chart", "claim-chart"], `${preset}: both figures`);
       }
+      assert.equal(await page.evaluate(() => document.scrollingElement.scrollTop), 0);
       assert.deepEqual(errors, []);
       await context.close();
     }

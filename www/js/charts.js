@@ -81,6 +81,7 @@ export class ChartView {
     const ids = new Set(this.figures.map((f) => f.id));
     for (const card of document.querySelectorAll("figure.card")) card.hidden = !ids.has(card.dataset.figure);
     $("hessian-section").hidden = !ids.has("hessian");
+    $("fig-tabs").hidden = !ids.has("claim");
     for (const b of document.querySelectorAll("[data-needs]")) b.hidden = !ids.has(b.dataset.needs);
   }
 

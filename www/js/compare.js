@@ -16,6 +16,7 @@ export function setupCompare(wasm, limits, readConfig, runComparison) {
       li.append(name, remove);
       return li;
     }));
+    $("compare-count").textContent = compared.length ? `${compared.length} added` : "none added";
     $("compare-run").disabled = compared.length < 2;
     $("compare-clear").disabled = compared.length === 0;
     $("compare-add").disabled = compared.length >= limits.max_compared;
@@ -34,4 +35,6 @@ export function setupCompare(wasm, limits, readConfig, runComparison) {
   $("compare-run").addEventListener("click", () => runComparison(compared.slice()));
   $("compare-clear").addEventListener("click", () => { compared = []; render(); });
   render();
+  /** Shows `runs` (from a compare= link) as the compared list. */
+  return { show(runs) { compared = runs.map((r) => ({ label: r.label, config: r.config })); render(); } };
 }

@@ -142,6 +142,7 @@ export class Session {
       steps: s?.steps ?? 0,
       runs: (s?.runs ?? []).map((r) => ({ label: r.label, step: r.step, loss: r.loss, learned: r.learned ?? [] })),
       message: this.message,
+      cursor: s?.cursor ?? null,      // the time slider's recorded step (null: following the run)
     };
   }
 

@@ -7,7 +7,8 @@ import { CANVAS } from "./charts.js";
 export function syncUrl(wasm, current, view, limits) {
   const params = [];
   if (current.preset) params.push(`preset=${encodeURIComponent(current.preset)}`);
-  if (current.preset && current.seed !== null && current.seed !== undefined) params.push(`seed=${current.seed}`);
+  if (current.compare) params.push(`compare=${encodeURIComponent(JSON.stringify(current.compare))}`);
+  else if (current.preset && current.seed !== null && current.seed !== undefined) params.push(`seed=${current.seed}`);
   else if (current.config) {
     const q = wasm.config_query(JSON.stringify(current.config));
     if (q) params.push(q);
@@ -34,7 +35,7 @@ export function hideControls(names) {
   const byName = {
     preset: () => $("preset").closest("label"), play: () => $("play"), step: () => $("step"), reset: () => $("reset"),
     speed: () => $("speed").closest("label"), log: () => $("log-steps").closest("label"), "copy-link": () => $("copy-link"),
-    export: () => $("export-menu"), help: () => $("help-button"), compare: () => $("compare-list").closest("fieldset"),
+    export: () => $("export-menu"), help: () => $("help-button"), compare: () => $("compare-panel"),
     import: () => $("import-file").closest("fieldset"), sweep: () => $("phase-view"), scrub: () => $("scrub-bar"),
     present: () => $("present"),
   };
