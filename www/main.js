@@ -224,6 +224,8 @@ const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 
 export const relaxedSimd = () => { try { return WebAssembly.validate(RELAXED_PROBE); } catch { return false; } };
 
 async function loadModule() {
+  // The offline single file carries the plain simd128 build inside it (see xtask's single_file).
+  if (globalThis.rankflowOffline) return WebAssembly.compile(await globalThis.rankflowOffline.wasm());
   const plain = new URLSearchParams(location.search).get("simd") === "plain";   // benchmarks compare both builds
   const file = !plain && relaxedSimd() ? "rankflow_relaxed_bg.wasm" : "rankflow_bg.wasm";
   const url = new URL(`./pkg/${file}`, import.meta.url);
@@ -327,8 +329,8 @@ async function main() {
   if (state.messages.length) showMessage(`Some link parameters were ignored:\n${state.messages.join("\n")}`);
   if (linkT !== null && linkT !== undefined) scrub.seekTo(linkT);
   // A figure under reduced motion is shown finished, drawn at once, rather than animated (or left empty).
-  else if ((urlView.figure || urlView.autoplay) && reducedMotion.matches) session.playBurst();
-  else if (urlView.autoplay) session.play();
+  else if (urlView.figure && reducedMotion.matches) session.playBurst();
+  else if (urlView.autoplay && !reducedMotion.matches) session.play();
   installApi();
   setupEmbed(window.rankflow, {
     config: () => read().config ?? current.config,   // what the form shows (a preset's first run)
@@ -392,5 +394,6 @@ function installApi() {
 
 main().catch((e) => {
   setStatus("");
-  showMessage(`rankflow could not start: ${e.message}. It needs a browser with WebAssembly, served over http(s).`);
+  const where = globalThis.rankflowOffline ? "" : ", served over http(s) or opened as the single file rankflow.html";
+  showMessage(`rankflow could not start: ${e.message}. It needs a browser with WebAssembly${where}.`);
 });

@@ -21,7 +21,7 @@ pub struct Pace {
     pub decade_seconds: Option<f64>,
     /// Steps per second (linear axis).
     pub steps_per_second: Option<f64>,
-    /// What the slider shows, e.g. "0.9 s per decade" or "3.2k steps/s" or "max".
+    /// What the slider shows, e.g. "0.9 s/decade" or "3.2k steps/s" or "max".
     pub label: String,
 }
 
@@ -34,7 +34,7 @@ pub fn pace(position: u32, log_steps: bool) -> Pace {
     let decade = SLOWEST_DECADE_S * (FASTEST_DECADE_S / SLOWEST_DECADE_S).powf(f);
     let rate = SLOWEST_STEPS_PER_S * (FASTEST_STEPS_PER_S / SLOWEST_STEPS_PER_S).powf(f);
     let label = if log_steps {
-        format!("{} s per decade", crate::notation::number(decade, 2))
+        format!("{} s/decade", crate::notation::number(decade, 2))
     } else {
         format!("{} steps/s", crate::notation::step(rate.round()))
     };

@@ -25,7 +25,7 @@ export function syncUrl(wasm, current, view, limits) {
   if (!$("log-steps").checked) params.push("log=0");
   const speed = Number($("speed").value);
   if (speed !== limits.speed_default) params.push(`speed=${speed === limits.speed_max ? "max" : speed}`);
-  history.replaceState(null, "", `${location.pathname}?${params.join("&")}`);
+  try { history.replaceState(null, "", `${location.pathname}?${params.join("&")}`); } catch { /* some file:// pages */ }
   const full = params.filter((p) => !/^(embed|controls|autoplay|figure|origin|hide|present)=/.test(p));
   $("open-full").href = `${location.pathname}?${full.join("&")}`;
 }

@@ -5,12 +5,14 @@
 //! serve: build, then serve www/ on http://127.0.0.1:PORT (default 8000).
 //! bench: native, wasm (node, Chromium) and the numpy peer side by side; writes BENCHMARKS.md.
 //! bench-sweep: only the research-scale sweep (sweeps/research.json), its BENCHMARKS.md section replaced.
-//! dist:  build, then copy www/ into a self-contained dist/ (relative URLs only: any static host, any sub-path).
+//! dist:  build, then copy www/ into a self-contained dist/ (relative URLs only: any static host, any sub-path),
+//!        and write dist/rankflow.html, the whole page in one file that opens from file:// (see single_file).
 //! test:  every test: native `cargo test`, then the wasm build and the real-browser tests
 //!        (headless Chromium driven by playwright-core against the served page).
 
 mod bench;
 mod server;
+mod single_file;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -155,6 +157,8 @@ fn dist() -> Result<PathBuf, String> {
         std::fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
     }
     copy_dir(&root.join("www"), &out).map_err(|e| format!("cannot copy www/ to dist/: {e}"))?;
+    let size = single_file::write(&root.join("www"), &out.join("rankflow.html"))?;
+    eprintln!("xtask: wrote dist/rankflow.html ({} KB, opens from file://)", size / 1024);
     Ok(out)
 }
 
