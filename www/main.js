@@ -23,6 +23,8 @@ let ghostArmed = true;                // the next edit keeps the run on screen a
 let rate = { steps: 0, since: performance.now(), step: 0 };
 
 const read = () => readForm(wasm.parse_matrix);
+/** A config with the core's defaults filled in, so edits compare field by field (e.g. m = n left blank). */
+const normalized = (c) => { const t = c ? wasm.normalize_config(JSON.stringify(c)) : ""; return t ? JSON.parse(t) : c; };
 const presetSource = (p) => (p.runs.length > 1 || p.claim ? { preset: p.name } : null);
 
 // ---------- run control ----------
@@ -115,7 +117,7 @@ function applyPreset(name, seed = null) {
   writeForm(config, wasm.matrix_text);
   view.charts.clear_ghost();
   syncGhost();
-  return start(presetSource(p) ? { preset: name, seed: reseeded ? seed : null } : { config });
+  return start(presetSource(p) ? { preset: name, seed: reseeded ? seed : null, config } : { config });
 }
 
 /** An edit of the form: the run restarts at full speed with the new value, the last run kept faintly. */
@@ -128,7 +130,7 @@ function onEdit() {
   const preset = presets.find((p) => p.name === $("preset").value);
   if (preset) { origin = { name: preset.name, title: preset.title, config: preset.runs[0].config }; $("preset").value = "custom"; }
   if (origin) {
-    const diff = changes(origin.config, r.config);
+    const diff = changes(normalized(origin.config), normalized(r.config));
     $("edited-what").textContent = diff.length
       ? `edited: ${diff.map((d) => `${d.name} ${d.before} → ${d.after}`).join(", ")}` : "edited (as the preset's first run)";
     $("edited").hidden = false;
@@ -137,7 +139,7 @@ function onEdit() {
     $("preset-explanation").textContent = "Edited by hand. Pick a preset to return to a documented experiment.";
   }
   if (ghostArmed && before && session.state?.step > 0) {
-    const diff = changes(before, r.config);
+    const diff = changes(normalized(before), normalized(r.config));
     if (diff.length) {
       view.charts.keep_ghost(`previous: ${diff.slice(0, 2).map((d) => `${d.name} = ${d.before}`).join(", ")}`);
       syncGhost();

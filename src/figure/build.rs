@@ -155,7 +155,7 @@ fn sx(step: u64, opts: Options) -> f64 {
 }
 
 fn line(label: String, ink: Ink, stroke: Stroke, points: Vec<Option<(f64, f64)>>) -> Series {
-    Series { label, ink, stroke, width: 2.0, points }
+    Series::line(label, ink, stroke, points)
 }
 
 fn of_samples(samples: &[Sample], opts: Options, f: impl Fn(&Sample) -> Option<f64>) -> Vec<Option<(f64, f64)>> {
@@ -710,21 +710,9 @@ pub fn glrl_alpha(exp: &Experiment) -> Option<Figure> {
         Figure::new("glrl_alpha", "Distance to GLRL against α".into(), x, Axis::new("relative distance", true));
     let pts = |v: &[(f64, f64)]| v.iter().map(|&p| (p.1 > 0.0).then_some(p)).collect::<Vec<_>>();
     fig.series.push(line("largest distance to GLRL's path".into(), Ink::Series(0), Stroke::Solid, pts(&far)));
-    fig.series.push(Series {
-        label: "largest distance to GLRL's path (runs)".into(),
-        ink: Ink::Series(0),
-        stroke: Stroke::Points,
-        width: 2.0,
-        points: pts(&far),
-    });
+    fig.series.push(Series::dots("largest distance to GLRL's path (runs)", Ink::Series(0), pts(&far)));
     fig.series.push(line("final distance to GLRL's output".into(), Ink::Series(1), Stroke::Dashed, pts(&fin)));
-    fig.series.push(Series {
-        label: "final distance to GLRL's output (runs)".into(),
-        ink: Ink::Series(1),
-        stroke: Stroke::Points,
-        width: 2.0,
-        points: pts(&fin),
-    });
+    fig.series.push(Series::dots("final distance to GLRL's output (runs)", Ink::Series(1), pts(&fin)));
     fig.legend("largest distance to GLRL's path over the run", Ink::Series(0), Glyph::Line);
     fig.legend("final distance to GLRL's output", Ink::Series(1), Glyph::Dashed);
     let running = exp.running();
@@ -777,13 +765,11 @@ fn second_at_first(exp: &Experiment) -> Figure {
     }
     let mut text = vec![];
     for (name, ink, depth, values) in &groups {
-        fig.series.push(Series {
-            label: format!("{name} seeds"),
-            ink: *ink,
-            stroke: Stroke::Points,
-            width: 2.0,
-            points: values.iter().map(|&v| Some((*depth, v))).collect(),
-        });
+        fig.series.push(Series::dots(
+            format!("{name} seeds"),
+            *ink,
+            values.iter().map(|&v| Some((*depth, v))).collect(),
+        ));
         fig.legend(format!("{name} (one dot per seed)"), *ink, Glyph::Point);
         if let Some(med) = experiment::median(values) {
             fig.marks.push(Mark { x: *depth, y: med, ink: *ink, label: format!("median {}", notation::short(med)) });
@@ -895,13 +881,11 @@ fn escape_time(exp: &Experiment) -> Figure {
     let mut text = vec![];
     for e in experiment::escape_times(exp) {
         let ink = inks.iter().find(|g| g.0 == e.group).map_or(Ink::Neutral, |g| g.1);
-        fig.series.push(Series {
-            label: format!("{} measured", e.group),
+        fig.series.push(Series::dots(
+            format!("{} measured", e.group),
             ink,
-            stroke: Stroke::Points,
-            width: 2.0,
-            points: e.points.iter().map(|&p| Some(p)).collect(),
-        });
+            e.points.iter().map(|&p| Some(p)).collect(),
+        ));
         fig.legend(format!("{} (dots: measured)", e.group), ink, Glyph::Point);
         let (Some(pred), false) = (e.predicted, e.points.is_empty()) else { continue };
         let n = e.points.len() as f64;

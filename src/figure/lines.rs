@@ -48,20 +48,9 @@ pub fn sweep_lines(x_field: &str, series_field: &str, outcome: &str, seeds: usiz
         let ink = Ink::Series(k);
         let name =
             if series.is_nan() { outcome.to_string() } else { format!("{series_field} = {}", notation::short(series)) };
-        fig.series.push(Series {
-            label: format!("{name} mean"),
-            ink,
-            stroke: Stroke::Solid,
-            width: 2.0,
-            points: pts.iter().map(|p| p.mean.map(|m| (p.x, m))).collect(),
-        });
-        fig.series.push(Series {
-            label: format!("{name} runs"),
-            ink,
-            stroke: Stroke::Points,
-            width: 2.0,
-            points: pts.iter().map(|p| p.mean.map(|m| (p.x, m))).collect(),
-        });
+        let means: Vec<Option<(f64, f64)>> = pts.iter().map(|p| p.mean.map(|m| (p.x, m))).collect();
+        fig.series.push(Series::line(format!("{name} mean"), ink, Stroke::Solid, means.clone()));
+        fig.series.push(Series::dots(format!("{name} runs"), ink, means));
         if seeds > 1 {
             fig.areas.push(Area { ink, points: pts.iter().filter_map(|p| Some((p.x, p.min?, p.max?))).collect() });
         }

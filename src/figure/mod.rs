@@ -64,6 +64,18 @@ pub struct Series {
     pub points: Vec<Option<(f64, f64)>>,
 }
 
+impl Series {
+    /// A line 2 px wide.
+    pub fn line(label: impl Into<String>, ink: Ink, stroke: Stroke, points: Vec<Option<(f64, f64)>>) -> Series {
+        Series { label: label.into(), ink, stroke, width: 2.0, points }
+    }
+
+    /// Dots at the points, no line.
+    pub fn dots(label: impl Into<String>, ink: Ink, points: Vec<Option<(f64, f64)>>) -> Series {
+        Series::line(label, ink, Stroke::Points, points)
+    }
+}
+
 /// A horizontal line across the whole x range at a value the claim compares with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Reference {

@@ -70,6 +70,12 @@ pub fn validate(config_json: &str) -> String {
 }
 
 /// The presets as a JSON array of {name, title, explanation, runs: [{label, group, config}], claim}.
+/// `config_json` validated with every default filled in (so two configs compare field by field); "" when invalid.
+#[wasm_bindgen]
+pub fn normalize_config(config_json: &str) -> String {
+    Config::from_json(config_json).ok().and_then(|c| serde_json::to_string(&c).ok()).unwrap_or_default()
+}
+
 #[wasm_bindgen]
 pub fn presets_json() -> String {
     serde_json::to_string(&presets::all()).unwrap_or_else(|_| "[]".into())

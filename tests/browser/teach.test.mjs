@@ -212,3 +212,56 @@ test("a figure embed shows a play overlay; under reduced motion it is drawn fini
   assert.deepEqual([...errors, ...calm.errors], []);
   await calm.context.close();
 });
+
+test("changing α keeps the last run as a labelled ghost and an edited preset keeps its title; both clear", async () => {
+  const { page, context, errors } = await open("?preset=incremental&speed=max");
+  await page.evaluate(() => window.rankflow.step(3000));
+  await page.waitForFunction(() => window.rankflow.state().step >= 3000);
+  const title = await page.$eval("#preset-title", (e) => e.textContent);
+  // One arrow key on the α slider: α 1e-3 → 10^−2.9.
+  await page.focus('[data-field="model.init_scale"]');
+  await page.keyboard.press("ArrowRight");
+  await page.waitForFunction(() => !document.getElementById("clear-ghost").hidden);
+  assert.match(await page.$eval("#clear-ghost", (e) => e.title), /previous: α = (1e-3|0\.001)$|previous: α = (1e-3|0\.001)\)/);
+  assert.equal(await page.$eval("#preset-title", (e) => e.textContent), title, "the preset keeps its title");
+  assert.match(await page.$eval("#edited-what", (e) => e.textContent), /edited: α (1e-3|0\.001) → /);
+  // The ghost is drawn: the chart differs once it is cleared.
+  await page.waitForTimeout(500);
+  await page.evaluate(() => window.rankflow.pause());
+  await page.waitForTimeout(300);
+  const withGhost = await page.$eval("#sv-chart", (c) => c.toDataURL());
+  await page.click("#clear-ghost");
+  await page.waitForFunction(() => document.getElementById("clear-ghost").hidden);
+  await page.waitForTimeout(300);
+  assert.notEqual(await page.$eval("#sv-chart", (c) => c.toDataURL()), withGhost, "the faint lines are gone");
+  await page.click("#back-to-preset");
+  await page.waitForFunction(() => document.getElementById("edited").hidden);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("touch: press and hold on a chart shows the values, sliding moves the crosshair", async () => {
+  const context = await browser.newContext({ viewport: { width: 760, height: 900 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(BASE_URL + "?preset=incremental&speed=max");
+  await page.waitForFunction(() => window.rankflow && window.rankflow.state().status !== "loading", null, { timeout: 20000 });
+  await page.evaluate(() => window.rankflow.play());
+  await finished(page);
+  const r = await page.$eval("#sv-chart", (c) => { const b = c.getBoundingClientRect(); return { x: b.left, y: b.top, w: b.width, h: b.height }; });
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, x) => cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y: r.y + 0.6 * r.h }] });
+  await touch("touchStart", r.x + 0.5 * r.w);
+  await page.waitForTimeout(500);     // hold
+  const tip = page.locator("#sv-chart ~ .hover-tip");
+  await tip.waitFor({ state: "visible", timeout: 3000 });
+  const first = Number(await tip.getAttribute("data-x"));
+  await touch("touchMove", r.x + 0.8 * r.w);
+  await page.waitForTimeout(200);
+  const second = Number(await tip.getAttribute("data-x"));
+  assert.ok(second > first, `the crosshair follows the finger: step ${first} → ${second}`);
+  await touch("touchEnd");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
