@@ -181,15 +181,7 @@ fn gd_comes_closer_to_glrls_path_as_alpha_shrinks_at_three_seeds() {
         assert!(far[0] > far[1] && far[1] > far[2], "seed {seed}: largest distances {far:?}");
         assert!(far[2] < 0.12, "seed {seed}: {far:?}");
         let alpha = rankflow::figure::build::glrl_alpha(&exp).expect("figure");
-        let finals: Vec<f64> = alpha
-            .series
-            .iter()
-            .find(|s| s.label == "final distance to GLRL's output")
-            .unwrap()
-            .points
-            .iter()
-            .map(|p| p.unwrap().1)
-            .collect();
+        let finals = alpha.ys("final distance to GLRL's output").unwrap();
         // Sorted by α ascending: α = 1e-6 ends closer to GLRL's output than α = 1e-2.
         assert!(finals[0] < finals[2], "seed {seed}: final distances {finals:?}");
         // GD's clock is aligned with GLRL's where both have learned their first value.

@@ -169,15 +169,7 @@ fn glrl_distance_floor_drops_as_alpha_shrinks() {
     }
     let alpha = chart(&exp, "glrl_alpha");
     assert!(alpha.x.log && alpha.y.log);
-    let finals: Vec<f64> = alpha
-        .series
-        .iter()
-        .find(|s| s.label == "final distance to GLRL's output")
-        .unwrap()
-        .points
-        .iter()
-        .map(|q| q.unwrap().1)
-        .collect();
+    let finals = alpha.ys("final distance to GLRL's output").unwrap();
     // α ascending on the x axis: 1e-6, 1e-4, 1e-2.
     for (text, w) in ["2.9e-8", "7.1e-6", "9.4e-4"].iter().zip(&finals) {
         stated(&p, text, *w);

@@ -100,41 +100,12 @@ fn shards_merge_into_exactly_the_unsharded_csv() {
                       "x": {"field": "model.init_scale", "values": [1e-1, 1e-2, 1e-3, 1e-4]},
                       "y": {"field": "optimizer.lr", "values": [0.5, 1.0, 1e5]},
                       "outcome": "test_error"});
-    let spec_path = dir.join("spec.json");
-    std::fs::write(&spec_path, spec.to_string()).unwrap();
-    let rankflow = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_rankflow")).args(args).output().unwrap();
-    let whole = dir.join("whole.csv");
-    let o =
-        rankflow(&["sweep", "--spec", spec_path.to_str().unwrap(), "--csv", whole.to_str().unwrap(), "--threads", "1"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut parts = vec![];
-    for i in 1..=5 {
-        let part = dir.join(format!("part{i}.csv"));
-        let shard = format!("{i}/5");
-        let o = rankflow(&[
-            "sweep",
-            "--spec",
-            spec_path.to_str().unwrap(),
-            "--shard",
-            &shard,
-            "--csv",
-            part.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        parts.push(part.to_str().unwrap().to_string());
-    }
-    // Merged in any order: byte for byte the unsharded file, and a heatmap.
-    parts.reverse();
-    let (merged, svg) = (dir.join("merged.csv"), dir.join("merged.svg"));
-    let mut args = vec!["sweep", "merge"];
-    args.extend(parts.iter().map(String::as_str));
-    args.extend(["--csv", merged.to_str().unwrap(), "--svg", svg.to_str().unwrap()]);
-    let o = rankflow(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let (a, b) = (std::fs::read(&whole).unwrap(), std::fs::read(&merged).unwrap());
-    assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
-    assert!(String::from_utf8_lossy(&a).contains("optimizer.lr: must be"), "the invalid row keeps its note");
-    assert!(std::fs::read_to_string(&svg).unwrap().contains("test_error over model.init_scale × optimizer.lr"));
+    let run = shard_and_merge(&dir, &spec, 5);
+    let (a, b) = (&run.whole, &run.merged);
+    let (parts, spec_path) = (&run.parts, &run.spec);
+    assert_eq!(a, b);
+    assert!(a.contains("optimizer.lr: must be"), "the invalid row keeps its note");
+    assert!(run.merged_svg.contains("test_error over model.init_scale × optimizer.lr"));
     // A missing or doubled shard is an error naming the problem.
     let o = rankflow(&["sweep", "merge", &parts[0], &parts[1]]);
     assert_eq!(o.status.code(), Some(2));
@@ -265,47 +236,56 @@ fn one_d_shards_merge_into_exactly_the_unsharded_csv() {
                       "x": {"field": "model.init_scale", "values": [1e-1, 1e-2, 1e-3]},
                       "series": {"field": "model.depth", "values": [2, 3]},
                       "seeds": 4, "outcome": "test_error"});
-    let spec_path = dir.join("spec.json");
-    std::fs::write(&spec_path, spec.to_string()).unwrap();
-    let rankflow = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_rankflow")).args(args).output().unwrap();
-    let (whole, whole_svg) = (dir.join("whole.csv"), dir.join("whole.svg"));
-    let o = rankflow(&[
-        "sweep",
-        "--spec",
-        spec_path.to_str().unwrap(),
-        "--csv",
-        whole.to_str().unwrap(),
-        "--svg",
-        whole_svg.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut parts = vec![];
-    for i in 1..=3 {
-        let part = dir.join(format!("part{i}.csv"));
-        let o = rankflow(&[
-            "sweep",
-            "--spec",
-            spec_path.to_str().unwrap(),
-            "--shard",
-            &format!("{i}/3"),
-            "--csv",
-            part.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        parts.push(part.to_str().unwrap().to_string());
-    }
-    parts.swap(0, 2);
-    let (merged, svg) = (dir.join("merged.csv"), dir.join("merged.svg"));
-    let mut args = vec!["sweep", "merge"];
-    args.extend(parts.iter().map(String::as_str));
-    args.extend(["--csv", merged.to_str().unwrap(), "--svg", svg.to_str().unwrap()]);
-    let o = rankflow(&args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let (a, b) = (std::fs::read_to_string(&whole).unwrap(), std::fs::read_to_string(&merged).unwrap());
-    assert_eq!(a, b);
+    let run = shard_and_merge(&dir, &spec, 3);
+    let (a, parts) = (&run.whole, &run.parts);
+    assert_eq!(a, &run.merged);
     assert_eq!(a.lines().count(), 7);
     assert!(a.lines().skip(1).all(|l| l.ends_with(",4")), "4 seeds per point:\n{a}");
-    assert_eq!(std::fs::read_to_string(&svg).unwrap(), std::fs::read_to_string(&whole_svg).unwrap());
+    assert_eq!(run.merged_svg, run.whole_svg);
     let o = rankflow(&["sweep", "merge", &parts[0], &parts[1]]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("cells missing"));
+}
+
+fn rankflow(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_rankflow")).args(args).output().unwrap()
+}
+
+/// A sweep run through the CLI whole and as `n` shards merged in reverse order (files in `dir`).
+struct Sharded {
+    spec: std::path::PathBuf,
+    parts: Vec<String>,
+    whole: String,
+    whole_svg: String,
+    merged: String,
+    merged_svg: String,
+}
+
+fn shard_and_merge(dir: &std::path::Path, spec: &serde_json::Value, n: usize) -> Sharded {
+    let spec_path = dir.join("spec.json");
+    std::fs::write(&spec_path, spec.to_string()).unwrap();
+    let spec_arg = spec_path.to_str().unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let ok = |o: std::process::Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (whole, whole_svg) = (path("whole.csv"), path("whole.svg"));
+    ok(rankflow(&["sweep", "--spec", spec_arg, "--csv", &whole, "--svg", &whole_svg, "--threads", "1"]));
+    let mut parts = vec![];
+    for i in 1..=n {
+        let part = path(&format!("part{i}.csv"));
+        ok(rankflow(&["sweep", "--spec", spec_arg, "--shard", &format!("{i}/{n}"), "--csv", &part]));
+        parts.push(part);
+    }
+    let (merged, merged_svg) = (path("merged.csv"), path("merged.svg"));
+    let mut args = vec!["sweep", "merge"];
+    args.extend(parts.iter().rev().map(String::as_str));
+    args.extend(["--csv", &merged, "--svg", &merged_svg]);
+    ok(rankflow(&args));
+    let read = |p: &str| std::fs::read_to_string(p).unwrap();
+    Sharded {
+        spec: spec_path.clone(),
+        whole: read(&whole),
+        whole_svg: read(&whole_svg),
+        merged: read(&merged),
+        merged_svg: read(&merged_svg),
+        parts,
+    }
 }

@@ -228,6 +228,11 @@ impl Figure {
         f
     }
 
+    /// The y values of the series labelled `label` (breaks skipped).
+    pub fn ys(&self, label: &str) -> Option<Vec<f64>> {
+        self.series.iter().find(|s| s.label == label).map(|s| s.points.iter().flatten().map(|p| p.1).collect())
+    }
+
     /// The figure's data as a table: one row per distinct x (in order, at most `max_rows`, evenly thinned),
     /// one column per series; empty cells where a series has no point at that x.
     pub fn table(&self, max_rows: usize) -> Table {

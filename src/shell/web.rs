@@ -12,6 +12,7 @@ use crate::shell::canvas::Canvas;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde_json::json;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -418,30 +419,33 @@ impl Charts {
         self.now.iter().find(|d| d.id() == id).ok_or_else(|| JsError::new(&format!("no figure {id:?} here")))
     }
 
-    /// Figure `id` as shown: with the legend entries the reader switched off left out.
-    fn shown(&self, id: &str) -> Result<Drawing, JsError> {
+    /// Figure `id` as shown: with the legend entries the reader switched off left out (borrowed when none are).
+    fn shown(&self, id: &str) -> Result<Cow<'_, Drawing>, JsError> {
         Ok(match (self.find(id)?, self.hidden.get(id)) {
-            (Drawing::Chart(f), Some(h)) => Drawing::Chart(f.without(h)),
-            (d, _) => d.clone(),
+            (Drawing::Chart(f), Some(h)) if !h.is_empty() => Cow::Owned(Drawing::Chart(f.without(h))),
+            (d, _) => Cow::Borrowed(d),
         })
     }
 
     /// Draws figure `id` on a canvas whose backing size is CSS size × `scale` (devicePixelRatio), over the ghost,
     /// in `theme` ("light", "dark" or "projector").
     pub fn draw(&mut self, id: &str, canvas: HtmlCanvasElement, scale: f64, theme: &str) -> Result<(), JsError> {
-        let d = self.shown(id)?;
-        let ghost = self.ghost.as_ref().and_then(|(g, label)| {
-            g.iter().find_map(|o| match o {
-                Drawing::Chart(f) if f.id == id => Some(Ghost { figure: f, label }),
-                _ => None,
-            })
-        });
         let style = style(scale, theme);
-        let mut frame = None;
-        paint(canvas, |area| match &d {
-            Drawing::Chart(f) => render_over(area, f, ghost, style).map(|fr| frame = Some(fr)),
-            _ => export::draw(area, &d, style),
-        })?;
+        let frame = {
+            let d = self.shown(id)?;
+            let ghost = self.ghost.as_ref().and_then(|(g, label)| {
+                g.iter().find_map(|o| match o {
+                    Drawing::Chart(f) if f.id == id => Some(Ghost { figure: f, label }),
+                    _ => None,
+                })
+            });
+            let mut frame = None;
+            paint(canvas, |area| match d.as_ref() {
+                Drawing::Chart(f) => render_over(area, f, ghost, style).map(|fr| frame = Some(fr)),
+                other => export::draw(area, other, style),
+            })?;
+            frame
+        };
         match frame {
             Some(f) => self.frames.insert(id.to_string(), (f, style.scale)),
             None => self.frames.remove(id),
@@ -474,10 +478,9 @@ impl Charts {
     /// What the crosshair shows at CSS pixel x of figure `id`, as JSON {x, x_text, px, rows: [{label, ink, y,
     /// text, py}], more} in CSS pixels, or "null" off the plot.
     pub fn hover_json(&self, id: &str, x: f64, max_rows: u32) -> String {
-        let (Some((frame, scale)), Ok(Drawing::Chart(f))) = (self.frames.get(id), self.shown(id)) else {
-            return "null".into();
-        };
-        match hover::read(&f, frame, x * scale, max_rows as usize) {
+        let (Some((frame, scale)), Ok(shown)) = (self.frames.get(id), self.shown(id)) else { return "null".into() };
+        let Drawing::Chart(f) = shown.as_ref() else { return "null".into() };
+        match hover::read(f, frame, x * scale, max_rows as usize) {
             Some(mut r) => {
                 r.px /= scale;
                 for row in &mut r.rows {
@@ -503,7 +506,7 @@ impl Charts {
     /// Figure `id` as an SVG document, drawn by the same code as the canvas (hidden legend entries left out).
     pub fn svg(&self, id: &str, width: u32, height: u32) -> Result<String, JsError> {
         let (w, h) = (width.clamp(100, 4000), height.clamp(100, 4000));
-        export::to_svg(&self.shown(id)?, w, h, Style::default()).map_err(|e| JsError::new(&e))
+        export::to_svg(self.shown(id)?.as_ref(), w, h, Style::default()).map_err(|e| JsError::new(&e))
     }
 
     /// The data of line figure `id` as JSON {columns, rows} (at most `max_rows` rows), for the data table.
