@@ -289,17 +289,21 @@ impl Lab {
         std::mem::take(&mut self.figure_data)
     }
 
-    /// {status: "running"|"finished"|"diverged", step, steps, runs: [{label, step, loss}], message, baseline_pending}.
-    pub fn state_json(&self) -> String {
+    /// {status: "running"|"finished"|"diverged", step, steps, runs: [{label, step, loss, learned?}], message,
+    /// baseline_pending, cursor}. `learned` (the step each target value was learned, null until then) scans each
+    /// run's trace, so it is only included when `with_learned` (the page asks once a second).
+    pub fn state_json(&self, with_learned: bool) -> String {
         let runs: Vec<serde_json::Value> = self
             .exp
             .members
             .iter()
             .map(|m| {
-                // Step at which each target value was learned (σᵢ > sᵢ/2), null until then; [] without a truth.
-                let truth = m.run.problem.truth_singular_values().unwrap_or_default();
-                let learned = crate::experiment::stages::learned_steps(m.run.trace.samples(), &truth);
-                json!({"label": m.label, "step": m.run.step(), "loss": finite(m.run.last_loss()), "learned": learned})
+                let mut run = json!({"label": m.label, "step": m.run.step(), "loss": finite(m.run.last_loss())});
+                if with_learned {
+                    let truth = m.run.problem.truth_singular_values().unwrap_or_default();
+                    run["learned"] = json!(crate::experiment::stages::learned_steps(m.run.trace.samples(), &truth));
+                }
+                run
             })
             .collect();
         let steps = self.exp.members.iter().map(|m| m.run.config.steps).max().unwrap_or(0);

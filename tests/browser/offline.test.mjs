@@ -26,6 +26,8 @@ test("dist/rankflow.html opened from file:// plays a preset to its end and expor
   await page.waitForFunction(() => window.rankflow && window.rankflow.state().status === "ready", null, { timeout: 30000 });
   await page.evaluate(() => window.rankflow.play());
   await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 120000 });
+  // The claim's lines refresh once a second: the verdict arrives with the final numbers.
+  await page.waitForFunction(() => [...document.querySelectorAll("#claim li")].some((li) => /^[✓✗] claim/.test(li.textContent)), null, { timeout: 10000 });
   const lines = await page.$$eval("#claim li", (els) => els.map((e) => e.textContent));
   assert.ok(lines.some((l) => /^✓ claim holds/.test(l)), lines.join("\n"));
   // The simulation ran in its worker (started from a Blob URL), not on the page's thread.
@@ -40,7 +42,9 @@ test("dist/rankflow.html opened from file:// plays a preset to its end and expor
   writeFileSync(host, `<!doctype html><iframe id="lab" width="760" height="640" src="${pathToFileURL(FILE).href}?embed=1&preset=tied-spectrum"></iframe>
 <script>window.events = []; addEventListener("message", (e) => { if (e.data?.type === "rankflow") window.events.push(e.data); });
 window.send = (m) => document.getElementById("lab").contentWindow.postMessage({ type: "rankflow", ...m }, "*");</script>`);
+  await page.close();       // a background tab gets no animation frames: the host page must be the one in front
   const notes = await context.newPage();
+  await notes.bringToFront();
   notes.on("pageerror", (e) => errors.push(String(e)));
   notes.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
   notes.on("request", (r) => { if (!/^(file|blob|data):/.test(r.url())) network.push(r.url()); });

@@ -60,7 +60,7 @@ export class Session {
 
   workerFailed(message) {
     // A worker that never answered "ready" could not start here (e.g. no module workers): run on this thread.
-    if (this.remote && !this.workerReady) { this.useLocal(); if (this.source) this.load(this.source); return; }
+    if (this.remote && !this.workerReady) { this.useLocal(); this.reload(); return; }
     this.receive({ type: "crashed", message });
   }
 
@@ -76,6 +76,14 @@ export class Session {
     this.pace.burst = burst;
     this.setStatus("loading", "");
     this.post({ type: "load", gen: this.gen, source, log: this.pace.log, slow: true });
+  }
+
+  /** Loads the same source again on the fallback simulation, keeping what was asked meanwhile (play, steps). */
+  reload() {
+    if (!this.source) return;
+    const pending = this.pendingSteps;
+    this.load(this.source, { play: this.playing, burst: this.pace.burst });
+    this.pendingSteps = pending;
   }
 
   reset() {
@@ -217,7 +225,7 @@ export class Session {
       // The worker could not start (e.g. no memory for a second instance): run on this thread instead.
       this.worker?.terminate();
       this.useLocal();
-      if (this.source) this.load(this.source, { play: this.playing, burst: this.pace.burst });
+      this.reload();
       return;
     }
     if (m.type === "crashed") {
@@ -243,7 +251,10 @@ export class Session {
     if (m.type === "loaded") return;        // the first frame follows
     if (m.type !== "frame") return;
     if (!m.unasked) this.awaiting = false;
+    const previous = this.state;
     this.state = JSON.parse(m.state);
+    // `learned` comes with the slow parts (once a second): keep the last one in between.
+    this.state.runs?.forEach((r, i) => { if (!r.learned) r.learned = previous?.runs?.[i]?.learned ?? []; });
     this.memory = m.memory;
     if (this.pendingSteps > 0 && !this.playing) this.pendingSteps = Math.max(0, this.pendingSteps - m.done);
     this.latest = m;
@@ -260,7 +271,7 @@ export class Session {
       this.pendingSteps = 0;        // the runs are done; the baseline is still being solved
       if (this.status === "loading") this.setStatus("ready", "");
     } else if (this.status === "loading") {
-      this.setStatus(this.playing ? "playing" : "ready", "");
+      this.setStatus(this.playing ? "playing" : this.pendingSteps > 0 ? "paused" : "ready", "");
     }
     // At max pace the worker never idles: the next slice is asked for as soon as this one is in.
     if (this.remote && this.wantsSteps() && this.maxPace()) this.request();

@@ -75,7 +75,7 @@ export function createSimulation(wasm, post) {
     const figures = lab.encode_figures(msg.log !== false);
     const data = lab.take_figure_data();
     frameCost = 0.8 * frameCost + 0.2 * (performance.now() - t0);
-    const reply = { type: "frame", gen, done, unasked: !!msg.unasked, state: lab.state_json(), readout: lab.readout(), figures, data,
+    const reply = { type: "frame", gen, done, unasked: !!msg.unasked, state: lab.state_json(!!msg.slow), readout: lab.readout(), figures, data,
       memory: wasm.wasm_memory_bytes() };
     if (msg.slow) { reply.claim = lab.claim_lines(); reply.runs = lab.runs_json(); }
     post(reply, [data.buffer]);
