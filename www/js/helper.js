@@ -1,6 +1,6 @@
 // The helper Worker (worker.js): phase-diagram sweeps and the convex baseline, beside the simulation.
 // Started on first use with the page's compiled module (nothing is fetched twice); `null` where it cannot start.
-import { assetUrl } from "./ui.js";
+import { startWorker } from "./ui.js";
 let worker;
 let failed = false;
 const listeners = new Set();
@@ -8,7 +8,7 @@ const listeners = new Set();
 export function helper(module) {
   if (worker || failed) return worker ?? null;
   try {
-    worker = new Worker(assetUrl("worker.js"), { type: "module" });
+    worker = startWorker("worker.js");
     worker.postMessage({ type: "init", module });
     worker.onmessage = (e) => { for (const l of listeners) l(e.data); };
     worker.onerror = (e) => {

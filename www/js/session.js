@@ -3,7 +3,7 @@
 // heartbeat: each frame it asks for the steps the pace allows (at max: as many as fit until the next frame,
 // with the next request sent as soon as an answer arrives) and hands the latest answer to `onFrame`.
 import { createSimulation } from "./simulation.js";
-import { assetUrl } from "./ui.js";
+import { startWorker } from "./ui.js";
 
 const WORKER_BUDGET_MS = 14;      // a worker slice: about one frame, so the charts move at display rate
 const LOCAL_BUDGET_MS = 6;        // a slice on the main thread (fallback): the rest of the frame draws
@@ -36,7 +36,7 @@ export class Session {
     const receive = (data) => this.receive(data);
     try {
       if (typeof Worker !== "function" || !this.module) throw new Error("no Worker");
-      const w = new Worker(assetUrl("sim-worker.js"), { type: "module" });
+      const w = startWorker("sim-worker.js");
       w.onmessage = (e) => receive(e.data);
       w.onerror = (e) => { e.preventDefault?.(); this.workerFailed(e.message || "the simulation worker failed"); };
       w.postMessage({ type: "init", module: this.module });

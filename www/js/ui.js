@@ -1,9 +1,10 @@
 // Small page helpers shared by the modules: element lookup, number formatting, the message box and status line.
 export const $ = (id) => document.getElementById(id);
 
-/** The URL of a page file (`path` relative to www/): served next to the page, or — in the offline single file
- * (dist/rankflow.html) — a Blob URL made by its loader. */
-export const assetUrl = (path) => globalThis.rankflowOffline?.url(path) ?? new URL(`../${path}`, import.meta.url);
+/** A module worker running `path` (relative to www/): served next to the page, or — in the offline single file
+ * (dist/rankflow.html) — started by its loader from Blob URLs. */
+export const startWorker = (path) =>
+  globalThis.rankflowOffline?.worker(path) ?? new Worker(new URL(`../${path}`, import.meta.url), { type: "module" });
 
 /** 4 significant digits, exponent outside [1e-3, 1e4); "–" for missing or non-finite values. */
 export const fmt = (v, digits = 4) => {

@@ -4,7 +4,8 @@
 //! beside it, both base64 in inert data blocks; a small classic loader, allowed by its SHA-256 in the CSP, inflates
 //! them (DecompressionStream), turns each module into a Blob URL with its relative imports rewritten to the Blob
 //! URLs of their targets, and imports `main.js`. The page asks `globalThis.rankflowOffline` for the wasm bytes and
-//! for its workers' URLs (`www/js/ui.js` `assetUrl`).
+//! for its workers (`www/js/ui.js` `startWorker`): classic workers that import their modules the same way, since
+//! a module worker cannot start from `file://`.
 
 use base64::Engine;
 use flate2::{write::GzEncoder, Compression};
@@ -30,9 +31,8 @@ fn modules(www: &Path) -> Result<Vec<String>, String> {
 const LOADER: &str = r#"(async () => {
   const bytes = (id) => Uint8Array.from(atob(document.getElementById(id).textContent.trim()), (c) => c.charCodeAt(0));
   const inflate = async (b) => new Uint8Array(await new Response(new Blob([b]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
-  try {
-    const sources = JSON.parse(new TextDecoder().decode(await inflate(bytes("rankflow-js"))));
-    const wasm = inflate(bytes("rankflow-wasm"));
+  // Blob URLs for the modules, each with its relative imports rewritten to its targets' Blob URLs.
+  const modules = (sources) => {
     const urls = new Map(), open = new Set();
     const url = (path) => {
       if (urls.has(path)) return urls.get(path);
@@ -45,7 +45,20 @@ const LOADER: &str = r#"(async () => {
       urls.set(path, u);
       return u;
     };
-    globalThis.rankflowOffline = { wasm: () => wasm, url };
+    return url;
+  };
+  try {
+    const sources = JSON.parse(new TextDecoder().decode(await inflate(bytes("rankflow-js"))));
+    const wasm = inflate(bytes("rankflow-wasm"));
+    const url = modules(sources);
+    // From file:// a module worker cannot start, a classic one can, and it may import Blob URLs it makes itself:
+    // each worker is a classic script that builds its own module URLs, imports its entry and then hands it the
+    // messages that arrived meanwhile.
+    const worker = (entry) => new Worker(URL.createObjectURL(new Blob([`const queue = []; onmessage = (e) => queue.push(e);
+import((${modules})(${JSON.stringify(sources).replace(/</g, "\\u003c")})(${JSON.stringify(entry)}))
+  .then(() => { for (const e of queue) onmessage(e); }, (e) => postMessage({ type: "crashed", message: String(e) }));`],
+      { type: "text/javascript" })));
+    globalThis.rankflowOffline = { wasm: () => wasm, worker };
     await import(url("main.js"));
   } catch (e) {
     const box = document.getElementById("message");
