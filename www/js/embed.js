@@ -40,9 +40,9 @@ export function setupEmbed(api, lab, origin) {
     try { host.postMessage({ type: "rankflow", event, ...detail }, origin ?? "*"); } catch { /* a closed host */ }
   };
   const announced = new Set();
-  const statechange = (ev) => {
-    const state = ev.detail;
-    send("statechange", { state });
+  /** Announces each value learned since the last call (per run), once; a new run starts afresh. */
+  const milestones = (state) => {
+    if (state.status === "ready" || state.status === "loading") { announced.clear(); return; }
     state.runs.forEach((r, run) => (r.learned ?? []).forEach((step, i) => {
       const key = `${run}:${i}`;
       if (step !== null && step !== undefined && !announced.has(key)) {
@@ -50,12 +50,17 @@ export function setupEmbed(api, lab, origin) {
         send("milestone", { run, label: r.label, k: i + 1, step });
       }
     }));
-    if (state.status === "ready" || state.status === "loading") announced.clear();
+  };
+  const statechange = (ev) => {
+    const state = ev.detail;
+    send("statechange", { state });
+    milestones(state);
     if (state.status === "finished") send("finished", { state });
   };
   document.addEventListener("rankflow:statechange", statechange);
-  // Milestones also arrive while the status stays "playing": poll the state twice a second.
-  if (window.parent !== window) setInterval(() => { if (api.state().status === "playing") statechange({ detail: api.state() }); }, 500);
+  // Values are learned between status changes (the last ones arrive with the final refresh, once a second at most
+  // while playing): look for new ones twice a second.
+  if (window.parent !== window) setInterval(() => milestones(api.state()), 500);
 
   const handle = (data) => {
     if (data === "slide:start") { api.play(); return; }
