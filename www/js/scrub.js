@@ -13,6 +13,7 @@ export function setupScrub(session, { onChange }) {
   let pendingT = null;       // a t= step not yet reached by the run
   let last = 0;              // the latest step (the slider's right end)
   let shown = null;          // the cursor last reported to onChange
+  let labelled;              // the cursor the label shows (the label is rewritten only when it changes)
 
   const stepOf = (p) => {
     if (last <= 0) return 0;
@@ -26,6 +27,8 @@ export function setupScrub(session, { onChange }) {
   };
 
   function label(cursor) {
+    if (cursor === labelled) return;
+    labelled = cursor;
     const text = cursor == null ? "latest" : `step ${cursor.toLocaleString()}`;
     out.textContent = text;
     slider.setAttribute("aria-valuetext", cursor == null ? "latest step (following the run)" : text);
