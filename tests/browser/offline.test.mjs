@@ -2,13 +2,36 @@
 // preset to its end in its worker, exports a PNG, answers the embed API, and makes no network request.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, statSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { launch } from "./harness.mjs";
 
 const FILE = process.env.RANKFLOW_OFFLINE_FILE ?? fileURLToPath(new URL("../../dist/rankflow.html", import.meta.url));
+const DIST = fileURLToPath(new URL("../../dist/", import.meta.url));
+
+test("dist/rankflow.html is at most 450 KB and its data blocks decode to exactly the built wasm and modules", () => {
+  assert.ok(existsSync(FILE), `${FILE} missing: run cargo xtask dist`);
+  const size = statSync(FILE).size;
+  assert.ok(size <= 450 * 1000, `dist/rankflow.html is ${size} bytes, over 450 KB`);
+  const html = readFileSync(FILE, "utf8");
+  // The loader's decoders, taken from the file itself.
+  const inline = html.match(/<script>(\(async \(\) => \{[\s\S]*?)<\/script>/)[1];
+  const decoders = inline.slice(inline.indexOf("const untext7"), inline.indexOf("const block"));
+  const { untext7, unlzma } = new Function(`${decoders}; return { untext7, unlzma };`)();
+  const block = (id) => {
+    const [, bytes, text] = html.match(new RegExp(`<script id="${id}" type="application/octet-stream" data-bytes="(\\d+)">([^<]*)</script>`));
+    return unlzma(untext7(text, Number(bytes)));
+  };
+  const wasm = block("rankflow-wasm");
+  assert.ok(Buffer.from(wasm).equals(readFileSync(join(DIST, "pkg/rankflow_bg.wasm"))), "the wasm differs from dist/pkg's");
+  const modules = JSON.parse(new TextDecoder().decode(block("rankflow-js")));
+  for (const path of ["main.js", "sim-worker.js", "js/session.js", "pkg/rankflow.js"]) {
+    assert.equal(modules[path], readFileSync(join(DIST, path), "utf8"), path);
+  }
+  console.log(`# dist/rankflow.html: ${size} bytes; wasm ${wasm.length} bytes`);
+});
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
