@@ -1,16 +1,43 @@
-// Sweep worker (same wasm build, its compiled module posted by the page with {type: "init"}): a phase-diagram
-// sweep in ~8 ms slices with progress after each slice ("start", "cancel"), beside the simulation worker.
-// It never draws (plotters needs the document).
-import init, { SweepJob } from "./pkg/rankflow.js";
+// The helper worker (same wasm build, its compiled module posted by the page with {type: "init"}), beside the
+// simulation worker, on the machine's other core: a phase-diagram sweep in ~8 ms slices with progress after each
+// slice ("start", "cancel"), and the convex baseline of the experiment the simulation runs ({type: "baseline",
+// gen, source} → {type: "baseline", gen, json} or {…, error}; a newer request ends the one before). It never draws.
+import init, { SweepJob, Lab } from "./pkg/rankflow.js";
 
 let ready = null;
 let generation = 0;         // sweeps: a newer start or a cancel ends the running one
+let baselineGeneration = 0;
+
+/** Solves the baseline of `source` (the simulation's own source: same problem and seed, hence the same answer). */
+async function baseline(msg) {
+  const mine = ++baselineGeneration;
+  const ok = await ready;
+  const answer = (reply) => postMessage({ type: "baseline", gen: msg.gen, ...reply });
+  if (ok !== true) { answer({ error: `the helper worker could not start (${ok?.message ?? ok})` }); return; }
+  let lab;
+  try {
+    const s = msg.source;
+    lab = s.preset ? Lab.from_preset(s.preset, s.seed ?? undefined) : s.compare ? Lab.compare(s.compare) : new Lab(s.config);
+    while (lab.wants_baseline()) {
+      if (mine !== baselineGeneration) return;
+      const t0 = performance.now();
+      while (lab.wants_baseline() && performance.now() - t0 < 8) lab.advance_baseline(2);
+      await new Promise((r) => setTimeout(r, 0));   // let a newer request in
+    }
+    answer({ json: lab.baseline_json() });
+  } catch (e) {
+    answer({ error: e?.message ?? String(e) });
+  } finally {
+    lab?.free();
+  }
+}
 
 onmessage = async (event) => {
   const msg = event.data;
   if (msg?.type === "init") { ready = init({ module_or_path: msg.module }).then(() => true, (e) => e); return; }
   ready ??= init().then(() => true, (e) => e);
   if (msg.type === "cancel") { generation++; return; }
+  if (msg.type === "baseline") { baseline(msg); return; }
   if (msg.type !== "start") return;
   const ok = await ready;
   if (ok !== true) { postMessage({ type: "error", message: `the sweep worker could not start (${ok?.message ?? ok})` }); return; }

@@ -1,4 +1,4 @@
-// The helper Worker (worker.js): phase-diagram sweeps and the convex baseline, beside the simulation.
+// The helper Worker (worker.js): phase-diagram sweeps and the convex baseline, beside the simulation worker.
 // Started on first use with the page's compiled module (nothing is fetched twice); `null` where it cannot start.
 import { startWorker } from "./ui.js";
 let worker;

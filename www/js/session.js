@@ -4,8 +4,14 @@
 // with the next request sent as soon as an answer arrives) and hands the latest answer to `onFrame`.
 import { createSimulation } from "./simulation.js";
 import { startWorker } from "./ui.js";
+import { helper, onHelper } from "./helper.js";
 
 const WORKER_BUDGET_MS = 14;      // a worker slice: about one frame, so the charts move at display rate
+// At full speed on a machine with at most two cores the charts redraw at most this often (and the worker's slices
+// last as long): drawing every frame takes the main thread, compositing and rasterising another core's worth and
+// starves the simulation (measured with `node bench/page.mjs`: see BENCHMARKS.md). The frame loop itself, hover
+// and the time slider stay at display rate.
+const SPARE_DRAW_MS = 50;
 const LOCAL_BUDGET_MS = 6;        // a slice on the main thread (fallback): the rest of the frame draws
 const SLOW_MS = 1000;             // captions, the claim's lines and tables refresh at most this often while playing
 
@@ -26,6 +32,8 @@ export class Session {
     this.latest = null;             // the newest answer not yet drawn
     this.worker = null;
     this.remote = false;
+    this.baselines = new Map();     // source (JSON) → the baseline the helper solved for it (Reset needs no new solve)
+    onHelper((m) => this.fromHelper(m));
     this.connect();
   }
 
@@ -75,7 +83,32 @@ export class Session {
     this.playing = play;
     this.pace.burst = burst;
     this.setStatus("loading", "");
-    this.post({ type: "load", gen: this.gen, source, log: this.pace.log, slow: true });
+    // The convex baseline is solved by the helper worker, on the other core, while this one steps the runs.
+    const key = JSON.stringify(source);
+    const h = this.remote && !this.baselines.has(key) ? helper(this.module) : null;
+    this.baselineKey = key;
+    this.baselineElsewhere = this.baselines.has(key) || !!h;
+    this.post({ type: "load", gen: this.gen, source, log: this.pace.log, slow: true, baselineElsewhere: this.baselineElsewhere });
+    if (this.baselines.has(key)) this.post({ type: "adopt-baseline", gen: this.gen, json: this.baselines.get(key), log: this.pace.log });
+    else h?.postMessage({ type: "baseline", gen: this.gen, source });
+  }
+
+  /** The helper's baseline for the current experiment, handed to the simulation (or, failing that, solved there). */
+  fromHelper(m) {
+    if (m?.type === "helper-failed" && this.baselineElsewhere) {
+      this.baselineElsewhere = false;
+      this.post({ type: "solve-baseline", gen: this.gen, log: this.pace.log });
+      return;
+    }
+    if (m?.type !== "baseline" || m.gen !== this.gen || !this.baselineElsewhere) return;
+    if (typeof m.json === "string") {
+      if (this.baselines.size > 8) this.baselines.clear();
+      this.baselines.set(this.baselineKey, m.json);
+      this.post({ type: "adopt-baseline", gen: this.gen, json: m.json, log: this.pace.log });
+    } else {
+      this.baselineElsewhere = false;
+      this.post({ type: "solve-baseline", gen: this.gen, log: this.pace.log });
+    }
   }
 
   /** Loads the same source again on the fallback simulation, keeping what was asked meanwhile (play, steps). */
@@ -169,14 +202,23 @@ export class Session {
   tick() {
     if (!this.awaiting && this.status !== "error" && this.status !== "loading" && this.wantsSteps()) this.request();
     const answer = this.latest;
+    const now = performance.now();
+    if (!answer || this.sparing() && now - (this.handed ?? 0) < SPARE_DRAW_MS) return null;
     this.latest = null;
+    this.handed = now;
     return answer;
+  }
+
+  /** Whether the charts redraw at most every SPARE_DRAW_MS: at full speed in a worker, on ≤ 2 cores. */
+  sparing() {
+    return this.remote && this.wantsSteps() && this.maxPace() && (navigator.hardwareConcurrency || 2) <= 2;
   }
 
   wantsSteps() {
     const s = this.state;
     if (!s || !(this.playing || this.pendingSteps > 0)) return false;
-    return s.status === "running" || s.baseline_pending;
+    // A baseline solved by the helper arrives on its own (an unasked frame): nothing to ask for meanwhile.
+    return s.status === "running" || s.baseline_pending && this.baselineHere;
   }
 
   /** Whether the next answer should carry the slow parts (captions, claim lines, runs table): once a second. */
@@ -189,7 +231,7 @@ export class Session {
 
   request() {
     const msg = { type: "run", gen: this.gen, log: this.pace.log, slow: this.slowDue(),
-      budget: this.remote ? WORKER_BUDGET_MS : LOCAL_BUDGET_MS };
+      budget: !this.remote ? LOCAL_BUDGET_MS : this.sparing() ? SPARE_DRAW_MS - 2 : WORKER_BUDGET_MS };
     if (this.pendingSteps > 0 && !this.playing) msg.steps = this.pendingSteps;
     else if (!this.pace.burst) {
       const elapsed = (performance.now() - this.pace.anchorTime) / 1000;
@@ -251,12 +293,15 @@ export class Session {
     if (m.type === "loaded") return;        // the first frame follows
     if (m.type !== "frame") return;
     if (!m.unasked) this.awaiting = false;
+    this.baselineHere = m.baselineHere;
     const previous = this.state;
     this.state = JSON.parse(m.state);
     // `learned` comes with the slow parts (once a second): keep the last one in between.
     this.state.runs?.forEach((r, i) => { if (!r.learned) r.learned = previous?.runs?.[i]?.learned ?? []; });
     this.memory = m.memory;
     if (this.pendingSteps > 0 && !this.playing) this.pendingSteps = Math.max(0, this.pendingSteps - m.done);
+    // An answer not yet drawn is replaced by this newer one; its slow parts (once a second) are kept.
+    if (this.latest?.claim && !m.claim) Object.assign(m, { claim: this.latest.claim, runs: this.latest.runs });
     this.latest = m;
     const s = this.state;
     if (this.status === "loading") this.anchor();

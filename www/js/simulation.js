@@ -2,7 +2,9 @@
 // with its state and its figures encoded for the main thread. It runs in sim-worker.js, or on the main thread
 // when no Worker can start: the same messages and answers either way. It never draws.
 //
-// Requests: {type: "load", gen, source: {preset}|{config}|{compare}} → {type: "loaded"} or {type: "error"};
+// Requests: {type: "load", gen, source: {preset}|{config}|{compare}, baselineElsewhere?} → {type: "loaded"} or
+//           {type: "error"} (baselineElsewhere: the helper worker solves the convex baseline, which comes back as
+//           {type: "adopt-baseline", gen, json} → an unasked frame; {type: "solve-baseline", gen}: solve it here);
 //           {type: "run", gen, log, budget, steps?|target?, slow} → {type: "frame", state, figures, data, done, …};
 //           {type: "export", gen, id, what} → {type: "export", id, what, text};
 //           {type: "cursor", gen, step, log} → {type: "frame", unasked: true, …} at that recorded step (−1: latest);
@@ -15,12 +17,14 @@ export function createSimulation(wasm, post) {
   let gen = 0;
   let stepCost = Infinity;          // ms per call-step, moving average: sizes each advance() to the budget
   let frameCost = 1;                // ms to encode a frame's figures, moving average
+  let baselineHere = true;          // false while the helper worker solves the baseline
 
   function load(msg) {
     lab?.free();
     lab = null;
     gen = msg.gen;
     stepCost = Infinity;
+    baselineHere = !msg.baselineElsewhere;
     try {
       const s = msg.source;
       lab = s.preset ? wasm.Lab.from_preset(s.preset, s.seed ?? undefined) : s.compare ? wasm.Lab.compare(s.compare) : new wasm.Lab(s.config);
@@ -36,7 +40,7 @@ export function createSimulation(wasm, post) {
   /** Solves the baseline in ≤ 5 ms slices while nothing else is asked (answers with a frame once solved). */
   function idle(mine, log) {
     setTimeout(() => {
-      if (!lab || mine !== gen || !lab.wants_baseline()) return;
+      if (!lab || mine !== gen || !baselineHere || !lab.wants_baseline()) return;
       const t0 = performance.now();
       while (lab.wants_baseline() && performance.now() - t0 < 5) lab.advance_baseline(2);
       if (!lab.wants_baseline()) frame({ log, slow: true }, 0); else idle(mine, log);
@@ -53,7 +57,7 @@ export function createSimulation(wasm, post) {
     let done = 0;
     const want = msg.steps != null ? msg.steps : Infinity;
     const target = msg.target == null ? Infinity : msg.target;
-    if (lab.wants_baseline()) lab.advance_baseline(4);
+    if (baselineHere && lab.wants_baseline()) lab.advance_baseline(4);
     while (done < want && lab.step() < target) {
       const left = budget - (performance.now() - t0);
       if (left <= 0) break;
@@ -66,7 +70,9 @@ export function createSimulation(wasm, post) {
       stepCost = Number.isFinite(stepCost) ? 0.7 * stepCost + 0.3 * per : per;
       done += n;
     }
-    if (lab.step() >= target || lab.status() !== "running") while (lab.wants_baseline() && performance.now() - t0 < budget) lab.advance_baseline(4);
+    if (baselineHere && (lab.step() >= target || lab.status() !== "running")) {
+      while (lab.wants_baseline() && performance.now() - t0 < budget) lab.advance_baseline(4);
+    }
     frame(msg, done);
   }
 
@@ -75,7 +81,7 @@ export function createSimulation(wasm, post) {
     const figures = lab.encode_figures(msg.log !== false);
     const data = lab.take_figure_data();
     frameCost = 0.8 * frameCost + 0.2 * (performance.now() - t0);
-    const reply = { type: "frame", gen, done, unasked: !!msg.unasked, state: lab.state_json(!!msg.slow), readout: lab.readout(), figures, data,
+    const reply = { type: "frame", gen, done, unasked: !!msg.unasked, baselineHere, state: lab.state_json(!!msg.slow), readout: lab.readout(), figures, data,
       memory: wasm.wasm_memory_bytes() };
     if (msg.slow) { reply.claim = lab.claim_lines(); reply.runs = lab.runs_json(); }
     post(reply, [data.buffer]);
@@ -95,6 +101,17 @@ export function createSimulation(wasm, post) {
       case "export": exportText(msg); break;
       case "cursor":
         if (lab && msg.gen === gen) { lab.set_cursor(Number(msg.step)); frame({ log: msg.log, slow: true, unasked: true }, 0); }
+        break;
+      case "adopt-baseline":
+        if (lab && msg.gen === gen) {
+          // Refused (it does not fit this problem): solve it here after all.
+          if (!lab.adopt_baseline(String(msg.json))) baselineHere = true;
+          frame({ log: msg.log, slow: true, unasked: true }, 0);
+          idle(gen, msg.log);
+        }
+        break;
+      case "solve-baseline":
+        if (lab && msg.gen === gen && !baselineHere) { baselineHere = true; idle(gen, msg.log); }
         break;
       case "fail": wasm.fail_for_test(); break;
     }

@@ -51,7 +51,7 @@ export function setupSweep(wasm, module, readConfig) {
     $("sweep-status").textContent = text;
   };
   onHelper((m) => {
-    if (!axes) return;
+    if (!axes || !$("sweep-run").disabled) return;       // no sweep is running
     if (m.type === "helper-failed") { showMessage("The phase diagram needs a background worker, which could not start here."); end("failed"); return; }
     if (!["error", "cancelled", "progress", "done"].includes(m.type)) return;
     if (m.type === "error") { showMessage(`Sweep: ${m.message}`); end("failed"); return; }

@@ -6,6 +6,7 @@ use crate::{output, root, run};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::Path;
 use std::process::Command;
 
 const SIZES: [usize; 4] = [20, 50, 100, 200];
@@ -90,16 +91,7 @@ pub fn bench() -> Result<(), String> {
             None => {}
         }
     }
-    eprintln!("bench: the page per preset (3 repetitions; several minutes)");
-    let page = output(
-        Command::new("node")
-            .arg(root.join("bench/page.mjs"))
-            .arg(&url)
-            .arg(root.join("target/release/rankflow"))
-            .arg("3"),
-    )
-    .ok_or("page bench failed")?;
-    let page: Vec<Value> = page.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let page = page_rows(&root, &url)?;
     let mut report = render(&results, &frame, &size);
     report.push_str(&render_page(&page));
     report.push_str(&research_sweep()?);
@@ -110,11 +102,40 @@ pub fn bench() -> Result<(), String> {
 
 /// `cargo xtask bench-sweep`: only the research-scale sweep, its section of BENCHMARKS.md replaced in place.
 pub fn bench_sweep() -> Result<(), String> {
+    replace_section("\n## A research-scale sweep", &research_sweep()?)
+}
+
+/// `cargo xtask bench-page`: only the page per preset (and the α drag), its section of BENCHMARKS.md replaced.
+pub fn bench_page() -> Result<(), String> {
+    crate::build()?;
     let root = root();
-    let section = research_sweep()?;
-    let path = root.join("BENCHMARKS.md");
+    run(Command::new("cargo").current_dir(&root).args(["build", "--release", "--bin", "rankflow"]))?;
+    let browser_dir = root.join("tests/browser");
+    if !browser_dir.join("node_modules/playwright-core").exists() {
+        run(Command::new("npm").current_dir(&browser_dir).args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    let (url, _server) = crate::server::spawn(&root.join("www"))?;
+    replace_section("\n## The page at the machine's speed", &render_page(&page_rows(&root, &url)?))
+}
+
+/// `node bench/page.mjs` against the page served at `url`: one JSON row per preset, and the α drag.
+fn page_rows(root: &Path, url: &str) -> Result<Vec<Value>, String> {
+    eprintln!("bench: the page per preset (3 repetitions; several minutes)");
+    let page = output(
+        Command::new("node")
+            .arg(root.join("bench/page.mjs"))
+            .arg(url)
+            .arg(root.join("target/release/rankflow"))
+            .arg("3"),
+    )
+    .ok_or("page bench failed")?;
+    Ok(page.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+}
+
+/// Replaces the section of BENCHMARKS.md that starts with `head` (up to the next `## `) by `section`.
+fn replace_section(head: &str, section: &str) -> Result<(), String> {
+    let path = root().join("BENCHMARKS.md");
     let old = std::fs::read_to_string(&path).unwrap_or_default();
-    let head = "\n## A research-scale sweep";
     let new = match old.find(head) {
         Some(i) => {
             let rest = &old[i + head.len()..];
@@ -223,9 +244,11 @@ fn render_page(rows: &[Value]) -> String {
     let _ = writeln!(s, "\n## The page at the machine's speed\n");
     let _ = writeln!(
         s,
-        "Produced by `node bench/page.mjs` (run by `cargo xtask bench`), medians of 3 repetitions, each preset's three \
-         figures side by side: **page** = headless Chromium at 1280×720, `?preset=NAME&speed=max`, from \
-         `rankflow.play()` to the `finished` event (every run and the convex baseline done, charts drawn all along); \
+        "Produced by `node bench/page.mjs` (run by `cargo xtask bench`, or alone by `cargo xtask bench-page`), medians \
+         of 3 repetitions, each preset's three figures side by side: **page** = headless Chromium at 1280×720, \
+         `?preset=NAME&speed=max`, from `rankflow.play()` to the `finished` event (every run and the convex baseline \
+         done — the baseline solved by the helper worker meanwhile — charts drawn all along, at most 20 times a \
+         second at full speed on a machine with two cores or fewer, else every frame); \
          **flat** = the same wasm build stepping the preset's runs to their end in one loop, nothing drawn; **native** \
          = `rankflow run --preset NAME --no-baseline`, the whole process. Long tasks: main-thread tasks > 50 ms while \
          the page plays (Long Tasks API); frame gaps: between animation frames while it plays.\n"

@@ -5,6 +5,7 @@
 //! serve: build, then serve www/ on http://127.0.0.1:PORT (default 8000).
 //! bench: native, wasm (node, Chromium) and the numpy peer side by side; writes BENCHMARKS.md.
 //! bench-sweep: only the research-scale sweep (sweeps/research.json), its BENCHMARKS.md section replaced.
+//! bench-page: only the page per preset (bench/page.mjs), its BENCHMARKS.md section replaced.
 //! dist:  build, then copy www/ into a self-contained dist/ (relative URLs only: any static host, any sub-path),
 //!        and write dist/rankflow.html, the whole page in one file that opens from file:// (see single_file).
 //! test:  every test: native `cargo test`, then the wasm build and the real-browser tests
@@ -28,8 +29,12 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench::bench(),
         Some("bench-sweep") => bench::bench_sweep(),
+        Some("bench-page") => bench::bench_page(),
         Some("dist") => dist().map(|d| println!("static site in {}", d.display())),
-        _ => Err("usage: cargo xtask build | serve [--port PORT] | dist | test | bench | bench-sweep".into()),
+        _ => {
+            Err("usage: cargo xtask build | serve [--port PORT] | dist | test | bench | bench-sweep | bench-page"
+                .into())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

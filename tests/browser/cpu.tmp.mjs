@@ -1,0 +1,17 @@
+import { launch } from "./harness.mjs";
+import { execSync } from "node:child_process";
+const browser = await launch();
+const name = process.argv[2];
+const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+await page.goto(`http://127.0.0.1:8000/?preset=${name}&speed=max`);
+await page.waitForFunction(() => ["ready"].includes(window.rankflow?.state().status));
+const snap = () => Object.fromEntries(execSync("for f in /proc/[0-9]*/task/[0-9]*/stat; do cat $f 2>/dev/null; echo; done").toString().trim().split("\n").filter((l) => l.includes("(")).map((l) => { const name = l.slice(l.indexOf("(") + 1, l.lastIndexOf(")")); const rest = l.slice(l.lastIndexOf(")") + 2).split(" "); return [l.split(" ")[0] + " " + name, (Number(rest[11]) + Number(rest[12])) / 100]; }));
+const a = snap();
+const ticks0 = Number(execSync("getconf CLK_TCK"));
+const stat = (pid) => 0;
+const t = await page.evaluate(() => new Promise((res) => { const t0 = performance.now(); const f = () => { if (window.rankflow.state().status !== "finished") requestAnimationFrame(f); else res((performance.now() - t0) / 1000); }; window.rankflow.play(); requestAnimationFrame(f); }));
+const b = snap();
+console.log(name, t);
+const rows = Object.keys(b).map((k) => [k, b[k] - (a[k] ?? 0)]).filter(([, d]) => d > 0).sort((x, y) => y[1] - x[1]);
+for (const [k, d] of rows.slice(0, 15)) console.log(d, k);
+await browser.close();

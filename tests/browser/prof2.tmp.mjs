@@ -1,0 +1,14 @@
+import { launch } from "./harness.mjs";
+const browser = await launch();
+const name = process.argv[2];
+const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+await page.goto(`http://127.0.0.1:8000/?preset=${name}&speed=max`);
+await page.waitForFunction(() => ["ready"].includes(window.rankflow?.state().status));
+const cdp = await page.context().newCDPSession(page);
+await cdp.send("Performance.enable");
+const m0 = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+const t = await page.evaluate(() => new Promise((res) => { const t0 = performance.now(); let frames = 0; const f = () => { frames++; if (window.rankflow.state().status !== "finished") requestAnimationFrame(f); else res({ s: (performance.now() - t0) / 1000, frames }); }; window.rankflow.play(); requestAnimationFrame(f); }));
+const m1 = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+const d = (k) => (m1[k] - m0[k]).toFixed(2);
+console.log(name, t, "task", d("TaskDuration"), "script", d("ScriptDuration"), "layout", d("LayoutDuration"), "style", d("RecalcStyleDuration"));
+await browser.close();

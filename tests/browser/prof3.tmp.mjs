@@ -1,0 +1,18 @@
+import { launch } from "./harness.mjs";
+const browser = await launch();
+const name = process.argv[2];
+const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+await page.goto(`http://127.0.0.1:8000/?preset=${name}&speed=max`);
+await page.waitForFunction(() => ["ready"].includes(window.rankflow?.state().status));
+const cdp = await page.context().newCDPSession(page);
+await cdp.send("Profiler.enable");
+await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+await cdp.send("Profiler.start");
+await page.evaluate(() => new Promise((res) => { const f = () => { if (window.rankflow.state().status !== "finished") requestAnimationFrame(f); else res(); }; window.rankflow.play(); requestAnimationFrame(f); }));
+const { profile } = await cdp.send("Profiler.stop");
+const self = new Map(); const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const dt = profile.timeDeltas; let total = 0;
+profile.samples.forEach((id, i) => { const n = byId.get(id); const k = n.callFrame.functionName + " " + (n.callFrame.url.split("/").pop()); self.set(k, (self.get(k) ?? 0) + dt[i]); total += dt[i]; });
+console.log("total ms", (total / 1000).toFixed(0));
+for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log((v / 1000).toFixed(0), k);
+await browser.close();
