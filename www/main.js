@@ -84,8 +84,8 @@ function frame() {
       $("r-rate").textContent = Math.round(((st.step - rate.step) * 1000) / (now - rate.since)).toLocaleString();
       rate = { since: now, step: st.step };
     }
-    view.draw(!!answer.claim);
-  } else view.draw(view.matricesDue);
+    view.draw(!!answer.claim, session.sparing());
+  } else view.draw(view.matricesDue, session.sparing());
   view.matricesDue = false;
 }
 

@@ -11,6 +11,8 @@ export class ChartView {
     this.charts = new wasm.Charts();
     this.figures = [];            // [{id, title, caption}]
     this.dirty = false;           // redraw even without a new answer (resize, theme, ghost)
+    this.stale = new Set();       // figures not drawn since the last answer (drawn one a frame when sparing)
+    this.matricesWanted = false;  // the matrix view is redrawn only when asked (it is the costliest figure)
     this.drawCost = 0;
     this.afterDraw = null;        // called after each redraw (the hover tip reads the new values)
     darkQuery.addEventListener("change", () => { this.dirty = true; });
@@ -32,24 +34,32 @@ export class ChartView {
     this.dirty = true;
   }
 
-  /** Draws every visible figure (the matrix view only when `matrices`). */
-  draw(matrices) {
+  /** Draws the visible figures (the matrix view only when `matrices`, now or since it was last drawn): all of them,
+   * or with `one` only the next one not drawn since the last answer (at full speed, drawing one canvas a frame
+   * keeps each frame's drawing and compositing short). */
+  draw(matrices, one = false) {
     if (!this.dirty) return;
     const t0 = performance.now();
     const dpr = window.devicePixelRatio || 1;
     const theme = this.theme();
+    if (!one || this.stale.size === 0) this.stale = new Set(this.figures.map((f) => f.id));
+    this.matricesWanted ||= matrices;
     try {
       for (const f of this.figures) {
-        if (f.id === "matrices" && !(matrices && $("matrix-view").open)) continue;
+        if (!this.stale.has(f.id)) continue;
+        this.stale.delete(f.id);
+        if (f.id === "matrices" && !(this.matricesWanted && $("matrix-view").open)) continue;
+        if (f.id === "matrices") this.matricesWanted = false;
         const canvas = $(CANVAS[f.id]);
         if (!canvas || canvas.clientWidth === 0) continue;
         resizeCanvas(canvas, dpr);
         this.charts.draw(f.id, canvas, dpr, theme);
+        if (one) break;
       }
     } catch (e) {
       showMessage(`Drawing failed: ${e.message}`);
     }
-    this.dirty = false;
+    this.dirty = this.stale.size > 0;
     this.afterDraw?.();
     this.drawCost = 0.8 * this.drawCost + 0.2 * (performance.now() - t0);
     if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart");
