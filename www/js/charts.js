@@ -42,7 +42,9 @@ export class ChartView {
     const t0 = performance.now();
     const dpr = window.devicePixelRatio || 1;
     const theme = this.theme();
-    if (!one || this.stale.size === 0) this.stale = new Set(this.figures.map((f) => f.id));
+    const ids = this.figures.map((f) => f.id);
+    this.stale = new Set(ids.filter((id) => this.stale.has(id)));   // the figure list may have changed meanwhile
+    if (!one || this.stale.size === 0) this.stale = new Set(ids);
     this.matricesWanted ||= matrices;
     try {
       for (const f of this.figures) {
