@@ -318,8 +318,9 @@ export class Session {
     } else if (this.status === "loading") {
       this.setStatus(this.playing ? "playing" : this.pendingSteps > 0 ? "paused" : "ready", "");
     }
-    // At max pace the worker never idles: the next slice is asked for as soon as this one is in.
-    if (this.remote && this.wantsSteps() && this.maxPace()) this.request();
+    // At max pace the worker never idles: the next slice is asked for as soon as this one is in (an unasked frame,
+    // e.g. the adopted baseline, must not send a second request beside the one under way: steps would double).
+    if (this.remote && !this.awaiting && this.wantsSteps() && this.maxPace()) this.request();
   }
 
   maxPace() {
