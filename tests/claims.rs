@@ -236,7 +236,42 @@ fn the_convex_baseline_converges_well_inside_its_iteration_cap() {
         let b = exp.baseline().unwrap_or_else(|| panic!("{name}: no baseline"));
         assert!(b.residual <= 1e-6, "{name}: misfit {}", b.residual);
         assert!(b.iterations < rankflow::dynamics::baseline::MAX_ITERATIONS / 2, "{name}: {} iterations", b.iterations);
+        // The page solves the baseline from the experiment's key alone (in another worker, through JSON): it must be
+        // the same baseline to the last bit.
+        let text = serde_json::to_string(&exp.baseline_key().unwrap()).unwrap();
+        let key: rankflow::dynamics::baseline::BaselineKey = serde_json::from_str(&text).unwrap();
+        let mut solver = key.solver(&key.config().unwrap()).unwrap();
+        while !solver.iterate(1000) {}
+        assert_eq!(solver.result(), b, "{name}: the key's baseline differs");
     }
+}
+
+#[test]
+fn the_baseline_key_names_the_problem_not_the_model() {
+    // Editing α, depth or the optimiser keeps the key (the page reuses the solved baseline); the seed or the
+    // problem changes it; full observation has none.
+    let base = json!({"seed": 3, "problem": {"kind": "completion", "n": 8, "rank": 2, "observed_fraction": 0.5},
+                      "model": {"depth": 3, "init_scale": 1e-3}});
+    let key = |patch: Value| {
+        let mut c = base.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            c[k] = v.clone();
+        }
+        Experiment::single(Config::from_json(&c.to_string()).unwrap()).baseline_key()
+    };
+    let k0 = key(json!({})).expect("a completion has a baseline");
+    assert_eq!(
+        key(json!({"model": {"depth": 2, "init_scale": 0.1}, "optimizer": {"kind": "gd", "lr": 0.5}})),
+        Some(k0.clone())
+    );
+    assert_ne!(key(json!({"seed": 4})), Some(k0.clone()));
+    assert_ne!(
+        key(json!({"problem": {"kind": "completion", "n": 8, "rank": 2, "observed_fraction": 0.6}})),
+        Some(k0.clone())
+    );
+    assert!(key(json!({"model": {"symmetric": true, "depth": 2}, "problem": {"kind": "completion", "n": 8, "rank": 2, "psd": true}})).unwrap().psd);
+    assert_eq!(key(json!({"problem": {"kind": "full", "n": 8, "rank": 2}})), None);
+    assert!(k0.config().is_ok());
 }
 
 #[test]

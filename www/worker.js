@@ -1,34 +1,35 @@
 // The helper worker (same wasm build, its compiled module posted by the page with {type: "init"}), beside the
 // simulation worker, on the machine's other core: a phase-diagram sweep in ~8 ms slices with progress after each
-// slice ("start", "cancel"), and the convex baseline of the experiment the simulation runs ({type: "baseline",
-// gen, source} → {type: "baseline", gen, json} or {…, error}; a newer request ends the one before). It never draws.
-import init, { SweepJob, Lab } from "./pkg/rankflow.js";
+// slice ("start", "cancel"), and the convex baseline of the experiment the simulation runs, named by its key
+// ({type: "baseline", key} → {type: "baseline", key, json} or {…, error}; a newer request ends the one
+// before). It never draws.
+import init, { SweepJob, BaselineJob } from "./pkg/rankflow.js";
 
 let ready = null;
 let generation = 0;         // sweeps: a newer start or a cancel ends the running one
 let baselineGeneration = 0;
 
-/** Solves the baseline of `source` (the simulation's own source: same problem and seed, hence the same answer). */
+/** Solves the baseline of `key` (the simulation's Lab.baseline_key(): its problem, seed and form, hence the same
+ * answer to the last bit). */
 async function baseline(msg) {
   const mine = ++baselineGeneration;
   const ok = await ready;
-  const answer = (reply) => postMessage({ type: "baseline", gen: msg.gen, ...reply });
+  const answer = (reply) => postMessage({ type: "baseline", key: msg.key, ...reply });
   if (ok !== true) { answer({ error: `the helper worker could not start (${ok?.message ?? ok})` }); return; }
-  let lab;
+  let job;
   try {
-    const s = msg.source;
-    lab = s.preset ? Lab.from_preset(s.preset, s.seed ?? undefined) : s.compare ? Lab.compare(s.compare) : new Lab(s.config);
-    while (lab.wants_baseline()) {
+    job = new BaselineJob(msg.key);
+    for (let done = false; !done;) {
       if (mine !== baselineGeneration) return;
       const t0 = performance.now();
-      while (lab.wants_baseline() && performance.now() - t0 < 8) lab.advance_baseline(2);
-      await new Promise((r) => setTimeout(r, 0));   // let a newer request in
+      while (!done && performance.now() - t0 < 8) done = job.advance(2);
+      if (!done) await new Promise((r) => setTimeout(r, 0));   // let a newer request in
     }
-    answer({ json: lab.baseline_json() });
+    answer({ json: job.json() });
   } catch (e) {
     answer({ error: e?.message ?? String(e) });
   } finally {
-    lab?.free();
+    job?.free();
   }
 }
 

@@ -6,8 +6,10 @@
 //! ½‖A vec W − y‖² for sensing) and the proximal map is singular-value soft-thresholding (eigenvalue
 //! thresholding onto the PSD cone for the trace).
 
+use crate::config::{Config, ProblemConfig};
 use crate::dynamics::metrics;
 use crate::dynamics::problem::{Observation, Problem};
+use crate::dynamics::sampling::Sampler;
 use nalgebra::{DMatrix, DVector, DVectorView};
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +32,35 @@ pub struct Baseline {
     pub iterations: usize,
     /// Whether the PSD (minimum-trace) form was solved.
     pub psd: bool,
+}
+
+/// What fixes an experiment's baseline: its first run's problem and seed (the problem is drawn from the seed
+/// before anything else) and the form solved. Runs that differ only in model, optimiser or length share it, so
+/// a page can solve it once for all of them (e.g. while α is dragged).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineKey {
+    pub problem: ProblemConfig,
+    pub seed: u64,
+    pub psd: bool,
+}
+
+impl BaselineKey {
+    pub fn of(config: &Config, psd: bool) -> BaselineKey {
+        BaselineKey { problem: config.problem.clone(), seed: config.seed, psd }
+    }
+
+    /// A validated config with this problem and seed (defaults elsewhere); Err names the bad field.
+    pub fn config(&self) -> Result<Config, String> {
+        let json = serde_json::json!({ "seed": self.seed, "problem": self.problem }).to_string();
+        Config::from_json(&json).map_err(|e| e.to_string())
+    }
+
+    /// The solver for this key's problem (None for full observation), drawn as [`crate::experiment::Run`] draws it.
+    pub fn solver(&self, config: &Config) -> Option<BaselineSolver> {
+        let problem = Problem::from_config(config, &mut Sampler::new(config.seed));
+        BaselineSolver::new(&problem, self.psd)
+    }
 }
 
 /// Incremental solver: call [`BaselineSolver::iterate`] until it returns true (lets a page spread the work

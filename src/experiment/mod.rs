@@ -10,7 +10,7 @@ pub mod sweep;
 pub mod trace;
 
 use crate::config::{Config, OptimizerConfig};
-use crate::dynamics::baseline::{Baseline, BaselineSolver};
+use crate::dynamics::baseline::{Baseline, BaselineKey, BaselineSolver};
 use crate::notation::sigma;
 use nalgebra::DMatrix;
 use run::{Run, Status};
@@ -359,6 +359,13 @@ impl Experiment {
     /// Whether this experiment has a convex baseline to solve (its problem has observations).
     pub fn wants_baseline(&self) -> bool {
         self.baseline.is_some()
+    }
+
+    /// What fixes this experiment's baseline (None when it has none): solving the key elsewhere gives exactly
+    /// the baseline solved here.
+    pub fn baseline_key(&self) -> Option<BaselineKey> {
+        let first = self.members.first().filter(|_| self.baseline.is_some())?;
+        Some(BaselineKey::of(&first.run.config, baseline_is_psd(&first.run.config)))
     }
 
     /// Takes a baseline solved elsewhere for the same problem (e.g. by the page's worker, from the same config

@@ -216,6 +216,14 @@ impl Lab {
         serde_json::from_str(json).is_ok_and(|b| self.exp.adopt_baseline(b))
     }
 
+    /// What fixes this experiment's convex baseline, as JSON (its first run's problem, seed and form); "" when the
+    /// page solves none. Equal keys give bit-identical baselines: [`BaselineJob`] solves a key once for every run
+    /// sharing it (an edited α, a reset).
+    pub fn baseline_key(&self) -> String {
+        let key = self.exp.baseline_key().filter(|_| self.baseline_fits_page());
+        key.map_or(String::new(), |k| serde_json::to_string(&k).unwrap_or_default())
+    }
+
     /// Steps done so far (the furthest member).
     pub fn step(&self) -> f64 {
         self.exp.members.iter().map(|m| m.run.step()).max().unwrap_or(0) as f64
@@ -548,6 +556,39 @@ fn paint(
     let area = Canvas::new(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?.into_drawing_area();
     draw(&area).map_err(|e| JsError::new(&e))?;
     area.present().map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The convex baseline of a [`Lab::baseline_key`], solved in slices (the page's helper worker).
+#[wasm_bindgen]
+pub struct BaselineJob {
+    solver: Option<crate::dynamics::baseline::BaselineSolver>,
+}
+
+#[wasm_bindgen]
+impl BaselineJob {
+    /// Throws a message naming the bad field of the key (or of its problem).
+    #[wasm_bindgen(constructor)]
+    pub fn new(key_json: &str) -> Result<BaselineJob, JsError> {
+        let key: crate::dynamics::baseline::BaselineKey =
+            serde_json::from_str(key_json).map_err(|e| JsError::new(&format!("baseline key: {e}")))?;
+        let config = key.config().map_err(|e| JsError::new(&format!("baseline key: {e}")))?;
+        let (m, n) = config.dims();
+        if m * n > crate::experiment::MAX_LIVE_BASELINE_ENTRIES {
+            return Err(JsError::new("baseline key: the page solves baselines of at most 100×100 entries"));
+        }
+        Ok(BaselineJob { solver: key.solver(&config) })
+    }
+
+    /// Runs up to `iterations` iterations (each one SVD); true once solved (at once when there is none).
+    pub fn advance(&mut self, iterations: u32) -> bool {
+        self.solver.as_mut().is_none_or(|s| s.iterate(iterations as usize))
+    }
+
+    /// The solved baseline as JSON, as [`Lab::adopt_baseline`] takes it ("null" until solved or when there is none).
+    pub fn json(&self) -> String {
+        let done = self.solver.as_ref().filter(|s| s.is_done());
+        done.map_or("null".into(), |s| serde_json::to_string(&s.result()).unwrap_or_else(|_| "null".into()))
+    }
 }
 
 /// A phase-diagram sweep run in slices, meant for a Web Worker (it never draws).

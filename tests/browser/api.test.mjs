@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, openPage } from "./harness.mjs";
+import { launch, openPage, BASE_URL } from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -103,6 +103,50 @@ test("a failing simulation shows a message, and Reset recovers", async () => {
   await page.waitForFunction(() => window.rankflow.state().step > 1000);
   assert.equal((await page.evaluate(() => window.rankflow.state())).status, "playing");
   await context.close();
+});
+
+test("the convex baseline is solved once per problem (an α edit reuses it); without the helper worker the simulation solves it", async () => {
+  const values = [];
+  for (const helper of [true, false]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Counts the baseline requests sent to the helper worker; without `helper` that worker cannot start.
+    await context.addInitScript((helper) => {
+      window.__baselineRequests = 0;
+      const Native = window.Worker;
+      window.Worker = class extends Native {
+        constructor(url, options) {
+          if (!helper && /\/worker\.js/.test(String(url))) throw new Error("no helper worker here");
+          super(url, options);
+        }
+        postMessage(m, transfer) {
+          if (m?.type === "baseline") window.__baselineRequests++;
+          return super.postMessage(m, transfer);
+        }
+      };
+    }, helper);
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${BASE_URL}?preset=incremental&speed=max`);
+    const baseline = () => page.$eval("#r-baseline", (e) => e.textContent);
+    await page.waitForFunction(() => /\d/.test(document.getElementById("r-baseline").textContent), null, { timeout: 60000 });
+    const before = await baseline();
+    // An α edit: a new run on the same problem, whose baseline is the one already solved.
+    await page.evaluate(() => {
+      const el = document.querySelector('[data-field="model.init_scale"]');
+      el.value = String(Number(el.value) - 0.3);
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await page.waitForFunction(() => window.rankflow.state().status === "playing");
+    await finished(page, 120000);
+    assert.equal(await baseline(), before, `helper ${helper}: the edited run's baseline`);
+    assert.equal(await page.evaluate(() => window.__baselineRequests), helper ? 1 : 0, `helper ${helper}: requests to the helper`);
+    assert.deepEqual(errors, []);
+    values.push(before);
+    await context.close();
+  }
+  assert.equal(values[0], values[1], "the helper's baseline and the simulation's own");
 });
 
 test("the simulation's wasm memory after 10⁷ steps equals its memory after 10⁶", async () => {

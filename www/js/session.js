@@ -12,6 +12,7 @@ const WORKER_BUDGET_MS = 14;      // a worker slice: about one frame, so the cha
 // starves the simulation (measured with `node bench/page.mjs`: see BENCHMARKS.md). The frame loop itself, hover
 // and the time slider stay at display rate.
 const SPARE_DRAW_MS = 50;
+const FEW_CORES = (globalThis.navigator?.hardwareConcurrency || 2) <= 2;
 const LOCAL_BUDGET_MS = 6;        // a slice on the main thread (fallback): the rest of the frame draws
 const SLOW_MS = 1000;             // captions, the claim's lines and tables refresh at most this often while playing
 
@@ -32,7 +33,8 @@ export class Session {
     this.latest = null;             // the newest answer not yet drawn
     this.worker = null;
     this.remote = false;
-    this.baselines = new Map();     // source (JSON) → the baseline the helper solved for it (Reset needs no new solve)
+    this.baselines = new Map();     // baseline key → the baseline the helper solved for it (Reset, edits: no new solve)
+    this.solving = null;            // the key the helper is solving
     onHelper((m) => this.fromHelper(m));
     this.connect();
   }
@@ -83,33 +85,40 @@ export class Session {
     this.playing = play;
     this.pace.burst = burst;
     this.setStatus("loading", "");
-    // The convex baseline is solved by the helper worker, on the other core, while this one steps the runs.
-    const key = JSON.stringify(source);
-    const h = this.remote && !this.baselines.has(key) ? helper(this.module) : null;
-    this.baselineKey = key;
-    this.baselineElsewhere = this.baselines.has(key) || !!h;
-    this.post({ type: "load", gen: this.gen, source, log: this.pace.log, slow: true, baselineElsewhere: this.baselineElsewhere });
-    if (this.baselines.has(key)) this.post({ type: "adopt-baseline", gen: this.gen, json: this.baselines.get(key), log: this.pace.log });
-    else h?.postMessage({ type: "baseline", gen: this.gen, source });
+    this.baselineKey = null;
+    // In a worker, the convex baseline is solved by the helper worker on the other core (see baselineFor).
+    this.post({ type: "load", gen: this.gen, source, log: this.pace.log, slow: true, baselineElsewhere: this.remote });
   }
 
-  /** The helper's baseline for the current experiment, handed to the simulation (or, failing that, solved there). */
+  /** The convex baseline of the experiment just loaded, named by its key (problem, seed and form: edits of the
+   * model or optimiser keep it): from the cache, or solved once by the helper worker, or by the simulation itself
+   * when no helper runs. */
+  baselineFor(key) {
+    this.baselineKey = key || null;
+    if (!key) return;
+    if (this.baselines.has(key)) { this.adopt(this.baselines.get(key)); return; }
+    const h = this.remote ? helper(this.module) : null;
+    if (!h) { this.solveHere(); return; }
+    if (this.solving === key) return;      // under way for an earlier load (an α drag): its answer will do
+    this.solving = key;
+    h.postMessage({ type: "baseline", key });
+  }
+
   fromHelper(m) {
-    if (m?.type === "helper-failed" && this.baselineElsewhere) {
-      this.baselineElsewhere = false;
-      this.post({ type: "solve-baseline", gen: this.gen, log: this.pace.log });
-      return;
-    }
-    if (m?.type !== "baseline" || m.gen !== this.gen || !this.baselineElsewhere) return;
+    if (m?.type === "helper-failed") { this.solving = null; this.solveHere(); return; }
+    if (m?.type !== "baseline") return;
+    if (m.key === this.solving) this.solving = null;
     if (typeof m.json === "string") {
       if (this.baselines.size > 8) this.baselines.clear();
-      this.baselines.set(this.baselineKey, m.json);
-      this.post({ type: "adopt-baseline", gen: this.gen, json: m.json, log: this.pace.log });
-    } else {
-      this.baselineElsewhere = false;
-      this.post({ type: "solve-baseline", gen: this.gen, log: this.pace.log });
-    }
+      this.baselines.set(m.key, m.json);
+      if (m.key === this.baselineKey) this.adopt(m.json);
+    } else if (m.key === this.baselineKey) this.solveHere();
   }
+
+  adopt(json) { this.post({ type: "adopt-baseline", gen: this.gen, json, log: this.pace.log }); }
+
+  /** The simulation solves the baseline itself (it ignores this when it already does, or has adopted one). */
+  solveHere() { this.post({ type: "solve-baseline", gen: this.gen, log: this.pace.log }); }
 
   /** Loads the same source again on the fallback simulation, keeping what was asked meanwhile (play, steps). */
   reload() {
@@ -129,7 +138,10 @@ export class Session {
     if (this.status === "error" || this.status === "loading" && !this.source) return;
     this.playing = true;
     this.anchor();
-    if (this.status !== "loading") this.setStatus("playing");
+    if (this.status === "loading") return;
+    this.setStatus("playing");
+    // In a worker the first slice starts now, not at the next animation frame (short runs end a frame sooner).
+    if (this.remote && !this.awaiting && this.wantsSteps()) this.request();
   }
 
   /** Plays at full speed (a `t=` link, a host's seek). */
@@ -165,6 +177,7 @@ export class Session {
   setPace(position, log) {
     this.pace.position = position;
     this.pace.log = log;
+    this.pace.top = undefined;
     this.pace.burst = false;
     this.anchor();
   }
@@ -211,7 +224,7 @@ export class Session {
 
   /** Whether the charts redraw at most every SPARE_DRAW_MS: at full speed in a worker, on ≤ 2 cores. */
   sparing() {
-    return this.remote && this.wantsSteps() && this.maxPace() && (navigator.hardwareConcurrency || 2) <= 2;
+    return this.remote && FEW_CORES && this.wantsSteps() && this.maxPace();
   }
 
   wantsSteps() {
@@ -290,7 +303,7 @@ export class Session {
     }
     if (m.gen !== this.gen) return;          // an answer for an experiment since replaced
     if (m.type === "error") { this.awaiting = false; this.setStatus("error", m.message); this.hooks.onError?.(m.message, true); return; }
-    if (m.type === "loaded") return;        // the first frame follows
+    if (m.type === "loaded") { this.baselineFor(m.baselineKey); return; }   // the first frame follows
     if (m.type !== "frame") return;
     if (!m.unasked) this.awaiting = false;
     this.baselineHere = m.baselineHere;
@@ -324,7 +337,8 @@ export class Session {
   }
 
   maxPace() {
-    return this.pace.burst || this.pendingSteps > 0 && !this.playing ||
-      !Number.isFinite(this.wasm.pace_target(this.pace.position, this.pace.log, 1, 1));
+    // Whether the speed control is at its top (no step target) is asked every frame: kept until the pace changes.
+    this.pace.top ??= !Number.isFinite(this.wasm.pace_target(this.pace.position, this.pace.log, 1, 1));
+    return this.pace.burst || this.pendingSteps > 0 && !this.playing || this.pace.top;
   }
 }

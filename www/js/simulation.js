@@ -2,9 +2,10 @@
 // with its state and its figures encoded for the main thread. It runs in sim-worker.js, or on the main thread
 // when no Worker can start: the same messages and answers either way. It never draws.
 //
-// Requests: {type: "load", gen, source: {preset}|{config}|{compare}, baselineElsewhere?} → {type: "loaded"} or
-//           {type: "error"} (baselineElsewhere: the helper worker solves the convex baseline, which comes back as
-//           {type: "adopt-baseline", gen, json} → an unasked frame; {type: "solve-baseline", gen}: solve it here);
+// Requests: {type: "load", gen, source: {preset}|{config}|{compare}, baselineElsewhere?} → {type: "loaded",
+//           baselineKey} or {type: "error"} (baselineElsewhere: the convex baseline, named by baselineKey, is
+//           solved elsewhere and comes back as {type: "adopt-baseline", gen, json} → an unasked frame;
+//           {type: "solve-baseline", gen}: solve it here after all);
 //           {type: "run", gen, log, budget, steps?|target?, slow} → {type: "frame", state, figures, data, done, …};
 //           {type: "export", gen, id, what} → {type: "export", id, what, text};
 //           {type: "cursor", gen, step, log} → {type: "frame", unasked: true, …} at that recorded step (−1: latest);
@@ -32,7 +33,7 @@ export function createSimulation(wasm, post) {
       post({ type: "error", gen, message: e.message });
       return;
     }
-    post({ type: "loaded", gen, config: lab.config_json() });
+    post({ type: "loaded", gen, config: lab.config_json(), baselineKey: lab.baseline_key() });
     frame(msg, 0);
     idle(gen, msg.log);
   }
