@@ -29,7 +29,7 @@ export class Session {
     this.playing = false;
     this.pendingSteps = 0;          // owed to step(n)
     this.pace = { position: 50, log: true, anchorStep: 0, anchorTime: 0, burst: false };
-    this.awaiting = false;          // a run request is out
+    this.inFlight = 0;              // run requests out (two at full speed: the worker never waits for the next)
     this.latest = null;             // the newest answer not yet drawn
     this.worker = null;
     this.remote = false;
@@ -42,7 +42,7 @@ export class Session {
   connect() {
     this.worker?.terminate();
     this.worker = null;
-    this.awaiting = false;
+    this.inFlight = 0;
     const receive = (data) => this.receive(data);
     try {
       if (typeof Worker !== "function" || !this.module) throw new Error("no Worker");
@@ -78,7 +78,7 @@ export class Session {
   load(source, { play = false, burst = false } = {}) {
     this.source = source;
     this.gen++;
-    this.awaiting = false;
+    this.inFlight = 0;
     this.latest = null;
     this.pendingSteps = 0;
     this.state = null;
@@ -141,7 +141,7 @@ export class Session {
     if (this.status === "loading") return;
     this.setStatus("playing");
     // In a worker the first slice starts now, not at the next animation frame (short runs end a frame sooner).
-    if (this.remote && !this.awaiting && this.wantsSteps()) this.request();
+    if (this.remote && this.inFlight === 0 && this.wantsSteps()) this.request();
   }
 
   /** Plays at full speed (a `t=` link, a host's seek). */
@@ -213,7 +213,7 @@ export class Session {
 
   /** Called every animation frame: sends a request when one is due; returns the newest answer, if any. */
   tick() {
-    if (!this.awaiting && this.status !== "error" && this.status !== "loading" && this.wantsSteps()) this.request();
+    if (this.inFlight === 0 && this.status !== "error" && this.status !== "loading" && this.wantsSteps()) this.request();
     const answer = this.latest;
     const now = performance.now();
     if (!answer || this.sparing() && now - (this.handed ?? 0) < SPARE_DRAW_MS) return null;
@@ -251,14 +251,14 @@ export class Session {
       const t = this.wasm.pace_target(this.pace.position, this.pace.log, this.pace.anchorStep, elapsed);
       msg.target = Number.isFinite(t) ? Math.floor(t) : null;
     }
-    this.awaiting = true;
+    this.inFlight++;
     this.post(msg);
   }
 
   /** Asks the simulation for a fresh frame now (e.g. the step axis changed), if nothing is pending. */
   refresh(slow = true) {
-    if (this.awaiting || this.status === "loading" || this.status === "error") return;
-    this.awaiting = true;
+    if (this.inFlight > 0 || this.status === "loading" || this.status === "error") return;
+    this.inFlight++;
     this.post({ type: "run", gen: this.gen, log: this.pace.log, slow, steps: 0, budget: 1 });
   }
 
@@ -287,7 +287,7 @@ export class Session {
       for (const e of this.exports?.values() ?? []) e.reject(new Error("the simulation stopped"));
       this.exports?.clear();
       this.playing = false;
-      this.awaiting = false;
+      this.inFlight = 0;
       this.worker?.terminate();
       this.worker = null;
       this.workerReady = false;
@@ -302,10 +302,10 @@ export class Session {
       return;
     }
     if (m.gen !== this.gen) return;          // an answer for an experiment since replaced
-    if (m.type === "error") { this.awaiting = false; this.setStatus("error", m.message); this.hooks.onError?.(m.message, true); return; }
+    if (m.type === "error") { this.inFlight = 0; this.setStatus("error", m.message); this.hooks.onError?.(m.message, true); return; }
     if (m.type === "loaded") { this.baselineFor(m.baselineKey); return; }   // the first frame follows
     if (m.type !== "frame") return;
-    if (!m.unasked) this.awaiting = false;
+    if (!m.unasked) this.inFlight = Math.max(0, this.inFlight - 1);
     this.baselineHere = m.baselineHere;
     const previous = this.state;
     this.state = JSON.parse(m.state);
@@ -331,9 +331,10 @@ export class Session {
     } else if (this.status === "loading") {
       this.setStatus(this.playing ? "playing" : this.pendingSteps > 0 ? "paused" : "ready", "");
     }
-    // At max pace the worker never idles: the next slice is asked for as soon as this one is in (an unasked frame,
-    // e.g. the adopted baseline, must not send a second request beside the one under way: steps would double).
-    if (this.remote && !this.awaiting && this.wantsSteps() && this.maxPace()) this.request();
+    // At max pace the worker never idles: a second slice is already queued while this one's answer travels and is
+    // drawn (not for step(n): each request carries the steps still owed, so only one may be out).
+    const ahead = this.pendingSteps > 0 && !this.playing ? 1 : 2;
+    while (this.remote && this.inFlight < ahead && this.wantsSteps() && this.maxPace()) this.request();
   }
 
   maxPace() {
