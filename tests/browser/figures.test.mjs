@@ -16,7 +16,7 @@ const recordText = () => {
   const fill = CanvasRenderingContext2D.prototype.fillText;
   CanvasRenderingContext2D.prototype.fillText = function (text, x, y, w) {
     const px = parseFloat((/([\d.]+)px/.exec(this.font) || [])[1]);
-    const id = this.canvas.id || "?";
+    const id = this.canvas.dataset?.for || this.canvas.id || "?";   // charts are drawn off screen, then copied
     (window.__text[id] ??= []).push(px);
     return fill.call(this, text, x, y, w);
   };

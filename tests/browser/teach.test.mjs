@@ -128,7 +128,7 @@ test("present mode fills a 1280×720 projector with text of at least 20 px", asy
     window.__text = [];
     const fill = CanvasRenderingContext2D.prototype.fillText;
     CanvasRenderingContext2D.prototype.fillText = function (text, x, y, w) {
-      if (this.canvas.id === "sv-chart") window.__text.push(parseFloat((/([\d.]+)px/.exec(this.font) || [])[1]));
+      if ((this.canvas.dataset?.for || this.canvas.id) === "sv-chart") window.__text.push(parseFloat((/([\d.]+)px/.exec(this.font) || [])[1]));
       return fill.call(this, text, x, y, w);
     };
   };
@@ -145,7 +145,7 @@ test("present mode fills a 1280×720 projector with text of at least 20 px", asy
   assert.ok(sizes.length > 5 && Math.min(...sizes) >= 20, `text sizes ${Math.min(...sizes)}…`);
   // c: the claim's figure fills the screen instead, as large.
   await page.evaluate(() => { window.__claim = []; const f = CanvasRenderingContext2D.prototype.fillText;
-    CanvasRenderingContext2D.prototype.fillText = function (t, x, y, w) { if (this.canvas.id === "claim-chart") window.__claim.push(parseFloat((/([\d.]+)px/.exec(this.font) || [])[1])); return f.call(this, t, x, y, w); }; });
+    CanvasRenderingContext2D.prototype.fillText = function (t, x, y, w) { if ((this.canvas.dataset?.for || this.canvas.id) === "claim-chart") window.__claim.push(parseFloat((/([\d.]+)px/.exec(this.font) || [])[1])); return f.call(this, t, x, y, w); }; });
   await page.keyboard.press("c");
   await page.waitForTimeout(500);
   const claim = await page.$eval("#claim-chart", (c) => { const r = c.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, h: r.height, sv: document.getElementById("sv-chart").checkVisibility() }; });
