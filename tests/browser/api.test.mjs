@@ -105,6 +105,33 @@ test("a failing simulation shows a message, and Reset recovers", async () => {
   await context.close();
 });
 
+test("at full speed the run streams: the step advances in many small slices, never a silent second", async () => {
+  // A worker's clock is coarse (~0.1 ms): once the code was warm, a first step timed as 0 ms sized the next slice
+  // to the whole run, so the charts froze until its end (seen after α drags: 3.7 s without an answer).
+  const { page, context } = await openPage(browser, { query: "?preset=incremental&speed=max" });
+  const play = () => page.evaluate(() => new Promise((resolve) => {
+    const seen = [];
+    const t0 = performance.now();
+    const tick = () => {
+      const s = window.rankflow.state();
+      if (seen.at(-1)?.[1] !== s.step) seen.push([performance.now() - t0, s.step]);
+      if (s.status === "finished") resolve(seen); else requestAnimationFrame(tick);
+    };
+    window.rankflow.play();
+    requestAnimationFrame(tick);
+  }));
+  for (const round of ["cold", "warm (after Reset)", "warm again"]) {
+    const trace = await play();
+    const gaps = trace.slice(1).map((p, i) => p[0] - trace[i][0]);
+    assert.equal(trace.at(-1)[1], 50000, round);
+    assert.ok(trace.length >= 20, `${round}: only ${trace.length} distinct steps drawn: ${JSON.stringify(trace.slice(0, 5))}…`);
+    assert.ok(Math.max(...gaps) < 1500, `${round}: a gap of ${Math.round(Math.max(...gaps))} ms without a new step`);
+    await page.evaluate(() => window.rankflow.reset());
+    await page.waitForFunction(() => window.rankflow.state().status === "ready");
+  }
+  await context.close();
+});
+
 test("the convex baseline is solved once per problem (an α edit reuses it); without the helper worker the simulation solves it", async () => {
   const values = [];
   for (const helper of [true, false]) {

@@ -313,7 +313,9 @@ export class Session {
     this.state.runs?.forEach((r, i) => { if (!r.learned) r.learned = previous?.runs?.[i]?.learned ?? []; });
     this.memory = m.memory;
     if (this.pendingSteps > 0 && !this.playing) this.pendingSteps = Math.max(0, this.pendingSteps - m.done);
-    // An answer not yet drawn is replaced by this newer one; its slow parts (once a second) are kept.
+    // An answer not yet drawn is replaced by this newer one; its slow parts (once a second) are kept — but only this
+    // answer's own slow parts are final when the run has just ended (else the finished state asks for them below).
+    const ownSlow = !!m.claim;
     if (this.latest?.claim && !m.claim) Object.assign(m, { claim: this.latest.claim, runs: this.latest.runs });
     this.latest = m;
     const s = this.state;
@@ -324,7 +326,7 @@ export class Session {
       this.pendingSteps = 0;
       this.pace.burst = false;
       this.setStatus("finished", s.message ?? "");
-      if (!m.claim) this.refresh(true);   // the final captions, claim lines and tables
+      if (!ownSlow) this.refresh(true);   // the final captions, claim lines and tables
     } else if (s.status !== "running") {
       this.pendingSteps = 0;        // the runs are done; the baseline is still being solved
       if (this.status === "loading") this.setStatus("ready", "");

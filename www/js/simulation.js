@@ -16,7 +16,8 @@
 export function createSimulation(wasm, post) {
   let lab = null;
   let gen = 0;
-  let stepCost = Infinity;          // ms per call-step, moving average: sizes each advance() to the budget
+  let stepCost = Infinity;          // ms per step, moving average over chunks long enough to time: sizes each advance()
+  let probe = 1;                    // steps in the next chunk while the cost is unknown (grows ×4 per untimeable chunk)
   let frameCost = 1;                // ms to encode a frame's figures, moving average
   let baselineHere = true;          // false while the helper worker solves the baseline
 
@@ -25,6 +26,7 @@ export function createSimulation(wasm, post) {
     lab = null;
     gen = msg.gen;
     stepCost = Infinity;
+    probe = 1;
     baselineHere = !msg.baselineElsewhere;
     try {
       const s = msg.source;
@@ -63,12 +65,16 @@ export function createSimulation(wasm, post) {
       const left = budget - (performance.now() - t0);
       if (left <= 0) break;
       const room = Math.min(want - done, target - lab.step());
-      const chunk = Math.max(1, Math.min(Math.ceil(room), Math.floor(left / stepCost) || 1, 1 << 20));
+      const fit = Number.isFinite(stepCost) ? Math.max(1, Math.floor(left / stepCost)) : probe;
+      const chunk = Math.max(1, Math.min(Math.ceil(room), fit, 1 << 20));
       const t1 = performance.now();
       const n = lab.advance(chunk);
       if (n === 0) break;
-      const per = Math.max(1e-5, (performance.now() - t1) / n);
-      stepCost = Number.isFinite(stepCost) ? 0.7 * stepCost + 0.3 * per : per;
+      // A worker's clock is coarse (~0.1 ms, jittered): a chunk shorter than 1 ms is not timed, or one step measured
+      // as 0 ms would size the next chunk to the whole run (seconds without an answer).
+      const ms = performance.now() - t1;
+      if (ms >= 1) stepCost = Number.isFinite(stepCost) ? 0.7 * stepCost + 0.3 * (ms / n) : ms / n;
+      else probe = Math.min(4 * chunk, 1 << 20);
       done += n;
     }
     if (baselineHere && (lab.step() >= target || lab.status() !== "running")) {
