@@ -183,10 +183,8 @@ impl Lab {
         self.cursor.map_or(-1.0, |s| s as f64)
     }
 
-    /// At most 100×100 entries: each baseline iteration is one SVD of W, too slow for a page beyond that.
     fn baseline_fits_page(&self) -> bool {
-        let (m, n) = self.exp.members[0].run.config.dims();
-        m * n <= crate::experiment::MAX_LIVE_BASELINE_ENTRIES
+        baseline_fits_page(&self.exp.members[0].run.config)
     }
 
     /// Runs every member up to `steps` more steps; returns the most any member did (0 once all stopped).
@@ -208,7 +206,7 @@ impl Lab {
 
     /// The solved convex baseline as JSON ("null" until solved or when there is none).
     pub fn baseline_json(&self) -> String {
-        self.exp.baseline().map_or("null".into(), |b| serde_json::to_string(&b).unwrap_or_else(|_| "null".into()))
+        baseline_json(self.exp.baseline())
     }
 
     /// Takes a baseline solved by the worker for the same experiment; false when it does not fit this problem.
@@ -572,8 +570,7 @@ impl BaselineJob {
         let key: crate::dynamics::baseline::BaselineKey =
             serde_json::from_str(key_json).map_err(|e| JsError::new(&format!("baseline key: {e}")))?;
         let config = key.config().map_err(|e| JsError::new(&format!("baseline key: {e}")))?;
-        let (m, n) = config.dims();
-        if m * n > crate::experiment::MAX_LIVE_BASELINE_ENTRIES {
+        if !baseline_fits_page(&config) {
             return Err(JsError::new("baseline key: the page solves baselines of at most 100×100 entries"));
         }
         Ok(BaselineJob { solver: key.solver(&config) })
@@ -586,9 +583,19 @@ impl BaselineJob {
 
     /// The solved baseline as JSON, as [`Lab::adopt_baseline`] takes it ("null" until solved or when there is none).
     pub fn json(&self) -> String {
-        let done = self.solver.as_ref().filter(|s| s.is_done());
-        done.map_or("null".into(), |s| serde_json::to_string(&s.result()).unwrap_or_else(|_| "null".into()))
+        baseline_json(self.solver.as_ref().filter(|s| s.is_done()).map(|s| s.result()))
     }
+}
+
+/// At most 100×100 entries: each baseline iteration is one SVD of W, too slow for a page beyond that.
+fn baseline_fits_page(config: &Config) -> bool {
+    let (m, n) = config.dims();
+    m * n <= crate::experiment::MAX_LIVE_BASELINE_ENTRIES
+}
+
+/// A baseline as [`Lab::adopt_baseline`] takes it; "null" for none.
+fn baseline_json(b: Option<crate::dynamics::baseline::Baseline>) -> String {
+    b.map_or("null".into(), |b| serde_json::to_string(&b).unwrap_or_else(|_| "null".into()))
 }
 
 /// A phase-diagram sweep run in slices, meant for a Web Worker (it never draws).
