@@ -212,11 +212,13 @@ function setTheme(name) {
 const overlayWanted = () => urlView.figure || (urlView.embed && !urlView.controls);
 const togglePlay = () => (session.status === "playing" ? session.pause() : session.play());
 /** Step: a quarter decade on a log axis (at least 100 steps), a hundredth of the planned run on a linear one. */
+/** One press of Step: a quarter decade on a log step axis, else 1 % of the run (pressed while loading: once loaded). */
 function stepOnce() {
-  const st = session.state;
-  if (!st) return;
-  const n = $("log-steps").checked ? Math.max(100, Math.round(st.step * (10 ** 0.25 - 1))) : Math.max(1, Math.ceil(st.steps / 100));
-  session.step(n);
+  session.whenLoaded(() => {
+    const st = session.state;
+    const n = $("log-steps").checked ? Math.max(100, Math.round(st.step * (10 ** 0.25 - 1))) : Math.max(1, Math.ceil(st.steps / 100));
+    session.step(n);
+  });
 }
 
 // ---------- start ----------
@@ -387,8 +389,10 @@ function installApi() {
     state: () => session.snapshot(),
     /** The same JSON document as `rankflow run --out` for what runs now (a Promise of the text). */
     report: () => session.requestExport("json").then((m) => m.text),
-    /** Bytes of wasm memory: {page, simulation} (the simulation's as of its last answer). */
-    memory: () => ({ page: wasm.wasm_memory_bytes(), simulation: session.memory ?? null }),
+    /** Bytes of wasm linear memory {page, simulation} and of it live on the heap {pageHeap, simulationHeap} (the
+     * simulation's as of its last answer). */
+    memory: () => ({ page: wasm.wasm_memory_bytes(), simulation: session.memory?.bytes ?? null,
+      pageHeap: wasm.wasm_heap_bytes(), simulationHeap: session.memory?.heap ?? null }),
     /** Test hook: makes the simulation panic, as a bug would. */
     simulateFailure: () => session.fail(),
   });

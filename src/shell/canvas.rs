@@ -20,6 +20,11 @@ thread_local! {
     static TEXT_SIZES: RefCell<HashMap<Key, (u32, u32)>> = RefCell::new(HashMap::new());
 }
 
+/// Empties the text-size cache and frees its table (it refills as labels are drawn).
+pub fn forget_text_sizes() {
+    TEXT_SIZES.with_borrow_mut(|m| *m = HashMap::new());
+}
+
 /// [`CanvasBackend`] with cached text measurement.
 pub struct Canvas(CanvasBackend);
 

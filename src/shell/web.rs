@@ -125,6 +125,19 @@ pub fn wasm_memory_bytes() -> f64 {
         .byte_length() as f64
 }
 
+/// The module's allocator, counting the bytes allocated and not yet freed (no limit is set).
+#[global_allocator]
+static HEAP: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);
+
+/// Bytes allocated on the heap and not freed, once the text-size cache (bounded, refilled as labels are drawn) is
+/// emptied: equal after two identical workloads unless something leaks (the linear memory, a high-water mark that
+/// never shrinks, can also grow from fragmentation).
+#[wasm_bindgen]
+pub fn wasm_heap_bytes() -> f64 {
+    crate::shell::canvas::forget_text_sizes();
+    HEAP.allocated() as f64
+}
+
 /// One live experiment: a single run from a config, or a preset's runs side by side.
 #[wasm_bindgen]
 pub struct Lab {

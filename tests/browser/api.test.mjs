@@ -89,6 +89,38 @@ test("Play on a finished run says so; pause/step/state follow the API", async ()
   await context.close();
 });
 
+test("Step pressed while the experiment loads steps once it has loaded", async () => {
+  // Once the page is ready, every "load" sent to the simulation worker is held back 3 s: the Reset below leaves the
+  // page loading (its buttons enabled) while Step is pressed.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(() => {
+    const Native = window.Worker;
+    window.Worker = class extends Native {
+      postMessage(m, transfer) {
+        if (m?.type === "load" && window.__holdLoads) { setTimeout(() => super.postMessage(m, transfer), 3000); return; }
+        return super.postMessage(m, transfer);
+      }
+    };
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${BASE_URL}?problem.n=8&problem.rank=2&steps=300`);
+  await page.waitForFunction(() => window.rankflow?.state().status === "ready");
+  await page.evaluate(() => { window.__holdLoads = true; window.rankflow.reset(); });
+  assert.equal((await page.evaluate(() => window.rankflow.state())).status, "loading");
+  assert.equal(await page.$eval("#step", (b) => b.disabled), false);
+  await page.focus("body");
+  await page.keyboard.press("s");
+  await page.waitForFunction(() => window.rankflow.state().step > 0, null, { timeout: 15000 });
+  const st = await page.evaluate(() => window.rankflow.state());
+  const log = await page.$eval("#log-steps", (e) => e.checked);
+  assert.equal(st.step, log ? 100 : 3, "one press: 100 steps on a log step axis, else 1 % of 300");
+  assert.equal(st.status, "paused");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("a failing simulation shows a message, and Reset recovers", async () => {
   const { page, context } = await openPage(browser, { query: "?preset=incremental" });
   await page.evaluate(() => window.rankflow.play());

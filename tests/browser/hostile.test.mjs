@@ -52,12 +52,17 @@ test("≥ 200 hostile URLs: no exception, no trap, still interactive, nothing in
   let withMessage = 0;
   for (const q of queries) {
     current = q.slice(0, 80);
+    // A timeout names the URL and what the page showed then (and any error seen before it).
+    const named = async (e) => {
+      const shown = await page.evaluate(() => ["status", "message"].map((id) => document.getElementById(id)?.textContent)).catch(() => []);
+      throw new Error(`${current}: ${e.message}; page: ${JSON.stringify(shown)}; errors: ${JSON.stringify(failures)}`);
+    };
     await page.goto(BASE_URL + q);
-    await page.waitForFunction(() => !document.getElementById("play").disabled, null, { timeout: 15000 });
+    await page.waitForFunction(() => !document.getElementById("play").disabled, null, { timeout: 30000 }).catch(named);
     // Interactive: a step still runs (by keyboard, which works in every mode, even the chart-only figure).
     await page.focus("body");
     await page.keyboard.press("s");
-    await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 0, null, { timeout: 15000 });
+    await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 0, null, { timeout: 30000 }).catch(named);
     const injected = await page.evaluate(() => ({
       pwned: window.__pwned === 1,
       imgs: document.querySelectorAll("img").length,

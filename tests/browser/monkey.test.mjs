@@ -1,5 +1,5 @@
 // 1,000 random UI actions (clicks, keys, slider drags with the mouse, field edits, preset and URL changes,
-// resizes, API calls): no uncaught error, no wasm trap, the page still plays afterwards, wasm memory stays flat.
+// resizes, API calls): no uncaught error, no wasm trap, the page still plays afterwards, no wasm memory leaks.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, BASE_URL } from "./harness.mjs";
@@ -8,7 +8,7 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-test("1,000 random UI actions: 0 uncaught errors, still working, flat wasm memory", async () => {
+test("1,000 random UI actions: 0 uncaught errors, still working, no wasm memory leak", async () => {
   let seed = 20261130;
   const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor((seed / 2147483648) * n); };   // high bits
   const pick = (xs) => xs[rnd(xs.length)];
@@ -72,9 +72,9 @@ test("1,000 random UI actions: 0 uncaught errors, still working, flat wasm memor
     if (rnd(4) === 0) await page.waitForTimeout(rnd(60));
   }
   assert.deepEqual(failures, []);
-  // Still working, and memory flat: the same cycle of presets played to the end again leaves both wasm memories
-  // (the page's and the simulation's) where the previous cycle left them (the first cycles may still raise the
-  // allocator's high-water mark by a page or two).
+  // Still working, and memory flat: the same cycle of presets played to the end again leaves the live heap of both
+  // wasm modules (the page's and the simulation's) exactly where the previous cycle left it. Their linear memory is
+  // a high-water mark that fragmentation alone can raise by a few pages: it must stay within 1 MiB of the first cycle.
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.$eval("#speed", (el) => { el.value = el.max; el.dispatchEvent(new Event("input")); });
   for (let cycle = 0; cycle < 3; cycle++) {
@@ -84,10 +84,12 @@ test("1,000 random UI actions: 0 uncaught errors, still working, flat wasm memor
       await page.evaluate(() => window.rankflow.play());
       await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 120000 });
     }
+    await page.waitForTimeout(500);   // the final answer (claim lines, tables) has arrived and is drawn
     memory.push(await page.evaluate(() => window.rankflow.memory()));
   }
   console.log(`monkey: ${JSON.stringify(counts)}; wasm memory after each cycle of presets ${JSON.stringify(memory)}`);
-  assert.deepEqual(memory[2], memory[1], "wasm memory grew between two identical cycles");
+  for (const k of ["pageHeap", "simulationHeap"]) assert.equal(memory[2][k], memory[1][k], `${k}: live bytes grew between two identical cycles`);
+  for (const k of ["page", "simulation"]) assert.ok(memory[2][k] - memory[0][k] <= 1 << 20, `${k}: linear memory grew by over 1 MiB`);
   assert.deepEqual(failures, []);
   await context.close();
 });

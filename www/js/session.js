@@ -82,6 +82,7 @@ export class Session {
     this.latest = null;
     this.pendingSteps = 0;
     this.state = null;
+    this.waiting = [];              // what waits for the first state (a Step pressed while loading)
     this.playing = play;
     this.pace.burst = burst;
     this.setStatus("loading", "");
@@ -163,6 +164,11 @@ export class Session {
     this.pace.burst = false;
     this.pendingSteps = 0;
     if (this.status === "playing") this.setStatus("paused");
+  }
+
+  /** Calls `fn` once the experiment has its first state: now if it has one, else with the first frame. */
+  whenLoaded(fn) {
+    if (this.state) fn(); else (this.waiting ??= []).push(fn);
   }
 
   /** Exactly n more steps (of every run), spread over frames. */
@@ -311,7 +317,7 @@ export class Session {
     this.state = JSON.parse(m.state);
     // `learned` comes with the slow parts (once a second): keep the last one in between.
     this.state.runs?.forEach((r, i) => { if (!r.learned) r.learned = previous?.runs?.[i]?.learned ?? []; });
-    this.memory = m.memory;
+    this.memory = { bytes: m.memory, heap: m.heap };
     if (this.pendingSteps > 0 && !this.playing) this.pendingSteps = Math.max(0, this.pendingSteps - m.done);
     // An answer not yet drawn is replaced by this newer one; its slow parts (once a second) are kept — but only this
     // answer's own slow parts are final when the run has just ended (else the finished state asks for them below).
@@ -333,6 +339,7 @@ export class Session {
     } else if (this.status === "loading") {
       this.setStatus(this.playing ? "playing" : this.pendingSteps > 0 ? "paused" : "ready", "");
     }
+    for (const fn of this.waiting?.splice(0) ?? []) fn();
     // At max pace the worker never idles: a second slice is already queued while this one's answer travels and is
     // drawn (not for step(n): each request carries the steps still owed, so only one may be out).
     const ahead = this.pendingSteps > 0 && !this.playing ? 1 : 2;

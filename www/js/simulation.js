@@ -89,7 +89,7 @@ export function createSimulation(wasm, post) {
     const data = lab.take_figure_data();
     frameCost = 0.8 * frameCost + 0.2 * (performance.now() - t0);
     const reply = { type: "frame", gen, done, unasked: !!msg.unasked, baselineHere, state: lab.state_json(!!msg.slow), readout: lab.readout(), figures, data,
-      memory: wasm.wasm_memory_bytes() };
+      memory: wasm.wasm_memory_bytes(), heap: wasm.wasm_heap_bytes() };
     if (msg.slow) { reply.claim = lab.claim_lines(); reply.runs = lab.runs_json(); }
     post(reply, [data.buffer]);
   }
