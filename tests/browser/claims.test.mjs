@@ -122,7 +122,7 @@ test("seed= re-seeds a preset, says so, keeps it in the link, and the verdict is
   assert.match(await page.evaluate(() => location.search), /preset=tied-spectrum&seed=4/);
   await page.evaluate(() => window.rankflow.play());
   await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 60000 });
-  await page.waitForFunction(() => [...document.querySelectorAll("#claim li")].some((l) => l.textContent.startsWith("✓ claim holds")), null, { timeout: 10000 });
+  await page.waitForFunction(() => [...document.querySelectorAll("#claim li")].some((l) => l.textContent.startsWith("✓ claim holds")), null, { timeout: 30000 });
   assert.deepEqual(errors, []);
   await context.close();
 });

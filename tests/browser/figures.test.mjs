@@ -77,8 +77,8 @@ test("every preset shows its claim figure and captions, with no raw TeX in the p
   assert.ok(names.length >= 10);
   for (const name of names) {
     await page.selectOption("#preset", name);
-    await page.waitForFunction(() => !document.querySelector('figure[data-figure="claim"]').hidden, null, { timeout: 10000 });
-    await page.waitForFunction(() => document.getElementById("cap-claim").textContent.length > 10, null, { timeout: 10000 });
+    await page.waitForFunction(() => !document.querySelector('figure[data-figure="claim"]').hidden, null, { timeout: 30000 });
+    await page.waitForFunction(() => document.getElementById("cap-claim").textContent.length > 10, null, { timeout: 30000 });
     const inked = await page.$eval("#claim-chart", (c) => {
       const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
       let n = 0;
@@ -99,7 +99,7 @@ test("a multi-run preset shows one read-out row per run and its finished wording
   const { page, context } = await projector("?preset=counterexample&speed=5000");
   await page.click("#play");
   await page.waitForFunction(() => /^Finished at step 300,000\./.test(document.getElementById("status").textContent), null, { timeout: 120000 });
-  await page.waitForFunction(() => document.querySelectorAll("#runs tbody tr").length === 4, null, { timeout: 5000 });
+  await page.waitForFunction(() => document.querySelectorAll("#runs tbody tr").length === 4, null, { timeout: 20000 });
   const rows = await page.$$eval("#runs tbody tr", (trs) => trs.map((tr) => tr.cells[0].textContent));
   assert.deepEqual(rows, ["α = 1e-2", "α = 1e-4", "α = 1e-6", "GLRL"]);
   // The strip above no longer shows one unnamed run's numbers: they are in the table, one row per run.

@@ -50,7 +50,7 @@ test("dist/rankflow.html opened from file:// plays a preset to its end and expor
   await page.evaluate(() => window.rankflow.play());
   await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 120000 });
   // The claim's lines refresh once a second: the verdict arrives with the final numbers.
-  await page.waitForFunction(() => [...document.querySelectorAll("#claim li")].some((li) => /^[✓✗] claim/.test(li.textContent)), null, { timeout: 10000 });
+  await page.waitForFunction(() => [...document.querySelectorAll("#claim li")].some((li) => /^[✓✗] claim/.test(li.textContent)), null, { timeout: 30000 });
   const lines = await page.$$eval("#claim li", (els) => els.map((e) => e.textContent));
   assert.ok(lines.some((l) => /^✓ claim holds/.test(l)), lines.join("\n"));
   // The simulation ran in its worker (a classic worker from a Blob URL: module workers cannot start from file://).

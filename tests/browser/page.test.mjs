@@ -29,7 +29,7 @@ test("Play advances the step readout and changes the chart; Pause stops it", asy
   assert.equal(await stepCount(page), 0);
   await page.click("#play");
   await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 2000, null, { timeout: 20000 });
-  await page.waitForFunction(() => /\d/.test(document.getElementById("r-rate").textContent), null, { timeout: 5000 });
+  await page.waitForFunction(() => /\d/.test(document.getElementById("r-rate").textContent), null, { timeout: 20000 });
   await page.click("#play"); // pause
   await page.waitForTimeout(200);   // the slice under way when Pause was pressed (≤ 50 ms) still lands
   const paused = await stepCount(page);

@@ -65,7 +65,7 @@ for (const width of [320, 1200]) {
     const href = await page.$eval("#open-full", (a) => (a.hidden ? "" : a.getAttribute("href")));
     assert.match(href, /preset=incremental/);
     assert.doesNotMatch(href, /embed=1/);
-    await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 0, null, { timeout: 10000 });
+    await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 0, null, { timeout: 30000 });
     // Resize: the chart is redrawn at the new size.
     await page.setViewportSize({ width: width + 100, height: 700 });
     await page.waitForFunction((w) => document.getElementById("sv-chart").width === Math.round(document.getElementById("sv-chart").clientWidth * 2) && document.getElementById("sv-chart").clientWidth > w - 40, width + 100);

@@ -43,7 +43,7 @@ async function hover(page, canvas, fx, fy = 0.55) {
   const box = await page.$eval(`#${canvas}`, (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; });
   await page.mouse.move(box.x + fx * box.w, box.y + fy * box.h);
   const tip = page.locator(`#${canvas} ~ .hover-tip`);
-  await tip.waitFor({ state: "visible", timeout: 5000 });
+  await tip.waitFor({ state: "visible", timeout: 15000 });
   return tip.evaluate((t) => ({
     x: Number(t.dataset.x),
     rows: [...t.querySelectorAll(".tip-row")].map((r) => ({
@@ -255,7 +255,7 @@ test("touch: press and hold on a chart shows the values, sliding moves the cross
   await touch("touchStart", r.x + 0.5 * r.w);
   await page.waitForTimeout(500);     // hold
   const tip = page.locator("#sv-chart ~ .hover-tip");
-  await tip.waitFor({ state: "visible", timeout: 3000 });
+  await tip.waitFor({ state: "visible", timeout: 15000 });
   const first = Number(await tip.getAttribute("data-x"));
   await touch("touchMove", r.x + 0.8 * r.w);
   await page.waitForTimeout(200);
