@@ -1,10 +1,12 @@
-//! The page's plotters backend: plotters-canvas with text sizes remembered.
+//! The page's plotters backend: a canvas (plotters-canvas, text sizes remembered) or an SVG document, behind one
+//! type so that every chart's drawing code is compiled once for the page (one backend type: half the code of two).
 //!
 //! plotters measures every label it lays out (tick labels, captions, legend entries) through a styled DOM
 //! span, which forces a layout of the page each time — about a tenth of a redraw. The sizes depend only on
-//! the text and its font, so they are measured once and kept (at most [`CAPACITY`] entries, then forgotten
-//! all at once). Everything else is plotters-canvas itself.
+//! the text and its font, so on a canvas they are measured once and kept (at most [`CAPACITY`] entries, then
+//! forgotten all at once). Everything else is plotters-canvas and plotters' SVG backend themselves.
 
+use plotters::prelude::SVGBackend;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
 use std::cell::RefCell;
@@ -25,39 +27,78 @@ pub fn forget_text_sizes() {
     TEXT_SIZES.with_borrow_mut(|m| *m = HashMap::new());
 }
 
-/// [`CanvasBackend`] with cached text measurement.
-pub struct Canvas(CanvasBackend);
+/// Where the page draws: a canvas, or an SVG document written into a string (exports).
+pub enum Canvas<'a> {
+    Page(CanvasBackend),
+    Svg(SVGBackend<'a>),
+}
 
-impl Canvas {
-    pub fn new(canvas: HtmlCanvasElement) -> Option<Canvas> {
-        CanvasBackend::with_canvas_object(canvas).map(Canvas)
+impl Canvas<'_> {
+    pub fn new(canvas: HtmlCanvasElement) -> Option<Canvas<'static>> {
+        CanvasBackend::with_canvas_object(canvas).map(Canvas::Page)
     }
 }
 
-type Result<E> = std::result::Result<(), DrawingErrorKind<E>>;
+impl<'a> Canvas<'a> {
+    /// An SVG document of `size` pixels, written into `buf` when the drawing is presented.
+    pub fn svg(buf: &'a mut String, size: (u32, u32)) -> Canvas<'a> {
+        Canvas::Svg(SVGBackend::with_string(buf, size))
+    }
+}
 
-impl DrawingBackend for Canvas {
-    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+/// Either backend's error, as its message.
+#[derive(Debug)]
+pub struct DrawError(String);
+
+impl std::fmt::Display for DrawError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DrawError {}
+
+fn lift<T, E: std::error::Error + Send + Sync>(
+    r: std::result::Result<T, DrawingErrorKind<E>>,
+) -> std::result::Result<T, DrawingErrorKind<DrawError>> {
+    r.map_err(|e| match e {
+        DrawingErrorKind::DrawingError(e) => DrawingErrorKind::DrawingError(DrawError(e.to_string())),
+        DrawingErrorKind::FontError(f) => DrawingErrorKind::FontError(f),
+    })
+}
+
+/// The same call on whichever backend this is.
+macro_rules! each {
+    ($self:ident, $b:ident => $call:expr) => {
+        match $self {
+            Canvas::Page($b) => lift($call),
+            Canvas::Svg($b) => lift($call),
+        }
+    };
+}
+
+type Result = std::result::Result<(), DrawingErrorKind<DrawError>>;
+
+impl DrawingBackend for Canvas<'_> {
+    type ErrorType = DrawError;
 
     fn get_size(&self) -> (u32, u32) {
-        self.0.get_size()
+        match self {
+            Canvas::Page(b) => b.get_size(),
+            Canvas::Svg(b) => b.get_size(),
+        }
     }
-    fn ensure_prepared(&mut self) -> Result<Self::ErrorType> {
-        self.0.ensure_prepared()
+    fn ensure_prepared(&mut self) -> Result {
+        each!(self, b => b.ensure_prepared())
     }
-    fn present(&mut self) -> Result<Self::ErrorType> {
-        self.0.present()
+    fn present(&mut self) -> Result {
+        each!(self, b => b.present())
     }
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<Self::ErrorType> {
-        self.0.draw_pixel(point, color)
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result {
+        each!(self, b => b.draw_pixel(point, color))
     }
-    fn draw_line<S: BackendStyle>(
-        &mut self,
-        from: BackendCoord,
-        to: BackendCoord,
-        style: &S,
-    ) -> Result<Self::ErrorType> {
-        self.0.draw_line(from, to, style)
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result {
+        each!(self, b => b.draw_line(from, to, style))
     }
     fn draw_rect<S: BackendStyle>(
         &mut self,
@@ -65,40 +106,33 @@ impl DrawingBackend for Canvas {
         bottom_right: BackendCoord,
         style: &S,
         fill: bool,
-    ) -> Result<Self::ErrorType> {
-        self.0.draw_rect(upper_left, bottom_right, style, fill)
+    ) -> Result {
+        each!(self, b => b.draw_rect(upper_left, bottom_right, style, fill))
     }
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Result<Self::ErrorType> {
-        self.0.draw_path(path, style)
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, path: I, style: &S) -> Result {
+        each!(self, b => b.draw_path(path, style))
     }
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        center: BackendCoord,
-        radius: u32,
-        style: &S,
-        fill: bool,
-    ) -> Result<Self::ErrorType> {
-        self.0.draw_circle(center, radius, style, fill)
+    fn draw_circle<S: BackendStyle>(&mut self, center: BackendCoord, radius: u32, style: &S, fill: bool) -> Result {
+        each!(self, b => b.draw_circle(center, radius, style, fill))
     }
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        vert: I,
-        style: &S,
-    ) -> Result<Self::ErrorType> {
-        self.0.fill_polygon(vert, style)
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vert: I, style: &S) -> Result {
+        each!(self, b => b.fill_polygon(vert, style))
     }
-    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Result<Self::ErrorType> {
-        self.0.draw_text(text, style, pos)
+    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Result {
+        each!(self, b => b.draw_text(text, style, pos))
+    }
+    fn blit_bitmap(&mut self, pos: BackendCoord, size: (u32, u32), src: &[u8]) -> Result {
+        each!(self, b => b.blit_bitmap(pos, size, src))
     }
     fn estimate_text_size<S: BackendTextStyle>(
         &self,
         text: &str,
         style: &S,
-    ) -> std::result::Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+    ) -> std::result::Result<(u32, u32), DrawingErrorKind<DrawError>> {
+        let canvas = match self {
+            Canvas::Page(c) => c,
+            Canvas::Svg(b) => return lift(b.estimate_text_size(text, style)),
+        };
         let key = (
             text.to_owned(),
             style.family().as_str().to_owned(),
@@ -108,7 +142,7 @@ impl DrawingBackend for Canvas {
         if let Some(&size) = TEXT_SIZES.with_borrow(|m| m.get(&key).copied()).as_ref() {
             return Ok(size);
         }
-        let size = self.0.estimate_text_size(text, style)?;
+        let size = lift(canvas.estimate_text_size(text, style))?;
         TEXT_SIZES.with_borrow_mut(|m| {
             if m.len() >= CAPACITY {
                 m.clear();

@@ -529,7 +529,13 @@ impl Charts {
     /// Figure `id` as an SVG document, drawn by the same code as the canvas (hidden legend entries left out).
     pub fn svg(&self, id: &str, width: u32, height: u32) -> Result<String, JsError> {
         let (w, h) = (width.clamp(100, 4000), height.clamp(100, 4000));
-        export::to_svg(self.shown(id)?.as_ref(), w, h, Style::default()).map_err(|e| JsError::new(&e))
+        let mut buf = String::new();
+        {
+            let area = Canvas::svg(&mut buf, (w, h)).into_drawing_area();
+            export::draw(&area, self.shown(id)?.as_ref(), Style::default()).map_err(|e| JsError::new(&e))?;
+            area.present().map_err(|e| JsError::new(&e.to_string()))?;
+        }
+        Ok(buf)
     }
 
     /// The data of line figure `id` as JSON {columns, rows} (at most `max_rows` rows), for the data table.
@@ -562,7 +568,7 @@ fn options(log_steps: bool) -> build::Options {
 
 fn paint(
     canvas: HtmlCanvasElement,
-    draw: impl FnOnce(&DrawingArea<Canvas, Shift>) -> Result<(), String>,
+    draw: impl FnOnce(&DrawingArea<Canvas<'static>, Shift>) -> Result<(), String>,
 ) -> Result<(), JsError> {
     let area = Canvas::new(canvas).ok_or_else(|| JsError::new("canvas has no 2D context"))?.into_drawing_area();
     draw(&area).map_err(|e| JsError::new(&e))?;
