@@ -8,6 +8,19 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
+/** `rankflow.memory()` once two readings 250 ms apart agree: the final answer (claim lines, tables) has arrived
+ * and is drawn. */
+async function settledMemory(page) {
+  let last = null;
+  for (let i = 0; i < 40; i++) {
+    const m = await page.evaluate(() => window.rankflow.memory());
+    if (last && JSON.stringify(m) === JSON.stringify(last)) return m;
+    last = m;
+    await page.waitForTimeout(250);
+  }
+  return last;
+}
+
 test("1,000 random UI actions: 0 uncaught errors, still working, no wasm memory leak", async () => {
   let seed = 20261130;
   const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor((seed / 2147483648) * n); };   // high bits
@@ -84,8 +97,7 @@ test("1,000 random UI actions: 0 uncaught errors, still working, no wasm memory 
       await page.evaluate(() => window.rankflow.play());
       await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 120000 });
     }
-    await page.waitForTimeout(500);   // the final answer (claim lines, tables) has arrived and is drawn
-    memory.push(await page.evaluate(() => window.rankflow.memory()));
+    memory.push(await settledMemory(page));
   }
   console.log(`monkey: ${JSON.stringify(counts)}; wasm memory after each cycle of presets ${JSON.stringify(memory)}`);
   for (const k of ["pageHeap", "simulationHeap"]) assert.equal(memory[2][k], memory[1][k], `${k}: live bytes grew between two identical cycles`);
