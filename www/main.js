@@ -211,8 +211,8 @@ function setTheme(name) {
 /** A large play button over the chart where no toolbar shows (figure=1, or an embed without controls). */
 const overlayWanted = () => urlView.figure || (urlView.embed && !urlView.controls);
 const togglePlay = () => (session.status === "playing" ? session.pause() : session.play());
-/** Step: a quarter decade on a log axis (at least 100 steps), a hundredth of the planned run on a linear one. */
-/** One press of Step: a quarter decade on a log step axis, else 1 % of the run (pressed while loading: once loaded). */
+/** One press of Step: a quarter decade on a log step axis (at least 100 steps), else a hundredth of the planned run;
+ * pressed while the experiment loads, it steps once loaded. */
 function stepOnce() {
   session.whenLoaded(() => {
     const st = session.state;
