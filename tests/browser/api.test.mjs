@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, openPage, BASE_URL } from "./harness.mjs";
+import { launch, openPage, BASE_URL, settledMemory } from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -218,8 +218,7 @@ test("the simulation's wasm memory after 10⁷ steps equals its memory after 10�
   await page.waitForFunction(() => window.rankflow.state().step >= 5000000, null, { timeout: 600000, polling: 50 });
   const at5e6 = await page.evaluate(() => window.rankflow.memory());
   await finished(page, 600000);
-  await page.waitForTimeout(500);    // the final answer is drawn
-  const at1e7 = await page.evaluate(() => window.rankflow.memory());
+  const at1e7 = await settledMemory(page);
   console.log(`memory: simulation ${at1e6.simulation} B at 10⁶ steps, ${at1e7.simulation} B at 10⁷; page ${at1e6.page} → ${at5e6.page} → ${at1e7.page} B, ` +
     `its live heap ${at1e6.pageHeap} → ${at5e6.pageHeap} → ${at1e7.pageHeap} B`);
   assert.equal((await page.evaluate(() => window.rankflow.state())).step, 10000000);

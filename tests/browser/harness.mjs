@@ -39,3 +39,16 @@ export const recordFrameGaps = (page) => page.evaluate(() => {
 });
 // The recorded gaps (ms), the first five (start-up) dropped.
 export const frameGaps = (page) => page.evaluate(() => window.__gaps.slice(5));
+
+/** `rankflow.memory()` once two readings 250 ms apart agree: the final answer (claim lines, tables) has arrived
+ * and is drawn. */
+export async function settledMemory(page) {
+  let last = null;
+  for (let i = 0; i < 40; i++) {
+    const m = await page.evaluate(() => window.rankflow.memory());
+    if (last && JSON.stringify(m) === JSON.stringify(last)) return m;
+    last = m;
+    await page.waitForTimeout(250);
+  }
+  return last;
+}

@@ -2,24 +2,11 @@
 // resizes, API calls): no uncaught error, no wasm trap, the page still plays afterwards, no wasm memory leaks.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, BASE_URL } from "./harness.mjs";
+import { launch, BASE_URL, settledMemory } from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-/** `rankflow.memory()` once two readings 250 ms apart agree: the final answer (claim lines, tables) has arrived
- * and is drawn. */
-async function settledMemory(page) {
-  let last = null;
-  for (let i = 0; i < 40; i++) {
-    const m = await page.evaluate(() => window.rankflow.memory());
-    if (last && JSON.stringify(m) === JSON.stringify(last)) return m;
-    last = m;
-    await page.waitForTimeout(250);
-  }
-  return last;
-}
 
 test("1,000 random UI actions: 0 uncaught errors, still working, no wasm memory leak", async () => {
   let seed = 20261130;

@@ -35,6 +35,7 @@ export class Session {
     this.remote = false;
     this.baselines = new Map();     // baseline key → the baseline the helper solved for it (Reset, edits: no new solve)
     this.solving = null;            // the key the helper is solving
+    this.waiting = [];              // what waits for the first state (a Step pressed while loading)
     onHelper((m) => this.fromHelper(m));
     this.connect();
   }
@@ -82,7 +83,7 @@ export class Session {
     this.latest = null;
     this.pendingSteps = 0;
     this.state = null;
-    this.waiting = [];              // what waits for the first state (a Step pressed while loading)
+    this.waiting = [];
     this.playing = play;
     this.pace.burst = burst;
     this.setStatus("loading", "");
@@ -168,7 +169,7 @@ export class Session {
 
   /** Calls `fn` once the experiment has its first state: now if it has one, else with the first frame. */
   whenLoaded(fn) {
-    if (this.state) fn(); else (this.waiting ??= []).push(fn);
+    if (this.state) fn(); else this.waiting.push(fn);
   }
 
   /** Exactly n more steps (of every run), spread over frames. */
@@ -339,7 +340,7 @@ export class Session {
     } else if (this.status === "loading") {
       this.setStatus(this.playing ? "playing" : this.pendingSteps > 0 ? "paused" : "ready", "");
     }
-    for (const fn of this.waiting?.splice(0) ?? []) fn();
+    for (const fn of this.waiting.splice(0)) fn();
     // At max pace the worker never idles: a second slice is already queued while this one's answer travels and is
     // drawn (not for step(n): each request carries the steps still owed, so only one may be out).
     const ahead = this.pendingSteps > 0 && !this.playing ? 1 : 2;
