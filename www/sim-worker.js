@@ -21,7 +21,7 @@ onmessage = async (event) => {
       postMessage({ type: "crashed", message: `the simulation could not start: ${e.message}` });
       return;
     }
-    handle = createSimulation(wasm, post);
+    handle = createSimulation(wasm, post, { warm: true });
     postMessage({ type: "ready" });
     for (const m of queue) run(m);
     queue = [];
