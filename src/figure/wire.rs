@@ -8,7 +8,7 @@ use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 #[allow(clippy::large_enum_variant)] // one per figure, built and read once per frame
 enum WireDrawing {
     /// A chart with its series' points removed; `lens[i]` points of series i follow in the buffer.
@@ -25,7 +25,7 @@ enum WireDrawing {
 }
 
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 enum WirePanel {
     Values {
         title: String,
@@ -166,7 +166,7 @@ mod tests {
         longer.push(0.0);
         assert!(decode(&json, &longer).unwrap_err().contains("longer"));
         assert!(decode("{", &data).unwrap_err().starts_with("figures:"));
-        let huge = r#"[{"kind":"matrices","id":"m","title":"","caption":"","panels":[{"kind":"mask","title":"","rows":4294967296,"cols":4294967296}]}]"#;
-        assert!(decode(huge, &[]).is_err());
+        let huge = r#"[{"matrices":{"id":"m","title":"","caption":"","panels":[{"mask":{"title":"","rows":4294967296,"cols":4294967296}}]}}]"#;
+        assert!(decode(huge, &[]).unwrap_err().contains("too large"));
     }
 }
