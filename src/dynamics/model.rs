@@ -100,14 +100,15 @@ impl Model {
         }
     }
 
-    /// Fresh copy of W computed from the current factors.
+    /// Fresh copy of W computed from the current factors (with the hot loop's product kernel).
     pub fn product(&self) -> DMatrix<f64> {
         if self.symmetric {
-            return &self.factors[0] * self.factors[0].transpose();
+            let u = &self.factors[0];
+            return kernel::product(u, false, u, true);
         }
         let mut w = self.factors[0].clone();
         for f in &self.factors[1..] {
-            w = f * w;
+            w = kernel::product(f, false, &w, false);
         }
         w
     }
@@ -192,7 +193,7 @@ impl Model {
         }
         self.factors
             .windows(2)
-            .map(|p| (p[1].transpose() * &p[1] - &p[0] * p[0].transpose()).norm())
+            .map(|p| (kernel::product(&p[1], true, &p[1], false) - kernel::product(&p[0], false, &p[0], true)).norm())
             .fold(0.0, f64::max)
     }
 

@@ -50,6 +50,15 @@ pub fn mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatri
     }
 }
 
+/// A new matrix op(A)·op(B).
+pub fn product(a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_b: bool) -> DMatrix<f64> {
+    let m = if transpose_a { a.ncols() } else { a.nrows() };
+    let n = if transpose_b { b.nrows() } else { b.ncols() };
+    let mut c = DMatrix::zeros(m, n);
+    mul(&mut c, a, transpose_a, b, transpose_b);
+    c
+}
+
 /// (m, k, n) of C (m×n) = op(A) (m×k) · op(B) (k×n), after checking the shapes (panics on a mismatch: a
 /// programming error). None when nothing is left to compute: C is empty, or k = 0 and C has been zeroed.
 fn product_shape(
