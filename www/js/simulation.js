@@ -69,8 +69,12 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
       if (mine !== gen || stepped || !more || spent >= WARM_MS) { copy?.free(); return; }
       const t0 = performance.now();
       try {
+        const fresh = !copy;
         copy ??= open(source);
-        while ((more = copy.advance(8) > 0) && performance.now() - t0 < 4);
+        let n = 0;
+        while ((n = copy.advance(8)) > 0 && performance.now() - t0 < 4);
+        // A run shorter than the warm-up starts over (unless it cannot step at all).
+        if (n === 0) { copy.free(); copy = null; more = !fresh; }
       } catch {
         more = false;           // (the same source has just loaded) — give up quietly
       }
