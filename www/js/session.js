@@ -141,9 +141,10 @@ export class Session {
     this.playing = true;
     this.anchor();
     if (this.status === "loading") return;
-    this.setStatus("playing");
-    // In a worker the first slice starts now, not at the next animation frame (short runs end a frame sooner).
+    // In a worker the first slice starts now, not at the next animation frame (short runs end a frame sooner), and
+    // before the page updates its controls.
     if (this.remote && this.inFlight === 0 && this.wantsSteps()) this.request();
+    this.setStatus("playing");
   }
 
   /** Plays at full speed (a `t=` link, a host's seek). */
