@@ -57,10 +57,10 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
     if (warm && wasm.wasm_heap_bytes() - heap <= WARM_MAX_BYTES) warmUp(gen, msg.source);
   }
 
-  /** Steps a throwaway copy of the experiment for a few 4 ms slices while the page waits for Play, so that the
-   * engine has compiled the hot loop with its optimising tier before the first real slice (measured: the first
-   * play of a short preset was 20–40 ms slower than the next ones). Stops when a real slice runs or another
-   * experiment loads; never touches the real runs. */
+  /** Steps a throwaway copy of the experiment in slices of CHUNK_MS (one step a call, so a heavy step cannot hold a
+   * slice long) while the page waits for Play, so that the engine has compiled the hot loop with its optimising tier
+   * before the first real slice (measured: the first play of a short preset was 20–40 ms slower than the next ones).
+   * Stops when a real slice runs or another experiment loads; never touches the real runs. */
   function warmUp(mine, source) {
     let copy = null;
     let spent = 0;
@@ -72,7 +72,7 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
         const fresh = !copy;
         copy ??= open(source);
         let n = 0;
-        while ((n = copy.advance(8)) > 0 && performance.now() - t0 < 4);
+        while ((n = copy.advance(1)) > 0 && performance.now() - t0 < CHUNK_MS);
         // A run shorter than the warm-up starts over (unless it cannot step at all).
         if (n === 0) { copy.free(); copy = null; more = !fresh; }
       } catch {
