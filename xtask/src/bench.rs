@@ -237,7 +237,7 @@ fn machine() -> String {
     )
 }
 
-/// Seconds with three significant digits at least (a run of a few ms still shows its ratio's terms).
+/// Seconds to the ms below 0.1 s, else to the hundredth (a run of a few ms still shows the terms of its ratios).
 fn seconds(x: f64) -> String {
     if x < 0.1 {
         format!("{x:.3}")
@@ -254,7 +254,7 @@ fn render_page(rows: &[Value]) -> String {
     let _ = writeln!(
         s,
         "Produced by `node bench/page.mjs` (run by `cargo xtask bench`, or alone by `cargo xtask bench-page`), medians \
-         of 3 repetitions, each preset's three figures side by side: **page** = headless Chromium at 1280×720, \
+         of 3 repetitions, each preset's figures side by side: **page** = headless Chromium at 1280×720, \
          `?preset=NAME&speed=max`, Play pressed 1 s after the page is ready (a reader's pause, in which the \
          simulation warms its code up), from `rankflow.play()` to the `finished` event (every run and the convex \
          baseline done — the baseline solved by the helper worker meanwhile — charts drawn all along, at most 20 \
