@@ -65,6 +65,8 @@ test("before Play the σ chart shows the initial singular values at step 0", asy
   assert.ok(coloured > 20, `no initial values drawn (${coloured} coloured pixels)`);
   // The data table holds the step-0 row.
   await page.click('details.data-table[data-figure="singular_values"] summary');
+  // The table is filled by the details' toggle event, which fires in a task of its own after the click.
+  await page.waitForSelector('details.data-table[data-figure="singular_values"] tbody tr', { timeout: 15000 });
   const firstRow = await page.$$eval('details.data-table[data-figure="singular_values"] tbody tr:first-child td', (tds) => tds.map((t) => t.textContent));
   assert.equal(firstRow[0], "1", "step 0 sits at the left edge (1) of the log axis");
   assert.ok(firstRow.slice(1).some((v) => v !== ""), "no values in the step-0 row");
