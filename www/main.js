@@ -392,7 +392,7 @@ function installApi() {
     /** Bytes of wasm linear memory {page, simulation} and of it live on the heap {pageHeap, simulationHeap} (the
      * simulation's as of its last answer). */
     memory: () => ({ page: wasm.wasm_memory_bytes(), simulation: session.memory?.bytes ?? null,
-      pageHeap: wasm.wasm_heap_bytes(), simulationHeap: session.memory?.heap ?? null }),
+      pageHeap: wasm.page_heap_bytes(), simulationHeap: session.memory?.heap ?? null }),
     /** Test hook: makes the simulation panic, as a bug would. */
     simulateFailure: () => session.fail(),
   });

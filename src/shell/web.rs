@@ -129,13 +129,20 @@ pub fn wasm_memory_bytes() -> f64 {
 #[global_allocator]
 static HEAP: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);
 
-/// Bytes allocated on the heap and not freed, once the text-size cache (bounded, refilled as labels are drawn) is
-/// emptied: equal after two identical workloads unless something leaks (the linear memory, a high-water mark that
-/// never shrinks, can also grow from fragmentation).
+/// Bytes allocated on the heap and not freed (the simulation's figure; its worker draws nothing, so it holds no
+/// text sizes).
 #[wasm_bindgen]
 pub fn wasm_heap_bytes() -> f64 {
-    crate::shell::canvas::forget_text_sizes();
     HEAP.allocated() as f64
+}
+
+/// The page's [`wasm_heap_bytes`] once its text-size cache (bounded, refilled as labels are drawn) is emptied: equal
+/// after two identical workloads unless something leaks (the linear memory, a high-water mark that never shrinks,
+/// can also grow from fragmentation). Only for reading memory: the page measures every label again afterwards.
+#[wasm_bindgen]
+pub fn page_heap_bytes() -> f64 {
+    crate::shell::canvas::forget_text_sizes();
+    wasm_heap_bytes()
 }
 
 /// One live experiment: a single run from a config, or a preset's runs side by side.
