@@ -213,18 +213,16 @@ impl Default for ModelConfig {
     }
 }
 
+/// Read through [`OptimizerFields`] (every field of every kind, then those of its kind kept), so that serde
+/// buffers nothing and each error points at its key or value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "OptimizerFields")]
 pub enum OptimizerConfig {
     /// Plain gradient descent θ ← θ − η ∇L(θ).
-    Gd {
-        #[serde(default = "default_lr")]
-        lr: f64,
-    },
+    Gd { lr: f64 },
     /// Perturbed GD (Liu et al. 2021): W_j ← W_j − η ∇_{W_j} L(W_1 + ξ_1, …, W_L + ξ_L), ξ_j i.i.d.
     /// N(0, σ_{j,t}²) fresh each step, σ_{j,t} = σ_j / (1 + t/T) (constant without `anneal_steps`).
     NoisyGd {
-        #[serde(default = "default_lr")]
         lr: f64,
         /// σ per factor in order W_1 … W_L, or one value for all.
         noise: Vec<f64>,
@@ -235,17 +233,81 @@ pub enum OptimizerConfig {
     /// Greedy Low-Rank Learning (Li, Luo & Lyu 2021): grow the rank one phase at a time from W = 0 along the
     /// top eigen/singular vector of −∇ℓ(W), scaled by √ε, running GD to convergence in between.
     Glrl {
-        #[serde(default = "default_lr")]
         lr: f64,
-        #[serde(default = "default_epsilon")]
         epsilon: f64,
         /// Stop when the top value of −∇ℓ(W) is ≤ this; a phase has converged when ‖∇L‖_F ≤ 0.1·this·√ε.
-        #[serde(default = "default_tolerance")]
         tolerance: f64,
         /// Cap on the GD steps of one phase.
-        #[serde(default = "default_max_phase_steps")]
         max_phase_steps: u64,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OptimizerKind {
+    Gd,
+    NoisyGd,
+    Glrl,
+}
+
+/// An optimizer as written: the union of the fields of every kind.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptimizerFields {
+    kind: OptimizerKind,
+    lr: Option<f64>,
+    noise: Option<Vec<f64>>,
+    anneal_steps: Option<f64>,
+    epsilon: Option<f64>,
+    tolerance: Option<f64>,
+    max_phase_steps: Option<u64>,
+}
+
+/// Marks a message of [`OptimizerFields`]' conversion: `{OPTIMIZER_FIELD}field{OPTIMIZER_FIELD}message`, for
+/// `Config::from_json` to name the field (serde reports such errors at the end of the document).
+const OPTIMIZER_FIELD: char = '\u{1}';
+
+impl TryFrom<OptimizerFields> for OptimizerConfig {
+    type Error = String;
+
+    fn try_from(f: OptimizerFields) -> Result<Self, String> {
+        let (name, fields): (&str, &[&str]) = match f.kind {
+            OptimizerKind::Gd => ("gd", &["lr"]),
+            OptimizerKind::NoisyGd => ("noisy_gd", &["lr", "noise", "anneal_steps"]),
+            OptimizerKind::Glrl => ("glrl", &["lr", "epsilon", "tolerance", "max_phase_steps"]),
+        };
+        let given = [
+            ("noise", f.noise.is_some()),
+            ("anneal_steps", f.anneal_steps.is_some()),
+            ("epsilon", f.epsilon.is_some()),
+            ("tolerance", f.tolerance.is_some()),
+            ("max_phase_steps", f.max_phase_steps.is_some()),
+        ];
+        if let Some((key, _)) = given.iter().find(|(key, set)| *set && !fields.contains(key)) {
+            let expected = fields.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            return Err(format!(
+                "{OPTIMIZER_FIELD}optimizer.{key}{OPTIMIZER_FIELD}unknown field `{key}` for kind \"{name}\", expected {}{expected}",
+                if fields.len() > 1 { "one of " } else { "" }
+            ));
+        }
+        let lr = f.lr.unwrap_or_else(default_lr);
+        Ok(match f.kind {
+            OptimizerKind::Gd => OptimizerConfig::Gd { lr },
+            OptimizerKind::NoisyGd => OptimizerConfig::NoisyGd {
+                lr,
+                noise: f.noise.ok_or(format!(
+                    "{OPTIMIZER_FIELD}optimizer.noise{OPTIMIZER_FIELD}missing field `noise` (required for kind \"{name}\")"
+                ))?,
+                anneal_steps: f.anneal_steps,
+            },
+            OptimizerKind::Glrl => OptimizerConfig::Glrl {
+                lr,
+                epsilon: f.epsilon.unwrap_or_else(default_epsilon),
+                tolerance: f.tolerance.unwrap_or_else(default_tolerance),
+                max_phase_steps: f.max_phase_steps.unwrap_or_else(default_max_phase_steps),
+            },
+        })
+    }
 }
 
 impl Default for OptimizerConfig {
@@ -364,18 +426,16 @@ impl Config {
                 format!("text is {} bytes; at most {} bytes are accepted", text.len(), MAX_JSON_BYTES),
             ));
         }
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let raw: Config = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let message = e.into_inner().to_string();
-            let mut field = if path == "." || path.is_empty() { "config".to_string() } else { path };
-            // Internally tagged enums (optimizer) report the enclosing path: name the unknown key too.
-            if let Some(key) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
-                if !field.ends_with(key) {
-                    field = if field == "config" { key.to_string() } else { format!("{field}.{key}") };
-                }
+        let raw: Config = serde_json::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            if let Some((field, message)) =
+                message.strip_prefix(OPTIMIZER_FIELD).and_then(|m| m.split_once(OPTIMIZER_FIELD))
+            {
+                let at = format!(" at line {} column {}", e.line(), e.column());
+                return ConfigError::new(field, message.strip_suffix(&at).unwrap_or(message).to_string());
             }
-            ConfigError { field, message }
+            let path = crate::json_path::error_path(text, &e);
+            ConfigError { field: if path.is_empty() { "config".to_string() } else { path }, message }
         })?;
         raw.validated()
     }

@@ -15,6 +15,7 @@ pub mod config;
 pub mod dynamics;
 pub mod experiment;
 pub mod figure;
+mod json_path;
 pub mod shell;
 pub use rankflow_kernel as kernel;
 

@@ -103,6 +103,20 @@ fn each_bad_field_is_named_with_its_range() {
     reject(with(&["optimizer", "kind"], json!("adam")), "optimizer.kind", "unknown variant `adam`");
     reject(with(&["optimizer", "momentum"], json!(0.9)), "optimizer.momentum", "unknown field `momentum`");
     reject(with(&["extra"], json!(1)), "extra", "unknown field `extra`");
+    reject(with(&["optimizer", "noise"], json!([0.1])), "optimizer.noise", "unknown field `noise` for kind \"gd\"");
+    reject(with(&["optimizer"], json!({"kind": "noisy_gd"})), "optimizer.noise", "missing field `noise`");
+    reject(with(&["optimizer"], json!({"lr": 0.1})), "optimizer", "missing field `kind`");
+    reject(with(&["optimizer", "tolerance"], json!("x")), "optimizer.tolerance", "invalid type: string");
+    reject(with(&["problem", "singular_values"], json!([3.0, "x"])), "problem.singular_values[1]", "invalid type");
+}
+
+#[test]
+fn syntax_errors_name_the_enclosing_field() {
+    let e = Config::from_json("{\"problem\": {\"kind\": \"full\",}}").unwrap_err();
+    assert_eq!((e.field.as_str(), e.message.starts_with("trailing comma")), ("problem", true), "{e}");
+    let e = Config::from_json("{\"seed\": 1,\n \"model\": {\"depth\": 2,\n \"width\": }}").unwrap_err();
+    assert_eq!(e.field, "model.width", "{e}");
+    assert_eq!(Config::from_json("[1, 2]").unwrap_err().field, "config");
 }
 
 #[test]

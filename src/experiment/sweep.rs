@@ -89,10 +89,9 @@ impl SweepSpec {
         if text.len() > crate::config::MAX_JSON_BYTES {
             return Err(err("sweep", "spec is too long".into()));
         }
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let spec: SweepSpec = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            err(&format!("sweep.{}", path.trim_start_matches('.')), e.into_inner().to_string())
+        let spec: SweepSpec = serde_json::from_str(text).map_err(|e| {
+            let path = crate::json_path::error_path(text, &e);
+            err(&if path.is_empty() { "sweep".into() } else { format!("sweep.{path}") }, e.to_string())
         })?;
         if spec.y.is_some() && spec.series.is_some() {
             return Err(err("sweep.series", "give y (a phase diagram) or series (lines), not both".into()));
