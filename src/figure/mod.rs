@@ -12,10 +12,10 @@ pub mod lines;
 pub mod render;
 pub mod wire;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A colour role, resolved to RGB by the theme at drawing time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Ink {
     /// The i-th colour of the series palette (wraps around).
@@ -27,7 +27,7 @@ pub enum Ink {
 }
 
 /// How a series is stroked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stroke {
     Solid,
@@ -36,7 +36,7 @@ pub enum Stroke {
     Points,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Axis {
     pub label: String,
     pub log: bool,
@@ -53,7 +53,7 @@ impl Axis {
 }
 
 /// A line of data points; `None` breaks the line.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Series {
     /// Full name, used by the data table and hover (e.g. "L = 3 σ₂").
     pub label: String,
@@ -77,7 +77,7 @@ impl Series {
 }
 
 /// A horizontal line across the whole x range at a value the claim compares with.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Reference {
     pub y: f64,
     pub ink: Ink,
@@ -86,14 +86,14 @@ pub struct Reference {
 }
 
 /// A vertical dashed line at an x (e.g. where a GLRL phase starts).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Marker {
     pub x: f64,
     pub ink: Ink,
 }
 
 /// A labelled point on the chart (e.g. "σ₂ · 6.4k" where σ₂ is learned); an empty label draws the dot alone.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Mark {
     pub x: f64,
     pub y: f64,
@@ -102,7 +102,7 @@ pub struct Mark {
 }
 
 /// A shaded x interval (e.g. a loss plateau), optionally labelled at its top.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Band {
     pub x0: f64,
     pub x1: f64,
@@ -112,7 +112,7 @@ pub struct Band {
 
 /// A shaded y range along x (e.g. min–max over seeds): the polygon through (x, hi) left to right and (x, lo)
 /// back.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Area {
     pub ink: Ink,
     /// (x, lo, hi), x ascending.
@@ -120,7 +120,7 @@ pub struct Area {
 }
 
 /// What a legend entry's sample looks like.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Glyph {
     Line,
@@ -131,25 +131,25 @@ pub enum Glyph {
     Band,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LegendEntry {
     pub label: String,
     pub ink: Ink,
     pub glyph: Glyph,
     /// Hidden by the reader (clicked in the legend): drawn greyed and struck through, its data left out.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
 }
 
 /// A vertical line at the step the reader looks at (the page's time slider), labelled at its top.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Cursor {
     pub x: f64,
     pub label: String,
 }
 
 /// One line chart.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Figure {
     /// Stable identifier shared by the page and the CLI: `singular_values`, `loss`, `claim`, `hessian`.
     pub id: String,
@@ -163,10 +163,10 @@ pub struct Figure {
     pub markers: Vec<Marker>,
     pub marks: Vec<Mark>,
     pub bands: Vec<Band>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub areas: Vec<Area>,
     pub legend: Vec<LegendEntry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<Cursor>,
 }
 
@@ -255,7 +255,7 @@ impl Figure {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Table {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Option<f64>>>,

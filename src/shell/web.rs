@@ -677,8 +677,10 @@ impl SweepJob {
 /// Draws a figure given as JSON (a 1-D sweep's lines from the sweep worker).
 #[wasm_bindgen]
 pub fn draw_figure_json(canvas: HtmlCanvasElement, figure_json: &str, scale: f64, theme: &str) -> Result<(), JsError> {
-    let fig: crate::figure::Figure =
-        serde_json::from_str(figure_json).map_err(|e| JsError::new(&format!("figure: {e}")))?;
+    let fig = serde_json::from_str(figure_json)
+        .map_err(|e| format!("figure: {e}"))
+        .and_then(|v| wire::figure(&v))
+        .map_err(|e| JsError::new(&e))?;
     paint(canvas, |area| render_over(area, &fig, None, style(scale, theme)).map(|_| ()))
 }
 
