@@ -779,8 +779,8 @@ pub fn parse_matrix_text(text: &str) -> Result<Vec<Vec<Option<f64>>>, ConfigErro
                 parsed.push(None);
                 continue;
             }
-            match cell.parse::<f64>() {
-                Ok(v) if v.is_finite() && v.abs() <= MAX_ABS_VALUE => parsed.push(Some(v)),
+            match crate::notation::parse_number(cell) {
+                Some(v) if v.abs() <= MAX_ABS_VALUE => parsed.push(Some(v)),
                 _ => {
                     let shown: String = cell.chars().take(20).collect();
                     return Err(ConfigError::new(

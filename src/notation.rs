@@ -76,6 +76,27 @@ pub fn round_sig(v: f64, digits: i32) -> f64 {
     (v * p).round() / p
 }
 
+/// A finite number as a person types it (`1e-6`, `0.5`, `.5`, `+2`, `3.`, surrounding spaces), `None` otherwise
+/// (`nan`, `inf`, `1e999`, text). Read by serde_json's correctly rounded parser, which the page needs anyway:
+/// Rust's own `str::parse::<f64>` would add a second reader and its 10 KB table of powers of five to the wasm.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let (sign, digits) = match t.as_bytes().first() {
+        Some(b'-') => ("-", &t[1..]),
+        Some(b'+') => ("", &t[1..]),
+        _ => ("", t),
+    };
+    let (mantissa, exponent) = digits.find(['e', 'E']).map_or((digits, ""), |k| digits.split_at(k));
+    // JSON wants a digit on both sides of the point.
+    let lead = if mantissa.starts_with('.') { "0" } else { "" };
+    let trail = if mantissa.ends_with('.') { "0" } else { "" };
+    if !mantissa.bytes().any(|b| b.is_ascii_digit()) || !mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let json = format!("{sign}{lead}{mantissa}{trail}{exponent}");
+    serde_json::from_str::<f64>(&json).ok().filter(|x| x.is_finite())
+}
+
 /// Whether `text` holds TeX markup (`_{`, `^{`, a backslash): user-facing text must not.
 pub fn has_tex(text: &str) -> bool {
     text.contains("_{") || text.contains("^{") || text.contains('\\')
@@ -84,6 +105,37 @@ pub fn has_tex(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_as_typed_and_exactly() {
+        for (text, v) in [("1e-6", 1e-6), (" 0.5 ", 0.5), (".5", 0.5), ("-.5", -0.5), ("+2", 2.0), ("3.", 3.0)] {
+            assert_eq!(parse_number(text), Some(v), "{text}");
+        }
+        for text in ["1E3", "-0", "12", "2.5e+2", "0.1", "9007199254740993", "1.7976931348623157e308", "4.9e-324"] {
+            assert_eq!(parse_number(text), text.parse::<f64>().ok(), "{text}: rounded as Rust rounds");
+        }
+        for text in [
+            "",
+            "-",
+            ".",
+            "e5",
+            "1e",
+            "nan",
+            "NaN",
+            "inf",
+            "-Infinity",
+            "1e999",
+            "0x10",
+            "1,5",
+            "1 2",
+            "--1",
+            "+-1",
+            "1..2",
+            "٣",
+        ] {
+            assert_eq!(parse_number(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn labels_are_clean() {

@@ -341,10 +341,7 @@ fn to_json_value(path: &str, v: &str) -> Result<Value, String> {
 }
 
 fn number(s: &str) -> Result<Value, String> {
-    let x: f64 = s.trim().parse().map_err(|_| format!("{:?} is not a number", shorten(s)))?;
-    if !x.is_finite() {
-        return Err(format!("{:?} is not a finite number", shorten(s)));
-    }
+    let x = crate::notation::parse_number(s).ok_or_else(|| format!("{:?} is not a finite number", shorten(s)))?;
     if x.fract() == 0.0 && x.abs() < 9.007e15 {
         Ok(Value::from(x as i64))
     } else {
@@ -458,7 +455,7 @@ mod tests {
             .iter()
             .any(|m| m.starts_with("parameter model.depth: model.depth: must be an integer in [1, 8]")));
         assert!(s.messages.iter().any(|m| m.contains("unknown parameter \"colour\"")));
-        assert!(s.messages.iter().any(|m| m.starts_with("parameter problem.n: \"abc\" is not a number")));
+        assert!(s.messages.iter().any(|m| m.starts_with("parameter problem.n: \"abc\" is not a finite number")));
     }
 
     #[test]
