@@ -16,6 +16,7 @@ pub mod dynamics;
 pub mod experiment;
 pub mod figure;
 mod json_path;
+pub mod order;
 pub mod shell;
 pub use rankflow_kernel as kernel;
 

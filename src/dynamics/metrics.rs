@@ -5,7 +5,7 @@ use nalgebra::DMatrix;
 /// Singular values of W, descending.
 pub fn singular_values(w: &DMatrix<f64>) -> Vec<f64> {
     let mut s: Vec<f64> = w.clone().singular_values().iter().copied().collect();
-    s.sort_by(|a, b| b.total_cmp(a));
+    crate::order::numbers_descending(&mut s);
     s
 }
 

@@ -211,7 +211,7 @@ fn random_observed_set(m: usize, n: usize, p: f64, psd: bool, sampler: &mut Samp
             cells.push((j, i));
         }
     }
-    cells.sort_by_key(|&(i, j)| (j, i));
+    crate::order::by_key(&mut cells, |&(i, j)| (j * n + i) as f64); // column-major: by (j, i)
     cells.into_iter().unzip()
 }
 

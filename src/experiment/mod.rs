@@ -549,7 +549,7 @@ impl Experiment {
                     }
                 }
                 for (group, mut v, total) in groups {
-                    v.sort_by(f64::total_cmp);
+                    crate::order::numbers(&mut v);
                     let median = median(&v);
                     let range = if v.is_empty() {
                         String::new()
@@ -831,7 +831,7 @@ impl Experiment {
                     .filter(|m| !is_glrl(&m.run.config))
                     .map(|m| (m.run.config.model.init_scale, m.farthest))
                     .collect();
-                gd.sort_by(|a, b| b.0.total_cmp(&a.0));
+                crate::order::by_key_descending(&mut gd, |p| p.0);
                 if self.glrl_path.is_none() || gd.windows(2).any(|w| w[1].1 >= w[0].1) {
                     fails.push("the distance to GLRL's path does not fall with α".into());
                 }
@@ -852,7 +852,7 @@ impl Experiment {
                         gd.push((m.run.config.model.init_scale, s.nuclear_norm));
                     }
                 }
-                gd.sort_by(|a, b| b.0.total_cmp(&a.0));
+                crate::order::by_key_descending(&mut gd, |p| p.0);
                 if gd.windows(2).any(|w| w[1].1 <= w[0].1) {
                     fails.push("‖W‖* does not rise as α shrinks".into());
                 }
@@ -1079,7 +1079,7 @@ pub fn escape_times(exp: &Experiment) -> Vec<EscapeTimes> {
         }
     }
     for e in &mut out {
-        e.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        crate::order::by_key(&mut e.points, |p| p.0);
         // Least squares of t (depth 2) or log t (depth ≥ 3) against log₁₀ α.
         let xs: Vec<f64> = e.points.iter().map(|p| p.0.log10()).collect();
         let ys: Vec<f64> = e.points.iter().map(|p| if e.depth == 2 { p.1 } else { p.1.log10() }).collect();
@@ -1103,6 +1103,6 @@ pub fn least_squares_slope(x: &[f64], y: &[f64]) -> Option<f64> {
 /// The median (upper middle for an even count) of `v`, None when empty.
 pub fn median(v: &[f64]) -> Option<f64> {
     let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
+    crate::order::numbers(&mut v);
     (!v.is_empty()).then(|| v[v.len() / 2])
 }

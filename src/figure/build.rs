@@ -696,8 +696,8 @@ pub fn glrl_alpha(exp: &Experiment) -> Option<Figure> {
     if far.is_empty() || path.is_empty() {
         return None;
     }
-    far.sort_by(|a, b| a.0.total_cmp(&b.0));
-    fin.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::order::by_key(&mut far, |p| p.0);
+    crate::order::by_key(&mut fin, |p| p.0);
     let lo = far[0].0;
     let hi = far[far.len() - 1].0;
     let x = Axis {

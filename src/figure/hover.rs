@@ -112,7 +112,7 @@ pub fn read(fig: &Figure, frame: &PlotFrame, px: f64, max_rows: usize) -> Option
             })
         })
         .collect();
-    rows.sort_by(|a, b| b.y.total_cmp(&a.y));
+    crate::order::by_key_descending(&mut rows, |r| r.y);
     let more = rows.len().saturating_sub(max_rows);
     rows.truncate(max_rows);
     let x_text = if fig.x.label == "step" {

@@ -44,7 +44,7 @@ pub fn sweep_lines(x_field: &str, series_field: &str, outcome: &str, seeds: usiz
     }
     let mut text = vec![];
     for (k, (series, mut pts)) in groups.into_iter().enumerate() {
-        pts.sort_by(|a, b| a.x.total_cmp(&b.x));
+        crate::order::by_key(&mut pts, |p| p.x);
         let ink = Ink::Series(k);
         let name =
             if series.is_nan() { outcome.to_string() } else { format!("{series_field} = {}", notation::short(series)) };

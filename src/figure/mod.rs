@@ -237,7 +237,7 @@ impl Figure {
     /// one column per series; empty cells where a series has no point at that x.
     pub fn table(&self, max_rows: usize) -> Table {
         let mut xs: Vec<f64> = self.series.iter().flat_map(|s| s.points.iter().flatten().map(|p| p.0)).collect();
-        xs.sort_by(f64::total_cmp);
+        crate::order::numbers(&mut xs);
         xs.dedup();
         let keep = xs.len().div_ceil(max_rows.max(1)).max(1);
         let xs: Vec<f64> = xs.iter().copied().enumerate().filter(|(i, _)| i % keep == 0).map(|(_, x)| x).collect();

@@ -224,7 +224,7 @@ pub fn parse(query: &str) -> UrlState {
     }
     if !fields.is_empty() {
         state.preset = None;
-        fields.sort_by_key(|(k, _)| FIELDS.iter().position(|f| f == k));
+        crate::order::by_key(&mut fields, |(k, _)| FIELDS.iter().position(|f| f == k).map_or(-1.0, |p| p as f64));
         let (config, mut msgs) = apply_fields(&state.config, &fields);
         state.config = config;
         state.messages.append(&mut msgs);
