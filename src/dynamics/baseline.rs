@@ -10,6 +10,7 @@ use crate::config::{Config, ProblemConfig};
 use crate::dynamics::metrics;
 use crate::dynamics::problem::{Observation, Problem};
 use crate::dynamics::sampling::Sampler;
+use crate::kernel;
 use nalgebra::{DMatrix, DVector, DVectorView};
 use serde::{Deserialize, Serialize};
 
@@ -91,7 +92,7 @@ impl BaselineSolver {
         let zero = DMatrix::zeros(m, n);
         let g0 = misfit_gradient(problem, &zero);
         let problem = problem.clone();
-        let lambda0 = g0.clone().singular_values().max().max(1e-12);
+        let lambda0 = kernel::linalg::singular_values(g0.clone()).max().max(1e-12);
         Some(Self {
             problem,
             psd,
@@ -206,15 +207,15 @@ fn misfit_gradient(problem: &Problem, w: &DMatrix<f64>) -> DMatrix<f64> {
 
 /// argmin_X ½‖X − Z‖² + τ‖X‖_*: soft-threshold the singular values.
 fn prox_nuclear(z: &DMatrix<f64>, tau: f64) -> DMatrix<f64> {
-    let mut svd = z.clone().svd(true, true);
+    let mut svd = kernel::linalg::svd(z.clone());
     svd.singular_values.apply(|s| *s = (*s - tau).max(0.0));
-    svd.recompose().expect("u and v computed")
+    kernel::linalg::recompose(svd).expect("u and v computed")
 }
 
 /// argmin_{X ⪰ 0} ½‖X − Z‖² + τ tr(X): threshold the eigenvalues of the symmetric part at τ.
 fn prox_trace_psd(z: &DMatrix<f64>, tau: f64) -> DMatrix<f64> {
     let sym = (z + z.transpose()) * 0.5;
-    let mut eig = sym.symmetric_eigen();
+    let mut eig = kernel::linalg::symmetric_eigen(sym);
     eig.eigenvalues.apply(|l| *l = (*l - tau).max(0.0));
     eig.recompose()
 }

@@ -8,6 +8,7 @@
 use crate::dynamics::model::Model;
 use crate::dynamics::problem::Problem;
 use crate::dynamics::sampling::Sampler;
+use crate::kernel::linalg;
 use nalgebra::{DMatrix, DVector};
 
 /// Lanczos iterations used (at most the parameter count).
@@ -57,21 +58,21 @@ pub fn hessian_extremes(model: &Model, problem: &Problem) -> (f64, f64) {
     let mut sampler = Sampler::new(0x1a2b_3c4d);
     let mut q: Vec<DVector<f64>> = Vec::with_capacity(k);
     let mut v = DVector::from_fn(p, |_, _| sampler.normal());
-    v /= v.norm();
+    v /= linalg::norm(&v);
     let (mut alpha, mut beta) = (Vec::with_capacity(k), Vec::with_capacity(k));
     for i in 0..k {
         q.push(v.clone());
         let mut w = DVector::from_vec(hess.apply(v.as_slice()));
-        let a = w.dot(&v);
+        let a = linalg::dot(&w, &v);
         alpha.push(a);
         // Full reorthogonalisation against every Lanczos vector (twice, for stability).
         for _ in 0..2 {
             for qj in &q {
-                let c = w.dot(qj);
-                w.axpy(-c, qj, 1.0);
+                let c = linalg::dot(&w, qj);
+                linalg::axpy(&mut w, -c, qj, 1.0);
             }
         }
-        let b = w.norm();
+        let b = linalg::norm(&w);
         if i + 1 == k || b < 1e-12 * a.abs().max(1e-300) {
             break;
         }
@@ -88,7 +89,7 @@ pub fn hessian_extremes(model: &Model, problem: &Problem) -> (f64, f64) {
             0.0
         }
     });
-    let ev = t.symmetric_eigen().eigenvalues;
+    let ev = linalg::symmetric_eigen(t).eigenvalues;
     (ev.min(), ev.max())
 }
 

@@ -4,7 +4,7 @@ use nalgebra::DMatrix;
 
 /// Singular values of W, descending.
 pub fn singular_values(w: &DMatrix<f64>) -> Vec<f64> {
-    let mut s: Vec<f64> = w.clone().singular_values().iter().copied().collect();
+    let mut s: Vec<f64> = crate::kernel::linalg::singular_values(w.clone()).iter().copied().collect();
     crate::order::numbers_descending(&mut s);
     s
 }

@@ -84,7 +84,7 @@ impl Model {
     pub fn forward(&mut self) -> &DMatrix<f64> {
         if self.symmetric {
             let u = &self.factors[0];
-            self.prefix[0].gemm(1.0, u, &u.transpose(), 0.0);
+            kernel::linalg::gemm(&mut self.prefix[0], 1.0, u, &kernel::linalg::transpose(u), 0.0);
             return &self.prefix[0];
         }
         self.form_prefixes(self.factors.len());
@@ -126,8 +126,8 @@ impl Model {
             // ∇_U = (G + Gᵀ) U
             let g = &self.grad_w;
             let u = &self.factors[0];
-            self.grads[0].gemm(1.0, g, u, 0.0);
-            self.grads[0].gemm_tr(1.0, g, u, 1.0);
+            kernel::linalg::gemm(&mut self.grads[0], 1.0, g, u, 0.0);
+            kernel::linalg::gemm_tr(&mut self.grads[0], 1.0, g, u, 1.0);
             return loss;
         }
         let l = self.factors.len();

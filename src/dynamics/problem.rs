@@ -2,7 +2,8 @@
 
 use crate::config::{observed_count, Config, ProblemKind};
 use crate::dynamics::sampling::Sampler;
-use nalgebra::{DMatrix, DVector, DVectorView, DVectorViewMut};
+use crate::kernel::linalg;
+use nalgebra::{DMatrix, DVector, DVectorView};
 
 /// How W is compared with the target.
 #[derive(Clone)]
@@ -85,18 +86,22 @@ impl Problem {
     pub fn loss_and_gradient(&self, w: &DMatrix<f64>, grad: &mut DMatrix<f64>) -> f64 {
         match &self.observation {
             Observation::Full { target } => {
-                grad.copy_from(w);
-                *grad -= target;
-                0.5 * grad.norm_squared()
+                for ((g, &x), &t) in grad.as_mut_slice().iter_mut().zip(w.as_slice()).zip(target.as_slice()) {
+                    *g = x - t;
+                }
+                0.5 * linalg::norm_squared(grad)
             }
             Observation::Entries { rows, cols, values, .. } => {
+                // Column-major slices rather than (i, j) indexing: the page's wasm does not inline the latter.
+                let m = w.nrows();
+                let (w, grad) = (w.as_slice(), grad.as_mut_slice());
                 grad.fill(0.0);
                 let scale = 1.0 / values.len() as f64;
                 let mut s = 0.0;
                 for ((&i, &j), &v) in rows.iter().zip(cols).zip(values) {
-                    let r = w[(i, j)] - v;
+                    let r = w[i + j * m] - v;
                     s += r * r;
-                    grad[(i, j)] = r * scale;
+                    grad[i + j * m] = r * scale;
                 }
                 0.5 * s * scale
             }
@@ -104,11 +109,10 @@ impl Problem {
                 let k = y.len() as f64;
                 let mut r = y.clone();
                 // r = A vec(W) − y
-                r.gemv(1.0, a, &DVectorView::from_slice(w.as_slice(), w.len()), -1.0);
-                let loss = 0.5 * r.norm_squared() / k;
-                let len = grad.len();
+                linalg::gemv(&mut r, 1.0, a, w.as_slice(), -1.0);
+                let loss = 0.5 * linalg::vector_norm_squared(&r) / k;
                 // vec(∇ℓ) = Aᵀ r / K
-                DVectorViewMut::from_slice(grad.as_mut_slice(), len).gemv_tr(1.0 / k, a, &r, 0.0);
+                linalg::gemv_tr(grad.as_mut_slice(), 1.0 / k, a, &r, 0.0);
                 loss
             }
         }

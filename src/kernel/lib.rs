@@ -8,10 +8,15 @@
 //! 4×4 block of C accumulates Σ_k A[i..i+4, k] ⊗ B[k, j..j+4] in eight 2-lane registers (simd128 `f64x2`
 //! with broadcast loads when the module is built with it, plain arrays otherwise).
 //!
+//! `linalg` holds the nalgebra routines the dynamics runs every step or sample (SVD, symmetric eigen, gemm,
+//! gemv, dot): instantiated here, they compile at opt-level 3 too.
+//!
 //! This is rankflow's `kernel` module (re-exported as `rankflow::kernel`), kept as a crate of its own only so
 //! that the page's wasm can be optimised for size everywhere else while this code keeps opt-level 3.
 
 use nalgebra::DMatrix;
+
+pub mod linalg;
 
 /// C ← op(A)·op(B).
 pub fn mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_b: bool) {

@@ -8,6 +8,7 @@
 use super::{descend, Optimizer, Phase, Stop};
 use crate::dynamics::model::Model;
 use crate::dynamics::problem::Problem;
+use crate::kernel;
 use nalgebra::{DMatrix, DVector};
 
 pub struct Glrl {
@@ -140,12 +141,12 @@ fn append_column(a: &DMatrix<f64>, c: &DVector<f64>) -> DMatrix<f64> {
 pub fn top_direction(g: &DMatrix<f64>, symmetric: bool) -> (f64, DVector<f64>, DVector<f64>) {
     if symmetric {
         let sym = -(g + g.transpose()) * 0.5;
-        let eig = sym.symmetric_eigen();
+        let eig = kernel::linalg::symmetric_eigen(sym);
         let i = eig.eigenvalues.imax();
         let u = eig.eigenvectors.column(i).into_owned();
         (eig.eigenvalues[i], u.clone(), u)
     } else {
-        let svd = (-g).svd(true, true);
+        let svd = kernel::linalg::svd(-g);
         let i = svd.singular_values.imax();
         let u = svd.u.as_ref().expect("u requested").column(i).into_owned();
         let v = svd.v_t.as_ref().expect("v requested").row(i).transpose().into_owned();
