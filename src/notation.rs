@@ -87,12 +87,13 @@ pub fn parse_number(text: &str) -> Option<f64> {
         _ => ("", t),
     };
     let (mantissa, exponent) = digits.find(['e', 'E']).map_or((digits, ""), |k| digits.split_at(k));
-    // JSON wants a digit on both sides of the point.
-    let lead = if mantissa.starts_with('.') { "0" } else { "" };
-    let trail = if mantissa.ends_with('.') { "0" } else { "" };
     if !mantissa.bytes().any(|b| b.is_ascii_digit()) || !mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return None;
     }
+    // JSON wants no leading zeros and a digit on both sides of the point.
+    let mantissa = mantissa.trim_start_matches('0');
+    let lead = if mantissa.is_empty() || mantissa.starts_with('.') { "0" } else { "" };
+    let trail = if mantissa.ends_with('.') { "0" } else { "" };
     let json = format!("{sign}{lead}{mantissa}{trail}{exponent}");
     serde_json::from_str::<f64>(&json).ok().filter(|x| x.is_finite())
 }
@@ -111,7 +112,21 @@ mod tests {
         for (text, v) in [("1e-6", 1e-6), (" 0.5 ", 0.5), (".5", 0.5), ("-.5", -0.5), ("+2", 2.0), ("3.", 3.0)] {
             assert_eq!(parse_number(text), Some(v), "{text}");
         }
-        for text in ["1E3", "-0", "12", "2.5e+2", "0.1", "9007199254740993", "1.7976931348623157e308", "4.9e-324"] {
+        for text in [
+            "1E3",
+            "-0",
+            "0",
+            "007",
+            "00.5",
+            "0.",
+            "-00.25e01",
+            "12",
+            "2.5e+2",
+            "0.1",
+            "9007199254740993",
+            "1.7976931348623157e308",
+            "4.9e-324",
+        ] {
             assert_eq!(parse_number(text), text.parse::<f64>().ok(), "{text}: rounded as Rust rounds");
         }
         for text in [
