@@ -295,9 +295,11 @@ impl TryFrom<OptimizerFields> for OptimizerConfig {
             OptimizerKind::Gd => OptimizerConfig::Gd { lr },
             OptimizerKind::NoisyGd => OptimizerConfig::NoisyGd {
                 lr,
-                noise: f.noise.ok_or(format!(
-                    "{OPTIMIZER_FIELD}optimizer.noise{OPTIMIZER_FIELD}missing field `noise` (required for kind \"{name}\")"
-                ))?,
+                noise: f.noise.ok_or_else(|| {
+                    format!(
+                        "{OPTIMIZER_FIELD}optimizer.noise{OPTIMIZER_FIELD}missing field `noise` (required for kind \"{name}\")"
+                    )
+                })?,
                 anneal_steps: f.anneal_steps,
             },
             OptimizerKind::Glrl => OptimizerConfig::Glrl {

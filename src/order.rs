@@ -29,7 +29,7 @@ pub fn numbers(v: &mut Vec<f64>) {
 
 /// Sorts numbers descending.
 pub fn numbers_descending(v: &mut Vec<f64>) {
-    by_key(v, |&x| -x)
+    by_key_descending(v, |&x| x)
 }
 
 #[cfg(test)]

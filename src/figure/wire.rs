@@ -237,7 +237,7 @@ fn field<'a>(o: &'a Map<String, Value>, key: &str) -> Result<&'a Value, String> 
     o.get(key).ok_or_else(|| format!("figures: `{key}` missing"))
 }
 
-/// An externally tagged enum variant: `"name"` or `{"name": body}`.
+/// An externally tagged enum variant with fields, `{"name": body}` (every variant of the wire has fields).
 fn tagged(v: &Value) -> Result<(&str, &Map<String, Value>), String> {
     match object(v)?.iter().next() {
         Some((kind, body)) => Ok((kind.as_str(), object(body)?)),
