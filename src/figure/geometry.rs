@@ -154,6 +154,35 @@ pub fn dashes(line: &[(f64, f64)], dash: f64) -> impl Iterator<Item = Vec<(f64, 
     })
 }
 
+/// A rectangle in backend pixels: left, top, right, bottom.
+pub type Rect = (i32, i32, i32, i32);
+
+fn overlaps(a: &Rect, b: &Rect) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Where the label (`w`×`h` px) of a dot at `(cx, cy)` goes: the first candidate spot inside `0..width` ×
+/// `0..height` that overlaps none of `taken` (labels placed before, and the dots). Candidates, nearest first: left of
+/// the dot (where a rising curve has come from, usually empty), below-left, right, below-right, above-left, then
+/// rows further below and above, left before right. None when every candidate is taken: the label is left out
+/// rather than drawn over another (the dot stays; the caption and hover give its value).
+pub fn label_spot(
+    (cx, cy): (i32, i32),
+    (w, h): (i32, i32),
+    gap: i32,
+    (width, height): (i32, i32),
+    taken: &[Rect],
+) -> Option<Rect> {
+    let (left, right) = (cx - gap - w, cx + gap);
+    let row = |k: i32| cy - h / 2 + k * (h + 2);
+    let near = [(left, row(0)), (left, row(1)), (right, row(0)), (right, row(1)), (left, row(-1))];
+    let far = (2..=6).flat_map(|k| [(left, row(k)), (left, row(-k)), (right, row(k)), (right, row(-k))]);
+    near.into_iter()
+        .chain(far)
+        .map(|(l, t)| (l, t, l + w, t + h))
+        .find(|s| s.0 >= 0 && s.2 <= width && s.1 >= 0 && s.3 <= height && !taken.iter().any(|p| overlaps(s, p)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +246,32 @@ mod tests {
         ];
         let segs = segments(&pts, x, y);
         assert_eq!(segs, vec![vec![(0.0, 0.0)], vec![(3.0, 1.0)], vec![(6.0, 0.0)]]);
+    }
+
+    #[test]
+    fn labels_of_a_crowded_corner_never_overlap_and_stay_inside() {
+        // Four dots a few pixels apart near the top-right corner of a 240×200 plot (a small embed's staircase).
+        let dots = [(200, 12), (214, 16), (226, 20), (236, 26)];
+        let (w, h, gap) = (60, 14, 8);
+        let mut taken: Vec<Rect> = dots.iter().map(|&(x, y)| (x - 5, y - 5, x + 6, y + 6)).collect();
+        let mut placed = vec![];
+        for &d in &dots {
+            let spot = label_spot(d, (w, h), gap, (240, 200), &taken).expect("room below the corner");
+            assert!(spot.0 >= 0 && spot.2 <= 240 && spot.1 >= 0 && spot.3 <= 200, "{spot:?} inside");
+            assert!(!taken.iter().any(|t| overlaps(&spot, t)), "{spot:?} overlaps");
+            taken.push(spot);
+            placed.push(spot);
+        }
+        // The first dot keeps the nearest spot: left of it, centred on it.
+        assert_eq!(placed[0], (200 - gap - w, 12 - h / 2, 200 - gap, 12 - h / 2 + h));
+    }
+
+    #[test]
+    fn a_label_with_no_free_spot_is_left_out() {
+        let everything = [(-1000, -1000, 1000, 1000)];
+        assert_eq!(label_spot((50, 50), (20, 10), 4, (100, 100), &everything), None);
+        // Too wide for the plot on either side.
+        assert_eq!(label_spot((50, 50), (80, 10), 4, (100, 100), &[]), None);
+        assert_eq!(label_spot((50, 50), (20, 10), 4, (100, 100), &[]), Some((26, 45, 46, 55)));
     }
 }

@@ -7,8 +7,7 @@ use super::{Figure, Ink};
 use crate::notation;
 use serde::Serialize;
 
-/// A rectangle in backend pixels: left, top, right, bottom.
-pub type Rect = (i32, i32, i32, i32);
+pub use super::geometry::Rect;
 
 /// Where a chart was drawn: the plot rectangle and the (mapped: log₁₀ on log axes) data ranges across it.
 #[derive(Clone, Debug, Default, PartialEq)]

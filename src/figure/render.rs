@@ -4,9 +4,9 @@
 //! (≤ 0 on a log axis, below the floor, non-finite) break the line instead of being clamped. Text scales with
 //! the figure: see [`text_size`].
 
-use super::geometry::{dashes, extent, segments, straighten, thin_to_pixels, AxisMap};
+use super::geometry::{self, dashes, extent, segments, straighten, thin_to_pixels, AxisMap};
 use super::hover::{PlotFrame, Rect};
-use super::{Figure, Glyph, Ink, Stroke};
+use super::{Figure, Glyph, Ink, Mark, Stroke};
 use crate::notation;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -387,46 +387,40 @@ pub fn render_over<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    // Dots first, then labels placed greedily: left of the point (where a rising curve has come from, usually
-    // empty), else below-left, right, below-right — the first spot that overlaps no label placed before.
-    let mut placed: Vec<(i32, i32, i32, i32)> = vec![];
+    // Dots first, then each label at the nearest spot that covers no dot and no label placed before
+    // (`geometry::label_spot`).
     let (bx, by) = plot.get_base_pixel();
     let (plot_w, plot_h) = (pxs.end - pxs.start, pys.end - pys.start);
-    for m in &fig.marks {
-        let (Some(x), Some(y)) = (xaxis.map(m.x), yaxis.map(m.y)) else { continue };
-        let r = px(5.0) as i32;
-        plot.draw(&Circle::new((x, y), r, ink(m.ink).filled())).map_err(err)?;
-        plot.draw(&Circle::new((x, y), r, colors.background.stroke_width(px(1.5)))).map_err(err)?;
-        if m.label.is_empty() {
-            continue;
-        }
-        let at = plot.map_coordinate(&(x, y));
-        let (cx, cy) = (at.0 - bx, at.1 - by);
-        let (w, h) = plot.estimate_text_size(&m.label, &label_font(m.ink)).map_err(err)?;
-        let (w, h) = (w as i32, h as i32);
+    let r = px(5.0) as i32;
+    let dots: Vec<(&Mark, (i32, i32))> = fig
+        .marks
+        .iter()
+        .filter_map(|m| {
+            let (x, y) = (xaxis.map(m.x)?, yaxis.map(m.y)?);
+            let at = plot.map_coordinate(&(x, y));
+            Some((m, (x, y), (at.0 - bx, at.1 - by)))
+        })
+        .map(|(m, xy, c)| {
+            plot.draw(&Circle::new(xy, r, ink(m.ink).filled()))
+                .and_then(|_| plot.draw(&Circle::new(xy, r, colors.background.stroke_width(px(1.5)))))
+                .map(|_| (m, c))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
+    let mut taken: Vec<geometry::Rect> = dots.iter().map(|(_, (x, y))| (x - r, y - r, x + r + 1, y + r + 1)).collect();
+    for (m, dot) in dots.into_iter().filter(|(m, _)| !m.label.is_empty()) {
+        let font = label_font(m.ink);
+        let (w, h) = plot.estimate_text_size(&m.label, &font).map_err(err)?;
         let gap = r + px(3.0) as i32;
-        // Rectangles (left, top, right, bottom) of the candidate spots, in plot pixels.
-        let spots = [
-            (cx - gap - w, cy - h / 2),
-            (cx - gap - w, cy + h / 2 + 2),
-            (cx + gap, cy - h / 2),
-            (cx + gap, cy + h / 2 + 2),
-            (cx - gap - w, cy - 3 * h / 2 - 2),
-        ]
-        .map(|(l, t)| (l, t, l + w, t + h));
-        let inside = |s: &(i32, i32, i32, i32)| s.0 >= 0 && s.2 <= plot_w && s.1 >= 0 && s.3 <= plot_h;
-        let free = |s: &(i32, i32, i32, i32)| !placed.iter().any(|p| s.0 < p.2 && p.0 < s.2 && s.1 < p.3 && p.1 < s.3);
-        let spot = spots
-            .iter()
-            .find(|s| inside(s) && free(s))
-            .or_else(|| spots.iter().find(|s| inside(s)))
-            .copied()
-            .unwrap_or(spots[0]);
-        placed.push(spot);
+        let Some(spot) = geometry::label_spot(dot, (w as i32, h as i32), gap, (plot_w, plot_h), &taken) else {
+            continue;
+        };
+        taken.push(spot);
         let anchor = (spot.0, spot.3);
-        halo(plot, &m.label, &label_font(m.ink), anchor, HPos::Left, colors.background).map_err(err)?;
-        let text = label_font(m.ink).pos(Pos::new(HPos::Left, VPos::Bottom));
-        plot.strip_coord_spec().draw(&Text::new(m.label.as_str(), anchor, text)).map_err(err)?;
+        halo(plot, &m.label, &font, anchor, HPos::Left, colors.background).map_err(err)?;
+        plot.strip_coord_spec()
+            .draw(&Text::new(m.label.as_str(), anchor, font.pos(Pos::new(HPos::Left, VPos::Bottom))))
+            .map_err(err)?;
     }
     Ok(frame)
 }
