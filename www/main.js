@@ -245,6 +245,7 @@ async function main() {
   checkFields(limits.fields);
   presets = JSON.parse(wasm.presets_json());
   view = new ChartView(wasm);
+  view.onLead = (lead) => showClaim(lead === "claim");
   session = new Session(wasm, module, {
     onStatus,
     onError: (message, field) => showMessage(message, field ? fieldOf(message) : undefined),

@@ -67,6 +67,14 @@ pub enum Claim {
     EscapeTime,
 }
 
+impl Claim {
+    /// Whether the claim's figure comes before the singular-value chart: it does when the claim is about another
+    /// quantity (a norm, a distance, a ratio, a step against α); the σ chart shows the staircase claims itself.
+    pub fn leads(self) -> bool {
+        !matches!(self, Claim::StageTimes | Claim::Stages)
+    }
+}
+
 pub struct Member {
     pub label: String,
     /// Runs of one group share a colour and are aggregated together (e.g. seeds of one depth).

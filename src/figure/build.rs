@@ -58,12 +58,14 @@ fn kept(samples: &[Sample], opts: Options) -> Vec<usize> {
     out
 }
 
-/// Ids of the figures the page shows for `exp`, in page order.
+/// Ids of the figures the page shows for `exp`, in page order: the one that states the claim first (the claim's
+/// figure where [`Claim::leads`], else the singular values), then the other of the two.
 pub fn ids(exp: &Experiment) -> Vec<&'static str> {
-    let mut ids = vec!["singular_values"];
-    if exp.claim.is_some() {
-        ids.push("claim");
-    }
+    let mut ids = match exp.claim {
+        Some(c) if c.leads() => vec!["claim", "singular_values"],
+        Some(_) => vec!["singular_values", "claim"],
+        None => vec!["singular_values"],
+    };
     if exp.glrl_path().is_some() && exp.members.iter().filter(|m| !experiment::is_glrl(&m.run.config)).count() > 1 {
         ids.push("glrl_alpha");
     }

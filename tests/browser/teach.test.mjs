@@ -180,15 +180,21 @@ for (const [w, h] of [[320, 480], [640, 400], [800, 600], [760, 640]]) {
       };
       const first = await visible();
       check(first);
+      // The figure that states the claim comes first: the claim's figure for noisy-gd (a norm ratio), the σ chart
+      // for the staircases.
+      const [lead, other] = preset === "noisy-gd" ? ["claim", "sv"] : ["sv", "claim"];
+      const tabs = await page.$$eval("#fig-tabs button", (bs) => bs.map((b) => b.id));
+      assert.deepEqual(tabs, [`tab-${lead}`, `tab-${other}`], `${preset}: the lead's tab first`);
       if (small) {
-        assert.deepEqual(first.map((b) => b.id), ["sv-chart"], `${preset}: the σ chart first`);
-        await page.click("#tab-claim");
+        assert.deepEqual(first.map((b) => b.id), [`${lead}-chart`], `${preset}: the lead figure first`);
+        await page.click(`#tab-${other}`);
         await page.waitForTimeout(200);
         const second = await visible();
-        assert.deepEqual(second.map((b) => b.id), ["claim-chart"], `${preset}: the claim's figure after its tab`);
+        assert.deepEqual(second.map((b) => b.id), [`${other}-chart`], `${preset}: the other figure after its tab`);
         check(second);
       } else {
-        assert.deepEqual(first.map((b) => b.id), ["sv-chart", "claim-chart"], `${preset}: both figures`);
+        const byTop = [...first].sort((a, b) => a.top - b.top).map((b) => b.id);
+        assert.deepEqual(byTop, [`${lead}-chart`, `${other}-chart`], `${preset}: both figures, the lead on top`);
       }
       assert.equal(await page.evaluate(() => document.scrollingElement.scrollTop), 0);
       assert.deepEqual(errors, []);

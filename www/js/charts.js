@@ -15,6 +15,8 @@ export class ChartView {
     this.matricesWanted = false;  // the matrix view is redrawn only when asked (it is the costliest figure)
     this.drawCost = 0;
     this.afterDraw = null;        // called after each redraw (the hover tip reads the new values)
+    this.lead = "singular_values"; // the figure shown first (and alone where only one fits)
+    this.onLead = null;           // called when that changes (a new experiment)
     this.buffers = new WeakMap(); // canvas → {ctx: its low-latency context, buffer: the canvas drawn off screen}
     darkQuery.addEventListener("change", () => { this.dirty = true; });
   }
@@ -108,13 +110,25 @@ export class ChartView {
     $("r-baseline").textContent = r.baseline_nuclear_norm == null ? "–" : fmt(r.baseline_nuclear_norm);
   }
 
-  /** Shows the cards (and export entries) of the figures the core has for this experiment. */
+  /** Shows the cards (and export entries) of the figures the core has for this experiment, the one that states
+   * the claim first (the core's order: the claim's figure or the σ chart), the time slider under it. */
   showFigures() {
     const ids = new Set(this.figures.map((f) => f.id));
     for (const card of document.querySelectorAll("figure.card")) card.hidden = !ids.has(card.dataset.figure);
     $("hessian-section").hidden = !ids.has("hessian");
     $("fig-tabs").hidden = !ids.has("claim");
     for (const b of document.querySelectorAll("[data-needs]")) b.hidden = !ids.has(b.dataset.needs);
+    // (A figure embed shows the σ chart alone, whatever the preset.)
+    const lead = this.figures[0]?.id === "claim" && !document.body.classList.contains("figure") ? "claim" : "singular_values";
+    if (lead === this.lead) return;
+    this.lead = lead;
+    const card = (id) => document.querySelector(`figure.card[data-figure=${id}]`);
+    const [first, second] = lead === "claim" ? ["claim", "singular_values"] : ["singular_values", "claim"];
+    $("fig-tabs").after(card(first), $("scrub-bar"), card(second));
+    card(first).querySelector(".chart").append($("play-overlay"));
+    document.body.classList.toggle("claim-leads", lead === "claim");
+    $("fig-tabs").append(...(lead === "claim" ? [$("tab-claim"), $("tab-sv")] : [$("tab-sv"), $("tab-claim")]));
+    this.onLead?.(lead);
   }
 
   /** The data table of a figure, from the core (at most 200 rows, evenly thinned). */
