@@ -154,6 +154,22 @@ pub fn dashes(line: &[(f64, f64)], dash: f64) -> impl Iterator<Item = Vec<(f64, 
     })
 }
 
+/// `text` broken at spaces into lines of at most `max_width` as `width` measures them (greedy, words kept whole: a
+/// word wider than the line gets a line of its own).
+pub fn wrap_words(text: &str, max_width: u32, width: impl Fn(&str) -> u32) -> Vec<String> {
+    let mut lines: Vec<String> = vec![];
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        match lines.last_mut() {
+            Some(line) if width(&format!("{line} {word}")) <= max_width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 /// A rectangle in backend pixels: left, top, right, bottom.
 pub type Rect = (i32, i32, i32, i32);
 
@@ -273,5 +289,19 @@ mod tests {
         // Too wide for the plot on either side.
         assert_eq!(label_spot((50, 50), (80, 10), 4, (100, 100), &[]), None);
         assert_eq!(label_spot((50, 50), (20, 10), 4, (100, 100), &[]), Some((26, 45, 46, 55)));
+    }
+
+    #[test]
+    fn words_wrap_greedily_within_the_width() {
+        let chars = |s: &str| s.chars().count() as u32;
+        let title = "Escape time: the step σ₁ is learned, against α";
+        assert_eq!(wrap_words(title, 100, chars), vec![title.to_string()]);
+        let lines = wrap_words(title, 24, chars);
+        assert_eq!(lines, vec!["Escape time: the step σ₁", "is learned, against α"]);
+        assert!(lines.iter().all(|l| chars(l) <= 24));
+        assert_eq!(lines.join(" "), title);
+        // A word longer than the line stands alone; nothing is lost.
+        assert_eq!(wrap_words("a extraordinarily b", 5, chars), vec!["a", "extraordinarily", "b"]);
+        assert!(wrap_words("", 10, chars).is_empty());
     }
 }

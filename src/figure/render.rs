@@ -166,16 +166,18 @@ pub fn render_over<DB: DrawingBackend>(
     let font = ("sans-serif", text_px).into_font().color(&colors.foreground);
     let title_font = ("sans-serif", text_px * TITLE_RATIO).into_font().color(&colors.foreground);
 
-    // Title, then the legend in rows under it, then the chart.
-    let title_h = (text_px * TITLE_RATIO * 1.5).ceil() as u32;
+    // Title (in as many lines as the width needs), then the legend in rows under it, then the chart.
+    let line_h = (text_px * TITLE_RATIO * 1.25).ceil() as u32;
+    let measure = |t: &str| area.estimate_text_size(t, &title_font).map_or(0, |(w, _)| w);
+    let title_lines = geometry::wrap_words(&fig.title, pw.saturating_sub(2 * px(8.0)), measure);
+    let title_h = line_h * title_lines.len().max(1) as u32 + line_h / 5;
     let (title_area, rest) = area.split_vertically(title_h.min(ph));
-    title_area
-        .draw(&Text::new(
-            fig.title.as_str(),
-            (px(8.0) as i32, (title_h / 2) as i32),
-            title_font.pos(Pos::new(HPos::Left, VPos::Center)),
-        ))
-        .map_err(err)?;
+    for (i, line) in title_lines.iter().enumerate() {
+        let y = (line_h * i as u32 + line_h / 2 + line_h / 10) as i32;
+        title_area
+            .draw(&Text::new(line.as_str(), (px(8.0) as i32, y), title_font.pos(Pos::new(HPos::Left, VPos::Center))))
+            .map_err(err)?;
+    }
     let legend_rows = legend_layout(&rest, fig, &font, text_px).map_err(err)?;
     let row_h = (text_px * 1.4).ceil() as i32;
     let legend_h = (legend_rows.len() as i32 * row_h) as u32;
