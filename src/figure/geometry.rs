@@ -177,26 +177,51 @@ fn overlaps(a: &Rect, b: &Rect) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
 }
 
-/// Where the label (`w`×`h` px) of a dot at `(cx, cy)` goes: the first candidate spot inside `0..width` ×
-/// `0..height` that overlaps none of `taken` (labels placed before, and the dots). Candidates, nearest first: left of
-/// the dot (where a rising curve has come from, usually empty), below-left, right, below-right, above-left, then
-/// rows further below and above, left before right. None when every candidate is taken: the label is left out
-/// rather than drawn over another (the dot stays; the caption and hover give its value).
+/// The first of `candidates` inside `0..width` × `0..height` that overlaps none of `taken`.
+pub fn first_free(
+    candidates: impl IntoIterator<Item = Rect>,
+    (width, height): (i32, i32),
+    taken: &[Rect],
+) -> Option<Rect> {
+    candidates
+        .into_iter()
+        .find(|s| s.0 >= 0 && s.2 <= width && s.1 >= 0 && s.3 <= height && !taken.iter().any(|p| overlaps(s, p)))
+}
+
+/// Where the label (`w`×`h` px) of a dot at `(cx, cy)` goes: the first free spot (see [`first_free`]) among,
+/// nearest first: left of the dot (where a rising curve has come from, usually empty), below-left, right,
+/// below-right, above-left, then rows further below and above, left before right. None when every candidate is
+/// taken: the label is left out rather than drawn over another (the dot stays; the caption and hover give its value).
 pub fn label_spot(
     (cx, cy): (i32, i32),
     (w, h): (i32, i32),
     gap: i32,
-    (width, height): (i32, i32),
+    bounds: (i32, i32),
     taken: &[Rect],
 ) -> Option<Rect> {
     let (left, right) = (cx - gap - w, cx + gap);
     let row = |k: i32| cy - h / 2 + k * (h + 2);
     let near = [(left, row(0)), (left, row(1)), (right, row(0)), (right, row(1)), (left, row(-1))];
     let far = (2..=6).flat_map(|k| [(left, row(k)), (left, row(-k)), (right, row(k)), (right, row(-k))]);
-    near.into_iter()
-        .chain(far)
-        .map(|(l, t)| (l, t, l + w, t + h))
-        .find(|s| s.0 >= 0 && s.2 <= width && s.1 >= 0 && s.3 <= height && !taken.iter().any(|p| overlaps(s, p)))
+    first_free(near.into_iter().chain(far).map(|(l, t)| (l, t, l + w, t + h)), bounds, taken)
+}
+
+/// Where the label (`w`×`h` px) of a horizontal reference line at height `y` goes, its right end at `right`: just
+/// above the line, else just below it, each then moved left one label width at a time (up to three). None when all
+/// are taken (the legend still names the line).
+pub fn reference_spot(
+    right: i32,
+    y: i32,
+    (w, h): (i32, i32),
+    pad: i32,
+    bounds: (i32, i32),
+    taken: &[Rect],
+) -> Option<Rect> {
+    let candidates = (0..4).flat_map(|k| {
+        let r = right - k * (w + 2 * pad);
+        [(r - w, y - pad - h), (r - w, y + pad)]
+    });
+    first_free(candidates.map(|(l, t)| (l, t, l + w, t + h)), bounds, taken)
 }
 
 #[cfg(test)]
@@ -303,5 +328,29 @@ mod tests {
         // A word longer than the line stands alone; nothing is lost.
         assert_eq!(wrap_words("a extraordinarily b", 5, chars), vec!["a", "extraordinarily", "b"]);
         assert!(wrap_words("", 10, chars).is_empty());
+    }
+
+    #[test]
+    fn reference_labels_stack_above_below_then_leftwards() {
+        let (w, h, pad) = (50, 10, 2);
+        let bounds = (300, 200);
+        let mut taken = vec![];
+        // Five reference lines 4 px apart: above, below, then further left.
+        let spots: Vec<Option<Rect>> = (0..5)
+            .map(|i| {
+                let s = reference_spot(290, 100 + 4 * i, (w, h), pad, bounds, &taken);
+                taken.extend(s);
+                s
+            })
+            .collect();
+        assert_eq!(spots[0], Some((240, 88, 290, 98)), "just above the first line, right-aligned");
+        for (i, s) in spots.iter().enumerate() {
+            let s = s.expect("room to the left");
+            assert!(s.0 >= 0 && s.2 <= 290, "{i}: {s:?}");
+            assert!(!taken.iter().filter(|t| **t != s).any(|t| overlaps(&s, t)), "{i}: {s:?} overlaps");
+        }
+        assert!(spots.iter().any(|s| s.unwrap().2 < 290), "some moved left");
+        // Nowhere left: left out.
+        assert_eq!(reference_spot(290, 100, (w, h), pad, bounds, &[(0, 0, 300, 200)]), None);
     }
 }

@@ -293,6 +293,10 @@ pub fn render_over<DB: DrawingBackend>(
         plot.draw(&Polygon::new(outline, ink(area.ink).mix(0.18).filled())).map_err(err)?;
     }
     let label_font = |i: Ink| ("sans-serif", text_px).into_font().color(&ink(i));
+    let (bx, by) = plot.get_base_pixel();
+    let (plot_w, plot_h) = (pxs.end - pxs.start, pys.end - pys.start);
+    // Labels placed so far (the bands', the references', then the marks'): no label is drawn over another.
+    let mut taken: Vec<geometry::Rect> = vec![];
     for b in &fig.bands {
         if let (Some(a), Some(c)) = (xaxis.map(b.x0), xaxis.map(b.x1)) {
             let (a, c) = (a.max(x0), c.min(x1));
@@ -303,10 +307,11 @@ pub fn render_over<DB: DrawingBackend>(
             if let Some(label) = &b.label {
                 // Labelled only where the band is wide enough for its label.
                 let (left, right) = (plot.map_coordinate(&(a, y1)), plot.map_coordinate(&(c, y1)));
-                let (w, _) = plot.estimate_text_size(label, &label_font(b.ink)).map_err(err)?;
+                let (w, h) = plot.estimate_text_size(label, &label_font(b.ink)).map_err(err)?;
                 if right.0 - left.0 >= w as i32 + px(4.0) as i32 {
                     let style = label_font(b.ink).pos(Pos::new(HPos::Center, VPos::Top));
-                    let at = ((left.0 + right.0) / 2 - plot.get_base_pixel().0, px(3.0) as i32);
+                    let at = ((left.0 + right.0) / 2 - bx, px(3.0) as i32);
+                    taken.push((at.0 - w as i32 / 2, at.1, at.0 + w as i32 / 2 + 1, at.1 + h as i32));
                     plot.strip_coord_spec().draw(&Text::new(label.as_str(), at, style)).map_err(err)?;
                 }
             }
@@ -320,11 +325,19 @@ pub fn render_over<DB: DrawingBackend>(
         }
         horizontal_dashes(plot, &[(x0, y), (x1, y)], dash, ink(r.ink), px(1.5) as i32).map_err(err)?;
         if let Some(label) = &r.label {
+            let font = label_font(r.ink);
             let at = plot.map_coordinate(&(x1, y));
-            let (bx, by) = plot.get_base_pixel();
-            let text = label_font(r.ink).pos(Pos::new(HPos::Right, VPos::Bottom));
-            let anchor = (at.0 - bx - px(4.0) as i32, at.1 - by - px(2.0) as i32);
-            halo(plot, label, &label_font(r.ink), anchor, HPos::Right, colors.background).map_err(err)?;
+            let (w, h) = plot.estimate_text_size(label, &font).map_err(err)?;
+            let right = at.0 - bx - px(4.0) as i32;
+            let size = (w as i32, h as i32);
+            let Some(spot) = geometry::reference_spot(right, at.1 - by, size, px(2.0) as i32, (plot_w, plot_h), &taken)
+            else {
+                continue;
+            };
+            taken.push(spot);
+            let anchor = (spot.0, spot.3);
+            halo(plot, label, &font, anchor, HPos::Left, colors.background).map_err(err)?;
+            let text = font.pos(Pos::new(HPos::Left, VPos::Bottom));
             plot.strip_coord_spec().draw(&Text::new(label.as_str(), anchor, text)).map_err(err)?;
         }
     }
@@ -391,8 +404,6 @@ pub fn render_over<DB: DrawingBackend>(
     }
     // Dots first, then each label at the nearest spot that covers no dot and no label placed before
     // (`geometry::label_spot`).
-    let (bx, by) = plot.get_base_pixel();
-    let (plot_w, plot_h) = (pxs.end - pxs.start, pys.end - pys.start);
     let r = px(5.0) as i32;
     let dots: Vec<(&Mark, (i32, i32))> = fig
         .marks
@@ -409,7 +420,7 @@ pub fn render_over<DB: DrawingBackend>(
         })
         .collect::<Result<_, _>>()
         .map_err(err)?;
-    let mut taken: Vec<geometry::Rect> = dots.iter().map(|(_, (x, y))| (x - r, y - r, x + r + 1, y + r + 1)).collect();
+    taken.extend(dots.iter().map(|(_, (x, y))| (x - r, y - r, x + r + 1, y + r + 1)));
     for (m, dot) in dots.into_iter().filter(|(m, _)| !m.label.is_empty()) {
         let font = label_font(m.ink);
         let (w, h) = plot.estimate_text_size(&m.label, &font).map_err(err)?;
