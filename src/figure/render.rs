@@ -405,21 +405,14 @@ pub fn render_over<DB: DrawingBackend>(
     // Dots first, then each label at the nearest spot that covers no dot and no label placed before
     // (`geometry::label_spot`).
     let r = px(5.0) as i32;
-    let dots: Vec<(&Mark, (i32, i32))> = fig
-        .marks
-        .iter()
-        .filter_map(|m| {
-            let (x, y) = (xaxis.map(m.x)?, yaxis.map(m.y)?);
-            let at = plot.map_coordinate(&(x, y));
-            Some((m, (x, y), (at.0 - bx, at.1 - by)))
-        })
-        .map(|(m, xy, c)| {
-            plot.draw(&Circle::new(xy, r, ink(m.ink).filled()))
-                .and_then(|_| plot.draw(&Circle::new(xy, r, colors.background.stroke_width(px(1.5)))))
-                .map(|_| (m, c))
-        })
-        .collect::<Result<_, _>>()
-        .map_err(err)?;
+    let mut dots: Vec<(&Mark, (i32, i32))> = vec![];
+    for m in &fig.marks {
+        let (Some(x), Some(y)) = (xaxis.map(m.x), yaxis.map(m.y)) else { continue };
+        plot.draw(&Circle::new((x, y), r, ink(m.ink).filled())).map_err(err)?;
+        plot.draw(&Circle::new((x, y), r, colors.background.stroke_width(px(1.5)))).map_err(err)?;
+        let at = plot.map_coordinate(&(x, y));
+        dots.push((m, (at.0 - bx, at.1 - by)));
+    }
     taken.extend(dots.iter().map(|(_, (x, y))| (x - r, y - r, x + r + 1, y + r + 1)));
     for (m, dot) in dots.into_iter().filter(|(m, _)| !m.label.is_empty()) {
         let font = label_font(m.ink);
