@@ -1,4 +1,4 @@
-// wasm-side benchmark: the same GD workloads in node and in headless Chromium, plus the first chart's time and
+// wasm-side benchmark: the same GD workloads in node and in headless Chromium (plain simd128 and relaxed-simd builds), plus the first chart's time and
 // the load size. usage: node bench/measure.mjs SERVED_URL WORKLOADS.json   (prints one JSON line per figure)
 import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -63,6 +63,13 @@ const inPage = await page.evaluate(async ([src, workloads, REPS, SECONDS]) => {
   return (0, eval)(src)(m, workloads, REPS, SECONDS);
 }, [measureSource, workloads, REPS, SECONDS]);
 for (const r of inPage) console.log(JSON.stringify({ engine: "wasm-chromium", ...r }));
+// The relaxed-simd build the page loads where the browser has it: its own instance of the glue (another URL).
+const relaxedInPage = await page.evaluate(async ([src, workloads, REPS, SECONDS]) => {
+  const m = await import("./pkg/rankflow.js?relaxed");
+  await m.default({ module_or_path: "./pkg/rankflow_relaxed_bg.wasm" });
+  return (0, eval)(src)(m, workloads, REPS, SECONDS);
+}, [measureSource, workloads, REPS, SECONDS]);
+for (const r of relaxedInPage) console.log(JSON.stringify({ engine: "wasm-chromium-relaxed", ...r }));
 
 console.log(JSON.stringify({ engine: "frame", first_chart_ms: firstChart }));
 await browser.close();
