@@ -335,10 +335,7 @@ pub fn render_over<DB: DrawingBackend>(
                 continue;
             };
             taken.push(spot);
-            let anchor = (spot.0, spot.3);
-            halo(plot, label, &font, anchor, HPos::Left, colors.background).map_err(err)?;
-            let text = font.pos(Pos::new(HPos::Left, VPos::Bottom));
-            plot.strip_coord_spec().draw(&Text::new(label.as_str(), anchor, text)).map_err(err)?;
+            boxed_label(plot, label, font, spot, colors.background).map_err(err)?;
         }
     }
     for m in &fig.markers {
@@ -390,13 +387,14 @@ pub fn render_over<DB: DrawingBackend>(
             plot.draw(&PathElement::new(vec![(x, y0), (x, y1)], colors.foreground.mix(0.8).stroke_width(px(2.0))))
                 .map_err(err)?;
             let at = plot.map_coordinate(&(x, y1));
-            let (bx, by) = plot.get_base_pixel();
-            let (w, _) = plot.estimate_text_size(&c.label, &font).map_err(err)?;
+            let (w, h) = plot.estimate_text_size(&c.label, &font).map_err(err)?;
+            let (w, h) = (w as i32, h as i32);
             // Right of the line, or left of it near the right edge; below the top.
-            let right = at.0 - bx + px(4.0) as i32 + w as i32 <= pxs.end - pxs.start;
+            let right = at.0 - bx + px(4.0) as i32 + w <= plot_w;
             let (hpos, dx) = if right { (HPos::Left, px(4.0) as i32) } else { (HPos::Right, -(px(4.0) as i32)) };
             let anchor = (at.0 - bx + dx, at.1 - by + (text_px * 1.2) as i32);
-            halo(plot, &c.label, &font, anchor, hpos, colors.background).map_err(err)?;
+            let left = if right { anchor.0 } else { anchor.0 - w };
+            halo(plot, (left, anchor.1 - h, left + w, anchor.1), colors.background).map_err(err)?;
             plot.strip_coord_spec()
                 .draw(&Text::new(c.label.as_str(), anchor, font.clone().pos(Pos::new(hpos, VPos::Bottom))))
                 .map_err(err)?;
@@ -422,41 +420,41 @@ pub fn render_over<DB: DrawingBackend>(
             continue;
         };
         taken.push(spot);
-        let anchor = (spot.0, spot.3);
-        halo(plot, &m.label, &font, anchor, HPos::Left, colors.background).map_err(err)?;
-        plot.strip_coord_spec()
-            .draw(&Text::new(m.label.as_str(), anchor, font.pos(Pos::new(HPos::Left, VPos::Bottom))))
-            .map_err(err)?;
+        boxed_label(plot, &m.label, font, spot, colors.background).map_err(err)?;
     }
     Ok(frame)
 }
 
-/// A translucent box in the background colour behind a label whose bottom edge is at `anchor`, so the
-/// label reads over lines and grid.
+/// A translucent box in the background colour around a label's box (left, top, right, bottom), so the label reads
+/// over lines and grid.
 fn halo<DB: DrawingBackend, X, Y>(
     plot: &DrawingArea<DB, Cartesian2d<X, Y>>,
-    label: &str,
-    font: &TextStyle,
-    anchor: (i32, i32),
-    hpos: HPos,
+    (left, top, right, bottom): Rect,
     background: RGBColor,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
 where
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
 {
-    let (w, h) = plot.estimate_text_size(label, font)?;
-    let (w, h) = (w as i32, h as i32);
-    let x0 = match hpos {
-        HPos::Right => anchor.0 - w,
-        HPos::Center => anchor.0 - w / 2,
-        HPos::Left => anchor.0,
-    };
-    let pad = (h / 8).max(1);
-    plot.strip_coord_spec().draw(&Rectangle::new(
-        [(x0 - pad, anchor.1 - h), (x0 + w + pad, anchor.1 + pad)],
-        background.mix(0.75).filled(),
-    ))
+    let pad = ((bottom - top) / 8).max(1);
+    plot.strip_coord_spec()
+        .draw(&Rectangle::new([(left - pad, top), (right + pad, bottom + pad)], background.mix(0.75).filled()))
+}
+
+/// `label` in `font` over its halo, filling `spot` (its box as placed by [`geometry`], in plot pixels).
+fn boxed_label<DB: DrawingBackend, X, Y>(
+    plot: &DrawingArea<DB, Cartesian2d<X, Y>>,
+    label: &str,
+    font: TextStyle,
+    spot: Rect,
+    background: RGBColor,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    halo(plot, spot, background)?;
+    plot.strip_coord_spec().draw(&Text::new(label, (spot.0, spot.3), font.pos(Pos::new(HPos::Left, VPos::Bottom))))
 }
 
 /// The dashes of a horizontal line as one filled outline (a single fill instead of a stroked path per
