@@ -57,19 +57,21 @@ const page = await (await browser.newContext({ viewport: { width: 1280, height: 
 await page.goto(url);
 await page.waitForFunction(() => !document.getElementById("play").disabled);
 const firstChart = await page.evaluate(() => performance.getEntriesByName("first-chart")[0]?.startTime ?? null);
-const inPage = await page.evaluate(async ([src, workloads, REPS, SECONDS]) => {
-  const m = await import("./pkg/rankflow.js");
-  await m.default();
+/** The workloads stepped in the page by the build `wasm`, through the glue module at `glue` (another URL gives
+ * another instance of the glue, so several builds can run in one page). */
+const inPage = (glue, wasm) => page.evaluate(async ([glue, wasm, src, workloads, REPS, SECONDS]) => {
+  const m = await import(glue);
+  await m.default({ module_or_path: wasm });
   return (0, eval)(src)(m, workloads, REPS, SECONDS);
-}, [measureSource, workloads, REPS, SECONDS]);
-for (const r of inPage) console.log(JSON.stringify({ engine: "wasm-chromium", ...r }));
-// The relaxed-simd build the page loads where the browser has it: its own instance of the glue (another URL).
-const relaxedInPage = await page.evaluate(async ([src, workloads, REPS, SECONDS]) => {
-  const m = await import("./pkg/rankflow.js?relaxed");
-  await m.default({ module_or_path: "./pkg/rankflow_relaxed_bg.wasm" });
-  return (0, eval)(src)(m, workloads, REPS, SECONDS);
-}, [measureSource, workloads, REPS, SECONDS]);
-for (const r of relaxedInPage) console.log(JSON.stringify({ engine: "wasm-chromium-relaxed", ...r }));
+}, [glue, wasm, measureSource, workloads, REPS, SECONDS]);
+// Each build through a glue instance of its own: the page's own instance (./pkg/rankflow.js) already holds the build
+// the page chose — the relaxed-simd one where the browser has it.
+for (const r of await inPage("./pkg/rankflow.js?plain", "./pkg/rankflow_bg.wasm")) {
+  console.log(JSON.stringify({ engine: "wasm-chromium", ...r }));
+}
+for (const r of await inPage("./pkg/rankflow.js?relaxed", "./pkg/rankflow_relaxed_bg.wasm")) {
+  console.log(JSON.stringify({ engine: "wasm-chromium-relaxed", ...r }));
+}
 
 console.log(JSON.stringify({ engine: "frame", first_chart_ms: firstChart }));
 await browser.close();
