@@ -1,6 +1,6 @@
 //! The native CLI end to end: a valid run writes the documented JSON; bad input exits 2 with only the message.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::process::Command;
 
 fn rankflow(args: &[&str]) -> std::process::Output {
@@ -159,7 +159,7 @@ fn figures_writes_every_figure_of_every_preset_with_an_index() {
     for ((name, dir), preset) in dirs.iter().zip(&presets) {
         let index: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("figures.json")).unwrap()).unwrap();
         let ids: Vec<&str> = index.as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
-        let page_ids = rankflow::figure::build::ids(&preset.experiment());
+        let page_ids = rankflow::claims::figure_ids(&preset.experiment());
         assert_eq!(ids, page_ids, "{name}: the CLI writes the figures the page shows");
         for f in index.as_array().unwrap() {
             let svg = std::fs::read_to_string(dir.join(f["file"].as_str().unwrap())).unwrap();
@@ -264,8 +264,8 @@ fn seed_reruns_every_run_of_a_preset_at_that_seed() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let seeds: Vec<u64> = r["runs"].as_array().unwrap().iter().map(|x| x["config"]["seed"].as_u64().unwrap()).collect();
-    // Four seeds per depth keep their offsets: 11…14 at each depth.
-    assert_eq!(seeds, [11, 12, 13, 14, 11, 12, 13, 14, 11, 12, 13, 14]);
+    // Three seeds per depth and initial scale keep their offsets: 11…13 in each cell.
+    assert_eq!(seeds, [11, 12, 13].repeat(9));
     // Another seed, another trajectory; the same seed, the same one.
     let line = |seed: &str| {
         let o = rankflow(&["run", "--preset", "counterexample", "--seed", seed, "--no-baseline"]);
@@ -284,4 +284,91 @@ fn seed_reruns_every_run_of_a_preset_at_that_seed() {
     assert!(String::from_utf8_lossy(&o.stderr).starts_with("--seed: expected an integer in [0, 9007199254740991]"));
     let o = rankflow(&["run", "--config", "x.json", "--seed", "2"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// The preset `name` as `rankflow presets --json` prints it.
+fn preset_json(name: &str) -> Value {
+    let o = rankflow(&["presets", "--json"]);
+    let all: Value = serde_json::from_slice(&o.stdout).unwrap();
+    all.as_array().unwrap().iter().find(|p| p["name"] == name).unwrap().clone()
+}
+
+#[test]
+fn an_experiment_file_is_judged_by_its_claim_and_check_sets_the_exit_code() {
+    // The preset as printed: the claim holds, exit 0.
+    let file = temp("tied.json");
+    std::fs::write(&file, preset_json("tied-spectrum").to_string()).unwrap();
+    let o = rankflow(&["run", "--experiment", file.to_str().unwrap(), "--check"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("claim: ✓ claim holds: ")), "{text}");
+    // A variant that stops before σ₃ is learned: the claim fails, exit 3, the verdict line says why.
+    let mut p = preset_json("tied-spectrum");
+    p["runs"][0]["config"]["steps"] = 400.into();
+    std::fs::write(&file, p.to_string()).unwrap();
+    let o = rankflow(&["run", "--experiment", file.to_str().unwrap(), "--check"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(3), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("claim: ✗ claim fails: ") && l.contains("never learned")), "{text}");
+    // Without --check the same run exits 0.
+    assert_eq!(rankflow(&["run", "--experiment", file.to_str().unwrap()]).status.code(), Some(0));
+    // A bad file: exit 2, the field named.
+    let unknown_claim =
+        json!({"runs": [{"config": preset_json("tied-spectrum")["runs"][0]["config"]}], "claim": "nonsense"});
+    let unknown_claim = unknown_claim.to_string();
+    for (bad, field) in [
+        (
+            r#"{"runs": [{"config": {"problem": {"kind": "full", "n": 10}, "model": {"depth": 99}}}]}"#,
+            "runs[0].config.model.depth",
+        ),
+        (r#"{"runs": [], "claim": "stage_times"}"#, "runs:"),
+        (unknown_claim.as_str(), "claim: unknown claim"),
+        (r#"{"rune": []}"#, "rune: unknown field"),
+        ("not json", "experiment: not JSON"),
+    ] {
+        std::fs::write(&file, bad).unwrap();
+        let o = rankflow(&["run", "--experiment", file.to_str().unwrap(), "--check"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {err}");
+        assert!(err.contains(field), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn learned_steps_are_exact_whatever_the_run_length() {
+    // Depth 2, α = 1e-3, recorded every 10 steps: σ₁ crosses s₁/2 at the same step in a run of 3,000 steps as
+    // in one of 30,000 (whose history is thinned 16×), and that step is the first at which it exceeds s₁/2.
+    let learned = |steps: u64| {
+        let cfg = temp(&format!("exact-{steps}.json"));
+        let out = temp(&format!("exact-{steps}-out.json"));
+        std::fs::write(
+            &cfg,
+            json!({"seed": 3, "steps": steps, "record_every": 10,
+                   "problem": {"kind": "full", "n": 10, "rank": 1, "singular_values": [1.0]},
+                   "model": {"depth": 2, "init_scale": 1e-3}, "optimizer": {"kind": "gd", "lr": 0.02}})
+            .to_string(),
+        )
+        .unwrap();
+        let o = rankflow(&["run", "--config", cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let r: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert_eq!(r["learned"][0]["k"], 1);
+        r["learned"][0]["step"].as_u64().expect("σ₁ learned")
+    };
+    let (short, long) = (learned(3000), learned(30000));
+    assert_eq!(short, long);
+    // The exact step: σ₁ ≤ ½ one step before, > ½ at it.
+    let sigma1 = |steps: u64| {
+        let mut r = rankflow::Run::new(
+            rankflow::Config::from_json(
+                &json!({"seed": 3, "steps": steps, "problem": {"kind": "full", "n": 10, "rank": 1, "singular_values": [1.0]},
+                        "model": {"depth": 2, "init_scale": 1e-3}, "optimizer": {"kind": "gd", "lr": 0.02}})
+                .to_string(),
+            )
+            .unwrap(),
+        );
+        r.advance(steps);
+        r.measure().singular_values[0]
+    };
+    assert!(sigma1(short - 1) <= 0.5 && sigma1(short) > 0.5, "{short}");
 }

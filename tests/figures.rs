@@ -2,10 +2,11 @@
 //! claim states, every figure exports, no TeX reaches the reader, and each number a preset's explanation
 //! states is within 2 % of what the preset measures.
 
-use rankflow::experiment::{self, presets, stages, Experiment};
-use rankflow::figure::build::{self, Options};
+use rankflow::claims::{self, escape_time, saddles, staircase};
+use rankflow::experiment::{presets, Experiment};
+use rankflow::figure::build::Options;
 use rankflow::figure::render::Style;
-use rankflow::figure::{export, Drawing, Figure, Stroke};
+use rankflow::figure::{export, Drawing, Figure};
 use rankflow::notation::has_tex;
 
 fn finished(name: &str) -> (presets::Preset, Experiment) {
@@ -19,7 +20,7 @@ fn finished(name: &str) -> (presets::Preset, Experiment) {
 }
 
 fn chart(exp: &Experiment, id: &str) -> Figure {
-    match build::drawing(exp, id, Options::default()) {
+    match claims::drawing(exp, id, Options::default()) {
         Some(Drawing::Chart(f)) => f,
         other => panic!("{id}: {other:?}"),
     }
@@ -53,11 +54,11 @@ fn stated(p: &presets::Preset, text: &str, measured: f64) {
 
 /// Checks shared by every preset: ids, export, no TeX, captions, legend names every run group.
 fn common(p: &presets::Preset, exp: &Experiment) {
-    let ids = build::ids(exp);
-    let claim = exp.claim.expect("every preset states a claim");
+    let ids = claims::figure_ids(exp);
+    let claim = claims::of(exp).expect("every preset states a claim");
     let lead: &[&str] = if claim.leads() { &["claim", "singular_values"] } else { &["singular_values", "claim"] };
     assert!(ids.starts_with(lead) && ids.contains(&"loss") && ids.contains(&"matrices"), "{}: {ids:?}", p.name);
-    for d in build::all(exp, Options::default()) {
+    for d in claims::drawings(exp, Options::default()) {
         let svg =
             export::to_svg(&d, 900, 500, Style::default()).unwrap_or_else(|e| panic!("{} {}: {e}", p.name, d.id()));
         assert!(svg.contains("<svg") && svg.len() > 1000);
@@ -73,7 +74,7 @@ fn common(p: &presets::Preset, exp: &Experiment) {
             }
         }
     }
-    assert!(!has_tex(p.explanation) && !has_tex(p.title), "{}", p.name);
+    assert!(!has_tex(&p.explanation) && !has_tex(&p.title), "{}", p.name);
     let sv = chart(exp, "singular_values");
     // Every run is named in the legend: by its label, or by its group when it shares one (seeds of a depth).
     for m in &exp.members {
@@ -108,7 +109,7 @@ fn incremental_marks_each_learned_value_and_states_its_steps() {
     let (p, exp) = finished("incremental");
     common(&p, &exp);
     let sv = chart(&exp, "singular_values");
-    let steps = stages::learned_steps(exp.members[0].run.trace.samples(), &[12.0, 6.0, 3.0, 1.5]);
+    let steps = exp.members[0].run.learned();
     assert_eq!(sv.marks.len(), 4);
     for (mark, step) in sv.marks.iter().zip(&steps) {
         assert_eq!(mark.x, step.unwrap() as f64);
@@ -120,11 +121,11 @@ fn incremental_marks_each_learned_value_and_states_its_steps() {
     // The staircase's references are ½(sₖ₊₁² + … + sᵣ²)/mn.
     let claim = chart(&exp, "claim");
     let levels: Vec<f64> = claim.references.iter().map(|r| r.y).collect();
-    let expect = experiment::plateau_levels(&[12.0, 6.0, 3.0, 1.5], 1.0 / 900.0);
+    let expect = staircase::plateau_levels(&[12.0, 6.0, 3.0, 1.5], 1.0 / 900.0);
     assert!(close(&levels, &expect), "{levels:?}");
     assert!((expect[0] - 0.5 * (144.0 + 36.0 + 9.0 + 2.25) / 900.0).abs() < 1e-12);
     assert!(
-        sv.caption.starts_with("σ₁…σ₄ learned at steps 4.08k, 6.44k, 9.64k, 35.1k; the other 26 stay below"),
+        sv.caption.starts_with("σ₁…σ₄ learned at steps 4.06k, 6.43k, 9.64k, 35.1k; the other 26 stay below"),
         "{}",
         sv.caption
     );
@@ -136,16 +137,12 @@ fn incremental_depth_learns_later_and_sharper_with_depth() {
     common(&p, &exp);
     let sv = chart(&exp, "singular_values");
     assert_eq!(sv.marks.len(), 12, "four milestones per depth");
-    let t = [12.0, 6.0, 3.0, 1.5];
-    let learned: Vec<Vec<f64>> = exp
-        .members
-        .iter()
-        .map(|m| stages::learned_steps(m.run.trace.samples(), &t).iter().map(|s| s.unwrap() as f64).collect())
-        .collect();
-    for (text, v) in [("200", learned[0][0]), ("2.3k", learned[1][0]), ("3k", learned[2][0])] {
+    let learned: Vec<Vec<f64>> =
+        exp.members.iter().map(|m| m.run.learned().iter().map(|s| s.unwrap() as f64).collect()).collect();
+    for (text, v) in [("170", learned[0][0]), ("2.3k", learned[1][0]), ("3k", learned[2][0])] {
         stated(&p, text, v);
     }
-    for (text, v) in [("1.1k", learned[0][3]), ("19.6k", learned[1][3]), ("38k", learned[2][3])] {
+    for (text, v) in [("1.1k", learned[0][3]), ("19.5k", learned[1][3]), ("37.5k", learned[2][3])] {
         stated(&p, text, v);
     }
 }
@@ -162,17 +159,18 @@ fn glrl_distance_floor_drops_as_alpha_shrinks() {
         .collect();
     assert!(ends[0] > ends[1] && ends[1] > ends[2], "{ends:?}");
     assert!(ends[2] < 0.05, "{ends:?}");
-    let far: Vec<f64> = exp.members[1..].iter().map(|m| m.farthest()).collect();
+    let t = exp.observer::<rankflow::experiment::glrl_path::Tracker>().expect("tracker");
+    let far: Vec<f64> = t.farthest_escaped[1..].iter().map(|d| d.expect("left W(0)'s scale")).collect();
     for (text, w) in ["0.125", "0.061", "0.027"].iter().zip(&far) {
         stated(&p, text, *w);
     }
     let alpha = chart(&exp, "glrl_alpha");
     assert!(alpha.x.log && alpha.y.log);
-    let finals = alpha.ys("final distance to GLRL's output").unwrap();
-    // α ascending on the x axis: 1e-6, 1e-4, 1e-2.
-    for (text, w) in ["2.9e-8", "7.1e-6", "9.4e-4"].iter().zip(&finals) {
-        stated(&p, text, *w);
-    }
+    // GLRL's output is the target here: the end point is not drawn against it, and the caption says why.
+    assert!(alpha.ys("final distance to GLRL's output").is_none());
+    assert!(alpha.caption.contains("GLRL's output is the target itself"), "{}", alpha.caption);
+    let largest = alpha.ys("largest distance to GLRL's path").unwrap();
+    assert!(close(&largest, &[far[2], far[1], far[0]]), "{largest:?} {far:?}");
 }
 
 #[test]
@@ -192,25 +190,26 @@ fn counterexample_norms_end_in_order_between_the_two_references() {
 }
 
 #[test]
-fn depth_alpha_medians_sit_beside_the_predictions() {
+fn depth_alpha_exponents_match_the_predictions() {
     let (p, exp) = finished("depth-alpha");
     common(&p, &exp);
     let claim = chart(&exp, "claim");
-    assert!(claim.x.integer && !claim.x.log && claim.y.log);
-    let predicted = claim.series.iter().find(|s| s.label == "predicted").expect("prediction");
-    let pred: Vec<f64> = predicted.points.iter().flatten().map(|p| p.1).collect();
-    assert_eq!(predicted.stroke, Stroke::Dashed);
-    let medians: Vec<f64> = claim.marks.iter().map(|m| m.y).collect();
-    assert_eq!(medians.len(), 3);
-    assert!(medians[0] > 10.0 * medians[1] && medians[1] > medians[2], "{medians:?}");
-    for (m, q) in medians.iter().zip(&pred) {
-        assert!(m / q < 3.0 && q / m < 3.0, "median {m} vs predicted {q}");
+    assert!(claim.x.log && claim.y.log);
+    let v = claims::readout(&exp).values;
+    for (group, text, want) in [("L = 2", "0.492", 0.5), ("L = 3", "0.993", 1.0), ("L = 4", "1", 1.0)] {
+        let fitted = v[group]["exponent"].as_f64().unwrap();
+        assert!((fitted - want).abs() < 0.05, "{group}: exponent {fitted}");
+        stated(&p, text, fitted);
+        let predicted = claim.ys(&format!("{group} predicted")).expect("prediction");
+        let medians = claim.ys(&format!("{group} median")).expect("medians");
+        assert_eq!(medians.len(), 3);
+        for (m, q) in medians.iter().zip(&predicted) {
+            assert!(m / q < 3.0 && q / m < 3.0, "{group}: median {m} vs predicted {q}");
+        }
     }
-    for (text, v) in [("1.27e-3", medians[0]), ("5.9e-6", medians[1]), ("2.3e-6", medians[2])] {
-        stated(&p, text, v);
-    }
-    for (text, v) in [("1e-3", pred[0]), ("8e-6", pred[1]), ("4e-6", pred[2])] {
-        stated(&p, text, v);
+    // The predictions the explanation states, at w₀ = 1e-6 (the middle point).
+    for (group, text) in [("L = 2", "1e-3"), ("L = 3", "8e-6"), ("L = 4", "4e-6")] {
+        stated(&p, text, claim.ys(&format!("{group} predicted")).unwrap()[1]);
     }
 }
 
@@ -231,7 +230,9 @@ fn saddle_to_saddle_draws_lambda_min_on_its_own_axis_at_minus_s() {
         .iter()
         .map(|m| {
             let s = m.run.trace.samples();
-            experiment::plateau_curvature(s, &stages::plateaus(s)).into_iter().flatten().collect()
+            let stages = saddles::visits(s, &staircase::plateau_levels(&[10.0, 5.0, 2.5, 1.25], 1.0));
+            assert_eq!(stages.len(), 4, "{}: every stage visited", m.label);
+            saddles::curvature(s, &stages).into_iter().flatten().collect()
         })
         .collect();
     for (text, v) in [("−10", curv[0][0]), ("−5", curv[0][1]), ("−2.5", curv[0][2]), ("−1.25", curv[0][3])] {
@@ -241,7 +242,7 @@ fn saddle_to_saddle_draws_lambda_min_on_its_own_axis_at_minus_s() {
     let deep_max = curv[1].iter().copied().fold(f64::NEG_INFINITY, f64::max);
     stated(&p, "−0.54", deep_min);
     stated(&p, "−0.022", deep_max);
-    let levels: Vec<f64> = stages::plateaus(exp.members[0].run.trace.samples()).iter().map(|q| q.loss).collect();
+    let levels = staircase::plateau_levels(&[10.0, 5.0, 2.5, 1.25], 1.0);
     for (text, v) in ["66.4", "16.4", "3.91", "0.79"].iter().zip(&levels) {
         stated(&p, text, *v);
     }
@@ -310,8 +311,15 @@ fn full_staircase_plateaus_sit_on_the_predicted_levels() {
     common(&p, &exp);
     let claim = chart(&exp, "claim");
     let refs: Vec<f64> = claim.references.iter().map(|r| r.y).collect();
-    assert!(close(&refs, &experiment::plateau_levels(&[10.0, 5.0, 2.5, 1.25], 1.0)), "{refs:?}");
-    let levels: Vec<f64> = stages::plateaus(exp.members[0].run.trace.samples()).iter().map(|q| q.loss).collect();
+    assert!(close(&refs, &staircase::plateau_levels(&[10.0, 5.0, 2.5, 1.25], 1.0)), "{refs:?}");
+    let levels: Vec<f64> = claim
+        .bands
+        .iter()
+        .map(|b| {
+            let s = exp.members[0].run.trace.samples();
+            s.iter().find(|q| q.step as f64 >= b.x0).expect("a sample on the band").loss
+        })
+        .collect();
     assert_eq!(levels.len(), 4, "{levels:?}");
     for ((l, r), text) in levels.iter().zip(&refs).zip(["66.4", "16.4", "3.91", "0.79"]) {
         assert!((l - r).abs() < 0.02 * r, "plateau {l} vs predicted {r}");
@@ -333,7 +341,7 @@ fn sensing_marks_three_values() {
 #[test]
 fn png_export_needs_no_system_font() {
     let exp = presets::find("counterexample").unwrap().experiment();
-    let d = build::drawing(&exp, "singular_values", Options::default()).unwrap();
+    let d = claims::drawing(&exp, "singular_values", Options::default()).unwrap();
     let path = std::env::temp_dir().join(format!("rankflow-fig-{}.png", std::process::id()));
     export::to_png(&d, &path, 640, 400, Style::default()).unwrap();
     let bytes = std::fs::read(&path).unwrap();
@@ -347,7 +355,7 @@ fn escape_time_slopes_match_the_predicted_laws() {
     common(&p, &exp);
     let claim = chart(&exp, "claim");
     assert!(claim.x.log && claim.y.log, "log–log axes");
-    let times = experiment::escape_times(&exp);
+    let times = escape_time::escape_times(&exp);
     assert_eq!(times.iter().map(|e| e.depth).collect::<Vec<_>>(), [2, 3, 4]);
     for e in &times {
         assert_eq!(e.points.len(), 4, "{}: every α learns σ₁", e.group);
@@ -368,10 +376,7 @@ fn escape_time_slopes_match_the_predicted_laws() {
 fn tied_top_values_are_learned_together_and_the_third_later() {
     let (p, exp) = finished("tied-spectrum");
     common(&p, &exp);
-    let steps: Vec<f64> = stages::learned_steps(exp.members[0].run.trace.samples(), &[3.0, 3.0, 1.0])
-        .into_iter()
-        .map(|s| s.expect("learned") as f64)
-        .collect();
+    let steps: Vec<f64> = exp.members[0].run.learned().into_iter().map(|s| s.expect("learned") as f64).collect();
     assert!(steps[1] <= 1.15 * steps[0], "tied values apart: {steps:?}");
     assert!(steps[2] >= 2.0 * steps[1], "third not later: {steps:?}");
     for (text, v) in [("300", steps[0]), ("330", steps[1]), ("855", steps[2])] {

@@ -1,7 +1,6 @@
 //! Every preset runs cleanly and shows the numbers its explanation promises.
 
 use rankflow::experiment::presets;
-use rankflow::experiment::stages::learned_steps;
 use rankflow::experiment::Experiment;
 use rankflow::{Run, Status};
 use serde_json::Value;
@@ -18,7 +17,7 @@ fn finished(name: &str) -> Experiment {
 }
 
 fn value(exp: &Experiment, key: &str) -> Value {
-    exp.readout().values[key].clone()
+    rankflow::claims::readout(exp).values[key].clone()
 }
 
 #[test]
@@ -28,10 +27,10 @@ fn every_preset_is_valid_explained_and_finishes_without_divergence() {
     for p in all {
         assert!(p.explanation.len() > 120, "{}: explanation too thin", p.name);
         assert!(p.explanation.chars().any(|c| c.is_ascii_digit()), "{}: explanation states no number", p.name);
-        let exp = finished(p.name);
+        let exp = finished(&p.name);
         assert!(exp.diverged().is_none());
         if p.claim.is_some() {
-            assert!(!exp.readout().lines.is_empty(), "{}: no claim read-out", p.name);
+            assert!(!rankflow::claims::readout(&exp).lines.is_empty(), "{}: no claim read-out", p.name);
         }
     }
 }
@@ -41,14 +40,13 @@ fn incremental_preset_learns_one_singular_value_at_a_time() {
     let exp = finished("incremental");
     let run = &exp.members[0].run;
     let s = [12.0, 6.0, 3.0, 1.5];
-    let times: Vec<u64> =
-        learned_steps(run.trace.samples(), &s).into_iter().map(|t| t.expect("every value learned")).collect();
+    let times: Vec<u64> = run.learned().into_iter().map(|t| t.expect("every value learned")).collect();
     for w in times.windows(2) {
         assert!(w[1] as f64 > 1.3 * w[0] as f64, "not staged: {times:?}");
     }
     // While σ_k is being learned, σ_{k+1} is still near the initial scale (< 1% of its target).
     for k in 0..3 {
-        let at = run.trace.samples().iter().find(|x| x.step == times[k]).unwrap();
+        let at = run.trace.samples().iter().find(|x| x.step >= times[k]).unwrap();
         assert!(
             at.singular_values[k + 1] < 0.01 * s[k + 1],
             "σ{} already {} when σ{} learned",
@@ -72,8 +70,7 @@ fn incremental_depth_every_depth_learns_in_order_and_deeper_waits_longer() {
         .members
         .iter()
         .map(|m| {
-            let t: Vec<u64> =
-                learned_steps(m.run.trace.samples(), &[12.0, 6.0, 3.0, 1.5]).into_iter().map(Option::unwrap).collect();
+            let t: Vec<u64> = m.run.learned().into_iter().map(Option::unwrap).collect();
             assert!(t.windows(2).all(|w| w[1] > w[0]), "{}: {t:?}", m.label);
             t[0]
         })
@@ -85,8 +82,7 @@ fn incremental_depth_every_depth_learns_in_order_and_deeper_waits_longer() {
 fn sensing_preset_recovers_in_three_stages() {
     let exp = finished("sensing");
     let run = &exp.members[0].run;
-    let times: Vec<u64> =
-        learned_steps(run.trace.samples(), &[12.0, 6.0, 3.0]).into_iter().map(Option::unwrap).collect();
+    let times: Vec<u64> = run.learned().into_iter().map(Option::unwrap).collect();
     for (t, want) in times.iter().zip([2000.0, 4000.0, 9500.0]) {
         assert!((*t as f64 / want - 1.0).abs() < 0.25, "learned at {times:?}");
     }
@@ -169,6 +165,11 @@ fn every_preset_gives_the_same_run_however_its_steps_are_sliced() {
                 );
             }
         }
-        assert_eq!(whole.readout().values, sliced.readout().values, "{}: read-out", p.name);
+        assert_eq!(
+            rankflow::claims::readout(&whole).values,
+            rankflow::claims::readout(&sliced).values,
+            "{}: read-out",
+            p.name
+        );
     }
 }

@@ -183,7 +183,7 @@ fn one_d_sweep_aggregates_seeds_per_series_and_matches_single_runs() {
                                  "optimizer": {"kind": "gd", "lr": 0.02}});
                 let mut run = rankflow::Run::new(rankflow::Config::from_json(&cfg.to_string()).unwrap());
                 run.advance(6000);
-                rankflow::experiment::first_learned_step(&run).unwrap() as f64
+                run.learned()[0].unwrap() as f64
             })
             .collect();
         let mean = steps.iter().sum::<f64>() / 3.0;

@@ -2,14 +2,15 @@
 //!
 //!   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
 //!   rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
+//!   rankflow run --experiment FILE.json [--check] [--seed S] [--out OUT.json] …
 //!   rankflow figures (--preset NAME | --config FILE) --out DIR [--format svg|png] [--width W --height H] [--no-baseline]
 //!   rankflow presets [--json]
 //!
-//! Exit codes: 0 success, 1 the run diverged, 2 bad input (usage or config; the message names the field).
+//! Exit codes: 0 success, 1 the run diverged, 2 bad input (usage or config; the message names the field),
+//! 3 with `--check`: the claim does not hold.
 
 use plotters::prelude::IntoDrawingArea;
 use rankflow::experiment::presets;
-use rankflow::experiment::report::experiment_report;
 use rankflow::experiment::sweep::{self, SweepSpec};
 use rankflow::experiment::Experiment;
 use rankflow::figure::{build, export, heatmap, lines, render::Style};
@@ -23,6 +24,9 @@ const USAGE: &str = "usage:
   rankflow bench --config FILE.json [--reps 5] [--seconds 0.5]   (steps/s of pure stepping, JSON line)
   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
   rankflow run --preset NAME [--seed S] [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
+  rankflow run --experiment FILE.json [--check] [--seed S] [--out OUT.json] [--svg CHART.svg] [--no-baseline]
+      FILE: one preset object as `rankflow presets --json` prints it (runs with their configs, claim);
+      --check exits 3 when the claim does not hold, 0 when it holds
   rankflow figures (--preset NAME [--seed S] | --config FILE) --out DIR [--format svg|png] [--width W --height H] [--no-baseline]
   rankflow presets [--json]";
 
@@ -63,24 +67,32 @@ struct RunArgs {
     svg: Option<String>,
     log_steps: bool,
     baseline: bool,
+    check: bool,
 }
 
 enum Source {
     File(String),
+    /// An experiment file (a preset object), optionally re-seeded.
+    Experiment(String, Option<u64>),
     /// A preset by name, optionally re-seeded (`--seed`).
     Preset(String, Option<u64>),
 }
 
 fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
     let (mut source, mut out, mut svg, mut log_steps, mut baseline, mut seed) = (None, None, None, false, true, None);
+    let mut check = false;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
         match flag.as_str() {
             "--config" if source.is_none() => source = Some(Source::File(value()?)),
             "--preset" if source.is_none() => source = Some(Source::Preset(value()?, None)),
+            "--experiment" if source.is_none() => source = Some(Source::Experiment(value()?, None)),
             "--seed" => seed = Some(parse_seed(&value()?)?),
-            "--config" | "--preset" => return Err(format!("give exactly one of --config and --preset\n{USAGE}")),
+            "--config" | "--preset" | "--experiment" => {
+                return Err(format!("give exactly one of --config, --preset and --experiment\n{USAGE}"))
+            }
+            "--check" => check = true,
             "--out" => out = Some(value()?),
             "--svg" => svg = Some(value()?),
             "--log-steps" => log_steps = true,
@@ -88,8 +100,14 @@ fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
-    let source = with_seed(source.ok_or_else(|| format!("run needs --config FILE or --preset NAME\n{USAGE}"))?, seed)?;
-    Ok(RunArgs { source, out, svg, log_steps, baseline })
+    let source = with_seed(
+        source.ok_or_else(|| format!("run needs --config FILE, --preset NAME or --experiment FILE\n{USAGE}"))?,
+        seed,
+    )?;
+    if check && matches!(source, Source::File(_)) {
+        return Err("--check: only with --preset or --experiment (a config alone states no claim)".into());
+    }
+    Ok(RunArgs { source, out, svg, log_steps, baseline, check })
 }
 
 fn load(source: &Source) -> Result<(String, Experiment), String> {
@@ -102,12 +120,20 @@ fn load(source: &Source) -> Result<(String, Experiment), String> {
         Source::Preset(name, seed) => {
             let p = presets::find(name)
                 .ok_or_else(|| format!("preset: unknown name {name:?}; one of {}", presets::names()))?;
-            let p = match seed {
-                Some(s) => p.at_seed(*s).ok_or_else(|| format!("--seed: {s} is too large for this preset's runs"))?,
-                None => p,
-            };
-            Ok((format!("preset {name}"), p.experiment()))
+            Ok((format!("preset {name}"), reseeded(p, *seed)?.experiment()))
         }
+        Source::Experiment(path, seed) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("experiment: cannot read {path}: {e}"))?;
+            let p = rankflow::claims::experiment_file(&text).map_err(|e| format!("{path}: {e}"))?;
+            Ok((path.clone(), reseeded(p, *seed)?.experiment()))
+        }
+    }
+}
+
+fn reseeded(p: presets::Preset, seed: Option<u64>) -> Result<presets::Preset, String> {
+    match seed {
+        Some(s) => p.at_seed(s).ok_or_else(|| format!("--seed: {s} is too large for these runs")),
+        None => Ok(p),
     }
 }
 
@@ -123,6 +149,7 @@ fn parse_seed(text: &str) -> Result<u64, String> {
 fn with_seed(source: Source, seed: Option<u64>) -> Result<Source, String> {
     match (source, seed) {
         (Source::Preset(name, _), Some(s)) => Ok(Source::Preset(name, Some(s))),
+        (Source::Experiment(path, _), Some(s)) => Ok(Source::Experiment(path, Some(s))),
         (Source::File(_), Some(_)) => Err("--seed: only with --preset (a config file sets its own \"seed\")".into()),
         (source, None) => Ok(source),
     }
@@ -164,12 +191,12 @@ fn run(args: RunArgs) -> ExitCode {
     if args.baseline {
         exp.finish_baseline();
     }
-    let readout = exp.readout();
+    let readout = rankflow::claims::readout(&exp);
     for line in &readout.lines {
         println!("claim: {line}");
     }
     if let Some(path) = &args.out {
-        let json = experiment_report(&exp);
+        let json = rankflow::claims::report(&exp);
         if let Err(e) = std::fs::write(path, json.to_string()) {
             eprintln!("--out: cannot write {path}: {e}");
             return ExitCode::from(2);
@@ -177,8 +204,8 @@ fn run(args: RunArgs) -> ExitCode {
     }
     if let Some(path) = &args.svg {
         let opts = build::Options { log_steps: args.log_steps, baseline: args.baseline, max_points: 0, cursor: None };
-        let figure =
-            build::drawing(&exp, "singular_values", opts).expect("every experiment has a singular_values figure");
+        let figure = rankflow::claims::drawing(&exp, "singular_values", opts)
+            .expect("every experiment has a singular_values figure");
         let svg = export::to_svg(&figure, 1200, 700, Style::default()).unwrap_or_else(|e| e);
         if let Err(e) = std::fs::write(path, svg) {
             eprintln!("--svg: cannot write {path}: {e}");
@@ -187,7 +214,17 @@ fn run(args: RunArgs) -> ExitCode {
     }
     if let Some(msg) = exp.diverged() {
         eprintln!("{msg}");
-        return ExitCode::from(1);
+        return ExitCode::from(if args.check { 3 } else { 1 });
+    }
+    if args.check {
+        return match readout.verdict {
+            Some(v) if v.holds => ExitCode::SUCCESS,
+            Some(_) => ExitCode::from(3),
+            None => {
+                eprintln!("--check: these runs state no claim (\"claim\": null)");
+                ExitCode::from(2)
+            }
+        };
     }
     ExitCode::SUCCESS
 }
@@ -493,7 +530,7 @@ fn figures(args: &[String]) -> ExitCode {
     }
     let opts = build::Options { log_steps: true, baseline, max_points: 0, cursor: None };
     let mut index = vec![];
-    for figure in build::all(&exp, opts) {
+    for figure in rankflow::claims::drawings(&exp, opts) {
         let file = format!("{}.{format}", figure.id());
         let path = dir.join(&file);
         let written = if format == "png" {

@@ -6,6 +6,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Deterministic sampler: uniform, standard normal, Gaussian and orthonormal matrices.
+#[derive(Clone)]
 pub struct Sampler {
     rng: ChaCha8Rng,
     spare: Option<f64>,

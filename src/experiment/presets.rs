@@ -1,20 +1,19 @@
 //! Named experiments: a config plus what to look at.
 
 use crate::config::Config;
-use crate::experiment::{Claim, Experiment};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Preset {
     /// URL- and CLI-friendly identifier.
-    pub name: &'static str,
-    pub title: &'static str,
+    pub name: String,
+    pub title: String,
     /// Two to four sentences: what to look at and the number to expect.
-    pub explanation: &'static str,
+    pub explanation: String,
     /// The runs shown side by side (one for most presets).
     pub runs: Vec<PresetRun>,
-    /// The number the claim is checked by (shown live on the page, printed by the CLI).
-    pub claim: Option<Claim>,
+    /// The id of the claim the runs are judged by (see `crate::claims`).
+    pub claim: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -46,13 +45,6 @@ impl Preset {
         }
         Some(p)
     }
-
-    pub fn experiment(&self) -> Experiment {
-        Experiment::new(
-            self.runs.iter().map(|r| (r.label.clone(), r.group.clone(), r.config.clone())).collect(),
-            self.claim,
-        )
-    }
 }
 
 /// Name of the preset the page opens with.
@@ -68,7 +60,7 @@ struct Spec {
     name: &'static str,
     title: &'static str,
     explanation: &'static str,
-    claim: Option<Claim>,
+    claim: Option<String>,
     runs: Vec<RunSpec>,
 }
 
@@ -85,9 +77,9 @@ pub fn all() -> Vec<Preset> {
     specs
         .into_iter()
         .map(|s| Preset {
-            name: s.name,
-            title: s.title,
-            explanation: s.explanation,
+            name: s.name.to_string(),
+            title: s.title.to_string(),
+            explanation: s.explanation.to_string(),
             claim: s.claim,
             runs: s
                 .runs
@@ -110,5 +102,63 @@ pub fn find(name: &str) -> Option<Preset> {
 
 /// Comma-separated list of preset names, for messages.
 pub fn names() -> String {
-    all().iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+    all().iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Most runs an experiment file may hold.
+pub const MAX_RUNS: usize = 24;
+
+/// One experiment from JSON, in the form `rankflow presets --json` prints a preset: `{"name", "title",
+/// "explanation", "runs": [{"label", "group", "config"}], "claim"}` (texts optional). The claim id is not
+/// checked here (see `crate::claims::experiment_file`). Errors name the field: `runs[1].config.model.depth: …`.
+pub fn from_json(text: &str) -> Result<Preset, String> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("experiment: not JSON: {e}"))?;
+    let obj = v.as_object().ok_or("experiment: expected an object {\"runs\": [...], \"claim\": ...}")?;
+    for key in obj.keys() {
+        if !["name", "title", "explanation", "runs", "claim"].contains(&key.as_str()) {
+            return Err(format!("{key}: unknown field; expected name, title, explanation, runs, claim"));
+        }
+    }
+    let text = |key: &str, default: &str| -> Result<String, String> {
+        match obj.get(key) {
+            None | Some(serde_json::Value::Null) => Ok(default.to_string()),
+            Some(serde_json::Value::String(s)) if s.chars().count() <= 2000 => Ok(s.clone()),
+            Some(_) => Err(format!("{key}: expected a string of at most 2000 characters")),
+        }
+    };
+    let claim = match obj.get("claim") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err("claim: expected a claim id (a string) or null".into()),
+    };
+    let runs = obj.get("runs").and_then(|r| r.as_array()).ok_or("runs: expected an array of {label, group, config}")?;
+    if runs.is_empty() || runs.len() > MAX_RUNS {
+        return Err(format!("runs: expected 1 to {MAX_RUNS} runs, got {}", runs.len()));
+    }
+    let runs = runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let field = |key: &str| -> Result<String, String> {
+                match r.get(key) {
+                    None | Some(serde_json::Value::Null) => Ok(String::new()),
+                    Some(serde_json::Value::String(s)) => Ok(s.chars().take(60).collect()),
+                    Some(_) => Err(format!("runs[{i}].{key}: expected a string")),
+                }
+            };
+            let config = r.get("config").ok_or_else(|| format!("runs[{i}].config: missing"))?;
+            let config = Config::from_json(&config.to_string()).map_err(|e| match e.field.as_str() {
+                "" | "config" => format!("runs[{i}].config: {}", e.message),
+                field => format!("runs[{i}].config.{field}: {}", e.message),
+            })?;
+            Ok(PresetRun { label: field("label")?, group: field("group")?, config })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Preset {
+        name: text("name", "experiment")?,
+        title: text("title", "")?,
+        explanation: text("explanation", "")?,
+        runs,
+        claim,
+    })
 }

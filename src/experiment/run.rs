@@ -11,6 +11,7 @@ use crate::dynamics::optim::noisy_gd::NoisyGd;
 use crate::dynamics::optim::{Optimizer, Phase, Stop};
 use crate::dynamics::problem::Problem;
 use crate::dynamics::sampling::Sampler;
+use crate::experiment::crossings::{Crossings, LEARNED};
 use crate::experiment::snapshots::{self, Snapshots};
 use crate::experiment::trace::{Sample, Trace, DEFAULT_CAPACITY};
 use nalgebra::DMatrix;
@@ -35,6 +36,8 @@ pub struct Run {
     pub trace: Trace,
     /// W at log-spaced steps (the page's time slider).
     pub snapshots: Snapshots,
+    /// Exact steps at which σ_k(W) crosses fractions of the target's s_k (see [`Crossings`]).
+    pub crossings: Crossings,
     step: u64,
     initial_loss: f64,
     last_loss: f64,
@@ -53,6 +56,7 @@ impl Run {
         optimizer.prepare(&mut model, &problem);
         let trace = Trace::new(config.record_every, DEFAULT_CAPACITY);
         let snapshots = Snapshots::new(snapshots::MAX_PER_RUN, config.steps);
+        let crossings = Crossings::new(problem.truth_singular_values().unwrap_or_default());
         let mut run = Run {
             config,
             problem,
@@ -60,6 +64,7 @@ impl Run {
             optimizer,
             trace,
             snapshots,
+            crossings,
             step: 0,
             initial_loss: f64::NAN,
             last_loss: f64::NAN,
@@ -69,6 +74,7 @@ impl Run {
         let sample = run.measure();
         run.initial_loss = sample.loss;
         run.last_loss = sample.loss;
+        run.crossings.check(0, &sample.singular_values, &run.model, run.optimizer.as_ref(), &run.problem);
         run.trace.push(sample);
         run.snapshots.keep(0, run.model.product());
         if let Some(stop) = run.optimizer.stopped() {
@@ -108,6 +114,11 @@ impl Run {
     }
 
     /// GLRL's greedy phases (empty for other optimisers).
+    /// The exact step at which each target value s_k was learned (σ_k(W) first above s_k/2), None before.
+    pub fn learned(&self) -> Vec<Option<u64>> {
+        self.crossings.at(LEARNED)
+    }
+
     pub fn phases(&self) -> &[Phase] {
         self.optimizer.phases()
     }
@@ -142,6 +153,12 @@ impl Run {
             }
             self.step += 1;
             done += 1;
+            if self.crossings.pending() && self.step.is_multiple_of(self.config.record_every.max(1)) {
+                let sv = metrics::singular_values(&self.model.product());
+                if sv.iter().all(|v| v.is_finite()) {
+                    self.crossings.check(self.step, &sv, &self.model, self.optimizer.as_ref(), &self.problem);
+                }
+            }
             if self.step >= self.config.steps {
                 self.finish();
             }
@@ -153,6 +170,9 @@ impl Run {
         self.status = Status::Finished;
         let last = self.measure();
         self.last_loss = last.loss;
+        if self.crossings.pending() && last.singular_values.iter().all(|v| v.is_finite()) {
+            self.crossings.check(self.step, &last.singular_values, &self.model, self.optimizer.as_ref(), &self.problem);
+        }
         if !last.loss.is_finite() {
             self.diverge(last.loss);
         } else if self.trace.last().map(|s| s.step) != Some(self.step) {

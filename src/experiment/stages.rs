@@ -45,12 +45,3 @@ pub fn plateaus(samples: &[Sample]) -> Vec<Plateau> {
     }
     out
 }
-
-/// First recorded step at which σ_i exceeds half of `target`, for each target value.
-pub fn learned_steps(samples: &[Sample], targets: &[f64]) -> Vec<Option<u64>> {
-    targets
-        .iter()
-        .enumerate()
-        .map(|(i, t)| samples.iter().find(|s| s.singular_values.get(i).is_some_and(|v| *v > 0.5 * t)).map(|s| s.step))
-        .collect()
-}

@@ -5,6 +5,7 @@
 
 use crate::config::{Config, ConfigError};
 use crate::dynamics::baseline;
+use crate::experiment::glrl_path::Tracker;
 use crate::experiment::run::{Run, Status};
 use crate::experiment::Experiment;
 use serde::{Deserialize, Serialize};
@@ -230,10 +231,10 @@ impl SweepSpec {
             tolerance: 1e-6,
             max_phase_steps: crate::config::default_max_phase_steps(),
         };
-        let exp = Experiment::new(
-            vec![("GLRL".into(), "GLRL".into(), glrl), ("GD".into(), "GD".into(), config)],
-            Some(crate::experiment::Claim::GlrlDistance),
-        );
+        let mut exp =
+            Experiment::new(vec![("GLRL".into(), "GLRL".into(), glrl), ("GD".into(), "GD".into(), config)], None);
+        let tracker = Tracker::start(&mut exp);
+        exp.attach(Box::new(tracker));
         Ok(CellRun { run: RunKind::Paired(exp), cell })
     }
 
@@ -269,24 +270,28 @@ impl SweepSpec {
                     .map(|b| s.nuclear_norm / b.nuclear_norm)
             }
             Outcome::GlrlDistance => match &c.run {
-                RunKind::Paired(e) if e.glrl_path().is_some() => Some(e.members[1].farthest()),
+                RunKind::Paired(e) => {
+                    e.observer::<Tracker>().filter(|t| t.path.is_some()).and_then(|t| t.farthest_escaped[1])
+                }
                 _ => None,
             },
-            Outcome::FirstLearnedStep => crate::experiment::first_learned_step(run).map(|t| t as f64),
+            Outcome::FirstLearnedStep => run.learned().first().copied().flatten().map(|t| t as f64),
             Outcome::NormRatio => {
                 let n = &s.factor_norms;
                 Some(n[n.len() - 1] / n[0])
             }
         };
         if self.outcome == Outcome::NormRatio {
-            cell.predicted = crate::experiment::predicted_norm_ratio(&run.config);
+            cell.predicted = crate::dynamics::optim::noisy_gd::predicted_balance(&run.config);
         }
         cell.note = cell.value.is_none().then(|| {
             match self.outcome {
                 Outcome::FirstLearnedStep if run.problem.truth_singular_values().is_some() => {
                     "no value: σ₁ not learned within the run"
                 }
-                Outcome::GlrlDistance => "no value: GLRL found no path for this problem",
+                Outcome::GlrlDistance => {
+                    "no value: GLRL found no path for this problem, or GD never left the scale of W(0)"
+                }
                 _ => "no value: this outcome needs a ground truth or observations",
             }
             .to_string()

@@ -318,7 +318,7 @@ mod tests {
         for p in presets::all() {
             let mut exp = p.experiment();
             exp.advance(300);
-            let drawings = build::all(&exp, build::Options::default());
+            let drawings = crate::claims::drawings(&exp, build::Options::default());
             let (json, data) = encode(drawings.clone());
             let back = decode(&json, &data).unwrap();
             // NaN-free data round-trips exactly (PartialEq on f64).
@@ -365,7 +365,8 @@ mod tests {
 
     #[test]
     fn bad_input_is_a_message() {
-        let (json, data) = encode(build::all(&presets::find("incremental").unwrap().experiment(), Default::default()));
+        let (json, data) =
+            encode(crate::claims::drawings(&presets::find("incremental").unwrap().experiment(), Default::default()));
         assert!(decode(&json, &data[..data.len() - 1]).unwrap_err().contains("too short"));
         let mut longer = data.clone();
         longer.push(0.0);

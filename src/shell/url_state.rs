@@ -98,7 +98,7 @@ pub struct UrlState {
 pub fn parse(query: &str) -> UrlState {
     let default = presets::find(presets::DEFAULT).expect("default preset");
     let mut state = UrlState {
-        preset: Some(default.name.to_string()),
+        preset: Some(default.name.clone()),
         seed: None,
         config: default.config().clone(),
         compare: None,
@@ -120,7 +120,7 @@ pub fn parse(query: &str) -> UrlState {
         match k.as_str() {
             "preset" => match presets::find(&v) {
                 Some(p) => {
-                    state.preset = Some(p.name.to_string());
+                    state.preset = Some(p.name.clone());
                     state.config = p.config().clone();
                 }
                 None => state.messages.push(format!(

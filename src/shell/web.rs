@@ -181,7 +181,7 @@ impl Lab {
     /// seed); throws a message naming the run and the field.
     pub fn compare(runs_json: &str) -> Result<Lab, JsError> {
         let runs = crate::experiment::comparison_runs(runs_json).map_err(|e| JsError::new(&e))?;
-        Ok(Lab::wrap(Experiment::comparison(runs)))
+        Ok(Lab::wrap(crate::claims::comparison(runs)))
     }
 
     fn wrap(exp: Experiment) -> Lab {
@@ -293,7 +293,7 @@ impl Lab {
 
     /// The claim's numbers now, as a JSON array of lines ("[]" without a claim).
     pub fn claim_lines(&self) -> String {
-        serde_json::to_string(&self.exp.readout().lines).unwrap_or_else(|_| "[]".into())
+        serde_json::to_string(&crate::claims::readout(&self.exp).lines).unwrap_or_else(|_| "[]".into())
     }
 
     /// The first run's validated config with every default filled in.
@@ -305,7 +305,7 @@ impl Lab {
     /// JSON part; the numbers follow from [`Lab::take_figure_data`].
     pub fn encode_figures(&mut self, log_steps: bool) -> String {
         let opts = build::Options { cursor: self.cursor, ..options(log_steps) };
-        let (json, data) = wire::encode(build::all(&self.exp, opts));
+        let (json, data) = wire::encode(crate::claims::drawings(&self.exp, opts));
         self.figure_data = data;
         json
     }
@@ -326,8 +326,7 @@ impl Lab {
             .map(|m| {
                 let mut run = json!({"label": m.label, "step": m.run.step(), "loss": finite(m.run.last_loss())});
                 if with_learned {
-                    let truth = m.run.problem.truth_singular_values().unwrap_or_default();
-                    run["learned"] = json!(crate::experiment::stages::learned_steps(m.run.trace.samples(), &truth));
+                    run["learned"] = json!(m.run.learned());
                 }
                 run
             })
@@ -347,7 +346,7 @@ impl Lab {
 
     /// One row per run (label, loss, ‖W‖*, effective rank, the claim's number) as JSON {columns, rows}.
     pub fn runs_json(&self) -> String {
-        serde_json::to_string(&self.exp.table()).unwrap_or_default()
+        serde_json::to_string(&crate::claims::table(&self.exp)).unwrap_or_default()
     }
 
     /// The recorded trajectories as CSV: one row per run and sample.
@@ -387,7 +386,7 @@ impl Lab {
 
     /// The same JSON document as the CLI's `--out` (one run), or {"runs": […], "baseline", "claim"}.
     pub fn report_json(&self) -> String {
-        crate::experiment::report::experiment_report(&self.exp).to_string()
+        crate::claims::report(&self.exp).to_string()
     }
 }
 

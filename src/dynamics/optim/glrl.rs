@@ -11,6 +11,7 @@ use crate::dynamics::problem::Problem;
 use crate::kernel;
 use nalgebra::{DMatrix, DVector};
 
+#[derive(Clone)]
 pub struct Glrl {
     lr: f64,
     epsilon: f64,
@@ -95,6 +96,9 @@ impl Glrl {
 }
 
 impl Optimizer for Glrl {
+    fn boxed(&self) -> Box<dyn Optimizer> {
+        Box::new(self.clone())
+    }
     fn prepare(&mut self, model: &mut Model, problem: &Problem) {
         self.grow(model, problem);
     }

@@ -31,6 +31,8 @@ pub struct Phase {
 
 /// One update rule.
 pub trait Optimizer {
+    /// A copy in the same state (the same next step, the same random draws): runs replay a stretch from it.
+    fn boxed(&self) -> Box<dyn Optimizer>;
     /// Called once before the first step (GLRL resets the model to its first greedy phase here).
     fn prepare(&mut self, _model: &mut Model, _problem: &Problem) {}
     /// One step; returns ℓ(W) at the point where the gradient was taken.

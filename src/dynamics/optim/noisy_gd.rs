@@ -9,6 +9,7 @@ use crate::dynamics::problem::Problem;
 use crate::dynamics::sampling::Sampler;
 use nalgebra::DMatrix;
 
+#[derive(Clone)]
 pub struct NoisyGd {
     lr: f64,
     /// σ_j per factor, order W_1 … W_L.
@@ -31,6 +32,9 @@ impl NoisyGd {
 }
 
 impl Optimizer for NoisyGd {
+    fn boxed(&self) -> Box<dyn Optimizer> {
+        Box::new(self.clone())
+    }
     fn step(&mut self, model: &mut Model, problem: &Problem) -> f64 {
         if self.saved.len() != model.factors.len() {
             self.saved = model.factors.clone();
@@ -52,4 +56,17 @@ impl Optimizer for NoisyGd {
         self.t += 1;
         loss
     }
+}
+
+/// Liu et al.'s selected balance ‖W_L‖/‖W₁‖ = (σ_L/σ₁)·√(m/n) for noisy GD, where it is derived: depth 2, full
+/// observation, nonzero noise; None elsewhere (and for other optimisers).
+pub fn predicted_balance(config: &crate::config::Config) -> Option<f64> {
+    use crate::config::{OptimizerConfig, ProblemKind};
+    let OptimizerConfig::NoisyGd { noise, .. } = &config.optimizer else { return None };
+    if config.model.depth != 2 || config.model.symmetric || config.problem.kind != ProblemKind::Full {
+        return None;
+    }
+    let (rows, cols) = config.dims();
+    let noise_ratio = if noise.len() > 1 { noise[noise.len() - 1] / noise[0] } else { 1.0 };
+    (noise_ratio.is_finite() && noise_ratio > 0.0).then(|| noise_ratio * (rows as f64 / cols as f64).sqrt())
 }
