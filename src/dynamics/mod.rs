@@ -1,6 +1,7 @@
 //! The dynamics: what is optimised (problems, models) and how (optimisers), plus the convex baseline and the
 //! loss landscape. Plain linear algebra, no notion of a run, a page or a chart.
 
+pub mod aligned;
 pub mod baseline;
 pub mod landscape;
 pub mod metrics;

@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::config::OptimizerConfig;
+use crate::dynamics::aligned::{self, Aligned};
 use crate::dynamics::landscape;
 use crate::dynamics::metrics;
 use crate::dynamics::model::Model;
@@ -18,6 +19,9 @@ use nalgebra::DMatrix;
 
 /// Factor by which the loss may exceed its starting value before the run is declared divergent.
 pub const DIVERGENCE_GROWTH: f64 = 1e6;
+
+/// Points per axis kind (log and linear steps) at which an aligned run's theory is recorded.
+const THEORY_POINTS: usize = 300;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
@@ -38,6 +42,9 @@ pub struct Run {
     pub snapshots: Snapshots,
     /// Exact steps at which σ_k(W) crosses fractions of the target's s_k (see [`Crossings`]).
     pub crossings: Crossings,
+    /// The exact per-mode trajectory, where the run is one the aligned recursion describes (see
+    /// [`aligned`]).
+    pub theory: Option<Aligned>,
     step: u64,
     initial_loss: f64,
     last_loss: f64,
@@ -56,7 +63,9 @@ impl Run {
         optimizer.prepare(&mut model, &problem);
         let trace = Trace::new(config.record_every, DEFAULT_CAPACITY);
         let snapshots = Snapshots::new(snapshots::MAX_PER_RUN, config.steps);
-        let crossings = Crossings::new(problem.truth_singular_values().unwrap_or_default());
+        let targets = problem.truth_singular_values().unwrap_or_default();
+        let theory = aligned::trajectory(&config, &targets, &aligned::recording_steps(config.steps, THEORY_POINTS));
+        let crossings = Crossings::new(targets);
         let mut run = Run {
             config,
             problem,
@@ -65,6 +74,7 @@ impl Run {
             trace,
             snapshots,
             crossings,
+            theory,
             step: 0,
             initial_loss: f64::NAN,
             last_loss: f64::NAN,

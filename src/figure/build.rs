@@ -225,6 +225,46 @@ pub fn singular_values(exp: &Experiment, opts: Options) -> Figure {
             fig.legend("learned (σᵢ > sᵢ/2)", Ink::Neutral, Glyph::Point);
         }
     }
+    // Theory where it is exact (aligned init, full PSD target, plain GD): each mode's σ_k dotted, and the
+    // step it predicts for each value to be learned as a point on s_k/2.
+    let mut theory_text = vec![];
+    let drawn = fig.series.len();
+    for v in views(exp) {
+        let Some(th) = &v.member.run.theory else { continue };
+        let who = if single { String::new() } else { format!("{} ", v.member.name()) };
+        for k in 0..th.targets.len().min(MAX_SV_SERIES) {
+            let points = th
+                .points
+                .iter()
+                .filter(|(t, _)| !opts.log_steps || *t > 0)
+                .map(|(t, s)| Some((sx(*t, opts), s[k])))
+                .collect();
+            fig.series.push(Series {
+                label: format!("{who}{} theory", sigma(k + 1)),
+                ink: Ink::Muted,
+                stroke: Stroke::Dotted,
+                width: 5.0,
+                points,
+            });
+            if let Some(t) = th.learned[k] {
+                fig.marks.push(Mark {
+                    x: sx(t, opts),
+                    y: 0.5 * th.targets[k],
+                    ink: Ink::Neutral,
+                    label: String::new(),
+                });
+            }
+        }
+        let shown: Vec<String> =
+            th.learned.iter().map(|t| t.map_or("–".into(), |t| notation::step(t as f64))).collect();
+        theory_text.push(format!("{who}theory: learned at {}", shown.join(", ")));
+    }
+    if !theory_text.is_empty() {
+        // Under the simulation's lines: where GD matches it, the theory shows as a halo around them.
+        let theory: Vec<Series> = fig.series.drain(drawn..).collect();
+        fig.series.splice(0..0, theory);
+        fig.legend("theory: exact recursion for aligned init", Ink::Muted, Glyph::Dotted);
+    }
     for v in views(exp) {
         for p in v.member.run.phases() {
             fig.markers.push(Marker { x: sx(p.step, opts), ink: v.ink });
@@ -234,6 +274,9 @@ pub fn singular_values(exp: &Experiment, opts: Options) -> Figure {
         }
     }
     fig.caption = sv_caption(exp, truth.as_deref(), &learned_text);
+    if !theory_text.is_empty() {
+        fig.caption.push_str(&format!(" Dotted: the exact per-mode recursion ({}).", theory_text.join("; ")));
+    }
     if exp.members.iter().any(|m| m.run.config.model.init_convention == crate::config::InitConvention::Product) {
         fig.caption.push_str(" α sets the scale of the product W(0) (product convention), not of each factor.");
     }

@@ -32,6 +32,8 @@ pub enum Ink {
 pub enum Stroke {
     Solid,
     Dashed,
+    /// Short dashes: a theory drawn beside the simulation.
+    Dotted,
     /// Dots at the data points, no line.
     Points,
 }
@@ -125,6 +127,7 @@ pub struct Area {
 pub enum Glyph {
     Line,
     Dashed,
+    Dotted,
     /// A vertical dashed line.
     Marker,
     Point,
@@ -199,7 +202,8 @@ impl Figure {
 
     /// The figure with the legend entries labelled `hidden` switched off: each is marked hidden and what it
     /// stands for is left out — everything of its colour when no other entry shares that colour, else the
-    /// elements its glyph draws (line: solid series; dashed: dashed series and reference lines; point: dot
+    /// elements its glyph draws (line: solid series; dashed: dashed series and reference lines; dotted: dotted
+    /// series; point: dot
     /// series and marks; marker: vertical markers; band: bands and areas).
     pub fn without(&self, hidden: &[String]) -> Figure {
         let mut f = self.clone();
@@ -215,6 +219,7 @@ impl Figure {
                 let g = match s.stroke {
                     Stroke::Solid => Glyph::Line,
                     Stroke::Dashed => Glyph::Dashed,
+                    Stroke::Dotted => Glyph::Dotted,
                     Stroke::Points => Glyph::Point,
                 };
                 !covers(s.ink, g)

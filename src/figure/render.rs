@@ -375,6 +375,11 @@ pub fn render_over<DB: DrawingBackend>(
                 Stroke::Dashed => {
                     chart.draw_series(dashes(&segment, dash).map(|d| PathElement::new(d, stroke))).map_err(err)?;
                 }
+                Stroke::Dotted => {
+                    chart
+                        .draw_series(dashes(&segment, 0.4 * dash).map(|d| PathElement::new(d, stroke)))
+                        .map_err(err)?;
+                }
                 _ => {
                     chart.draw_series(LineSeries::new(segment, stroke)).map_err(err)?;
                 }
@@ -532,6 +537,15 @@ fn draw_legend<DB: DrawingBackend>(
             match e.glyph {
                 Glyph::Line => {
                     area.draw(&PathElement::new(vec![(x, mid), (x + sample, mid)], color.stroke_width(thick as u32)))?
+                }
+                Glyph::Dotted => {
+                    let d = sample / 9;
+                    for i in [0, 2, 4, 6, 8] {
+                        area.draw(&Rectangle::new(
+                            [(x + i * d, mid - thick / 2), (x + (i + 1) * d, mid - thick / 2 + thick)],
+                            color.filled(),
+                        ))?;
+                    }
                 }
                 Glyph::Dashed => {
                     let d = sample / 5;

@@ -179,6 +179,7 @@ pub fn figure(v: &Value) -> Result<Figure, String> {
         let stroke = match field(s, "stroke")?.as_str() {
             Some("solid") => Stroke::Solid,
             Some("dashed") => Stroke::Dashed,
+            Some("dotted") => Stroke::Dotted,
             Some("points") => Stroke::Points,
             _ => return Err("figures: unknown stroke".into()),
         };
@@ -211,6 +212,7 @@ pub fn figure(v: &Value) -> Result<Figure, String> {
         let glyph = match field(e, "glyph")?.as_str() {
             Some("line") => Glyph::Line,
             Some("dashed") => Glyph::Dashed,
+            Some("dotted") => Glyph::Dotted,
             Some("marker") => Glyph::Marker,
             Some("point") => Glyph::Point,
             Some("band") => Glyph::Band,
