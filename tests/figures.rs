@@ -383,3 +383,31 @@ fn tied_top_values_are_learned_together_and_the_third_later() {
         stated(&p, text, v);
     }
 }
+
+#[test]
+fn fewer_observations_deeper_recovers_first() {
+    let (p, exp) = finished("fewer-observations");
+    common(&p, &exp);
+    let claim = chart(&exp, "claim");
+    assert!(!claim.x.log && claim.y.log);
+    let v = claims::readout(&exp).values;
+    let median = |g: &str, n: usize| {
+        v[g]["medians"].as_array().unwrap().iter().find(|m| m["observed"] == n).unwrap()["median"].as_f64().unwrap()
+    };
+    for (g, from) in [("L = 3", Some(160)), ("L = 4", Some(160)), ("L = 2", None), ("minimum nuclear norm", Some(240))]
+    {
+        assert_eq!(v[g]["recovered_from"].as_u64(), from.map(|x| x as u64), "{g}");
+    }
+    for (text, g, n) in [
+        ("4.3e-3", "L = 3", 160),
+        ("8.1e-4", "L = 4", 160),
+        ("0.2", "L = 2", 160),
+        ("0.28", "minimum nuclear norm", 160),
+        ("0.0126", "L = 2", 240),
+    ] {
+        stated(&p, text, median(g, n));
+    }
+    // A band per depth and the convex curve, dashed.
+    assert_eq!(claim.areas.len(), 3);
+    assert!(claim.series.iter().any(|s| s.label == "minimum nuclear norm"));
+}

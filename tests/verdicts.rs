@@ -71,8 +71,14 @@ fn other_presets_hold_at_seeds_1_to_5() {
 }
 
 #[test]
+fn fewer_observations_holds_at_seeds_1_to_5() {
+    holds_at_seeds(&["fewer-observations"]);
+}
+
+#[test]
 fn every_preset_and_every_claim_is_covered() {
     let seeded = [
+        "fewer-observations",
         "incremental",
         "sensing",
         "tied-spectrum",
@@ -174,6 +180,15 @@ fn norms_diverge_fails_when_w11_is_observed() {
 fn escape_time_fails_with_too_few_steps() {
     let p = variant("escape-time", |c, _| c.steps = 400);
     fails("escape_time", p, "too few to fit a law");
+}
+
+#[test]
+fn fewer_observations_fails_with_too_few_observations() {
+    // Half the observations (40 … 120): no depth recovers.
+    let p = variant("fewer-observations", |c, _| {
+        c.problem.observed_fraction = c.problem.observed_fraction.map(|f| f / 2.0);
+    });
+    fails("fewer_observations", p, "never recovered");
 }
 
 #[test]

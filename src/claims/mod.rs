@@ -11,6 +11,7 @@ pub mod counterexample;
 pub mod deeper_sharper;
 pub mod depth_alpha;
 pub mod escape_time;
+pub mod fewer_observations;
 pub mod glrl_equivalence;
 pub mod noisy_balance;
 pub mod norms_diverge;
@@ -74,6 +75,7 @@ pub static ALL: &[&dyn Claim] = &[
     &noisy_balance::NoisyBalance,
     &norms_diverge::NormsDiverge,
     &escape_time::EscapeTime,
+    &fewer_observations::FewerObservations,
 ];
 
 /// The claim with this id.

@@ -106,7 +106,7 @@ pub fn names() -> String {
 }
 
 /// Most runs an experiment file may hold.
-pub const MAX_RUNS: usize = 24;
+pub const MAX_RUNS: usize = 48;
 
 /// One experiment from JSON, in the form `rankflow presets --json` prints a preset: `{"name", "title",
 /// "explanation", "runs": [{"label", "group", "config"}], "claim"}` (texts optional). The claim id is not

@@ -40,6 +40,9 @@ pub enum Outcome {
     FirstLearnedStep,
     /// Final ‖W_L‖/‖W₁‖, with noisy GD's prediction (σ_L/σ₁)·√(m/n) where it is derived.
     NormRatio,
+    /// Test error of the convex baseline (minimum nuclear norm, or trace for the symmetric model) on the cell's
+    /// problem; the model is not trained.
+    BaselineTestError,
 }
 
 impl Outcome {
@@ -212,7 +215,11 @@ impl SweepSpec {
     pub fn start_cell(&self, k: usize) -> Result<CellRun, Cell> {
         let (i, j, s) = self.coords(k);
         let note = |message: String| Cell { note: Some(message), ..self.blank(k) };
-        let config = self.cell_config(i, j, s).map_err(|e| note(e.to_string()))?;
+        let mut config = self.cell_config(i, j, s).map_err(|e| note(e.to_string()))?;
+        if self.outcome == Outcome::BaselineTestError {
+            // Only the problem matters: one step, then the baseline is solved in finish_cell.
+            config.steps = 1;
+        }
         let mut cell = self.blank(k);
         cell.seed = config.seed;
         if self.outcome != Outcome::GlrlDistance {
@@ -268,6 +275,14 @@ impl SweepSpec {
             Outcome::NuclearNormRatio => {
                 baseline::min_nuclear_norm(&run.problem, crate::experiment::baseline_is_psd(&run.config))
                     .map(|b| s.nuclear_norm / b.nuclear_norm)
+            }
+            Outcome::BaselineTestError => {
+                baseline::min_nuclear_norm(&run.problem, crate::experiment::baseline_is_psd(&run.config)).and_then(
+                    |b| {
+                        let (m, n) = (b.w.len(), b.w.first().map_or(0, Vec::len));
+                        run.problem.test_error(&nalgebra::DMatrix::from_fn(m, n, |r, c| b.w[r][c]))
+                    },
+                )
             }
             Outcome::GlrlDistance => match &c.run {
                 RunKind::Paired(e) => {
