@@ -32,22 +32,28 @@ const ITERATIONS_PER_OBSERVATION: usize = 32;
 struct Baselines {
     /// Per member: the index of its problem in `problems`.
     of_member: Vec<Option<usize>>,
-    /// (seed, observed entries), the solver while it runs, the baseline's test error once solved.
-    problems: Vec<((u64, usize), Option<BaselineSolver>, Option<f64>)>,
+    problems: Vec<Solve>,
+}
+
+/// One distinct problem: (seed, observed entries), the solver while it runs, the test error once solved.
+struct Solve {
+    key: (u64, usize),
+    solver: Option<BaselineSolver>,
+    test_error: Option<f64>,
 }
 
 impl Baselines {
     fn finish(&mut self, k: usize, run: &Run) {
-        let Some(mut solver) = self.problems[k].1.take() else { return };
+        let Some(mut solver) = self.problems[k].solver.take() else { return };
         while !solver.iterate(1000) {}
         let b = solver.result();
         let (m, n) = (b.w.len(), b.w.first().map_or(0, Vec::len));
-        self.problems[k].2 = run.problem.test_error(&DMatrix::from_fn(m, n, |r, c| b.w[r][c]));
+        self.problems[k].test_error = run.problem.test_error(&DMatrix::from_fn(m, n, |r, c| b.w[r][c]));
     }
 
     /// The baseline's test error for member i's problem, once solved.
     fn test_error(&self, i: usize) -> Option<f64> {
-        self.problems[self.of_member.get(i).copied().flatten()?].2
+        self.problems[self.of_member.get(i).copied().flatten()?].test_error
     }
 }
 
@@ -58,16 +64,17 @@ impl Observer for Baselines {
         }
         if self.of_member[i].is_none() {
             let key = (run.config.seed, observed(run));
-            let k = match self.problems.iter().position(|p| p.0 == key) {
+            let k = match self.problems.iter().position(|p| p.key == key) {
                 Some(k) => k,
                 None => {
-                    self.problems.push((key, BaselineSolver::new(&run.problem, false), None));
+                    let solver = BaselineSolver::new(&run.problem, false);
+                    self.problems.push(Solve { key, solver, test_error: None });
                     self.problems.len() - 1
                 }
             };
             self.of_member[i] = Some(k);
         }
-        if let Some(solver) = self.problems.iter_mut().find_map(|p| p.1.as_mut().filter(|s| !s.is_done())) {
+        if let Some(solver) = self.problems.iter_mut().find_map(|p| p.solver.as_mut().filter(|s| !s.is_done())) {
             solver.iterate(ITERATIONS_PER_OBSERVATION);
         }
         if let Some(k) = self.of_member[i].filter(|_| !run.running()) {
