@@ -29,9 +29,10 @@ const presetSource = (p) => (p.runs.length > 1 || p.claim ? { preset: p.name } :
 
 // ---------- run control ----------
 /** Starts `config` (or the preset `name`, or a comparison); `opts.play`: play at once; `opts.burst`: at full speed. */
-function start({ config, preset, seed, compare }, opts = {}) {
+function start({ config, preset, seed, compare, experiment }, opts = {}) {
   let source;
   if (compare) source = { compare: JSON.stringify(compare) };
+  else if (experiment) source = { experiment };
   else if (preset) source = { preset, seed: seed ?? null };
   else {
     const json = JSON.stringify(config);
@@ -128,7 +129,10 @@ function onEdit() {
   if (r.error) { showMessage(r.error, r.field); return; }
   const before = current.config;
   const preset = presets.find((p) => p.name === $("preset").value);
-  if (preset) { origin = { name: preset.name, title: preset.title, config: preset.runs[0].config }; $("preset").value = "custom"; }
+  if (preset) {
+    origin = { name: preset.name, title: preset.title, config: preset.runs[0].config, claim: preset.claim, runs: preset.runs.length };
+    $("preset").value = "custom";
+  }
   if (origin) {
     const diff = changes(normalized(origin.config), normalized(r.config));
     $("edited-what").textContent = diff.length
@@ -146,7 +150,12 @@ function onEdit() {
     }
     ghostArmed = false;
   }
-  start({ config: r.config }, { play: true, burst: true });
+  // An edited one-run preset is still judged by its claim (as `rankflow run --experiment` would judge it).
+  const judged = origin?.claim && origin.runs === 1;
+  const experiment = judged
+    ? JSON.stringify({ name: origin.name, title: origin.title, claim: origin.claim, runs: [{ label: "", group: "", config: r.config }] })
+    : undefined;
+  start({ config: r.config, experiment }, { play: true, burst: true });
 }
 
 function syncGhost() {
@@ -346,6 +355,9 @@ async function main() {
 }
 
 function importConfig(text) {
+  let parsed = null;
+  try { parsed = JSON.parse(text); } catch { /* the validators below say what is wrong */ }
+  if (parsed && typeof parsed === "object" && "runs" in parsed) { importExperiment(text, parsed); return; }
   const msg = wasm.validate(text);
   if (msg) { showMessage(`Imported config rejected: ${msg}`, fieldOf(msg)); return; }
   const config = JSON.parse(text);
@@ -356,6 +368,21 @@ function importConfig(text) {
   $("preset-title").textContent = "Imported configuration";
   $("preset-explanation").textContent = "Loaded from a config file; the CLI runs the same file with rankflow run --config.";
   start({ config }, { play: session.status === "playing" });
+}
+
+/** An experiment file (a preset object with its runs and claim, as the export writes it): its runs side by side,
+ * judged by its claim; the form shows its first run. */
+function importExperiment(text, parsed) {
+  const msg = wasm.validate_experiment(text);
+  if (msg) { showMessage(`Imported experiment rejected: ${msg}`); return; }
+  const config = parsed.runs[0].config;
+  writeForm(normalized(config), wasm.matrix_text);
+  origin = null;
+  $("edited").hidden = true;
+  $("preset").value = "custom";
+  $("preset-title").textContent = parsed.title || "Imported experiment";
+  $("preset-explanation").textContent = `${parsed.runs.length} run${parsed.runs.length > 1 ? "s" : ""}${parsed.claim ? `, judged by the claim ${parsed.claim}` : ""}; the CLI runs the same file with rankflow run --experiment FILE --check.`;
+  start({ config, experiment: text }, { play: session.status === "playing" });
 }
 
 /** `window.rankflow`: the page API for tests and embedding hosts (see README). */

@@ -139,9 +139,9 @@ impl Claim for Saddles {
                 shown.push(num(*c));
             }
             let rule = if depth == 2 {
-                format!("within {} % of −sₖ₊₁ (strict saddles)", STRICT * 100.0)
+                format!("within {} % of −sₖ₊₁: strict saddles", STRICT * 100.0)
             } else {
-                format!("|λₘᵢₙ| ≤ {}·sₖ₊₁ (degenerate saddles)", num(DEGENERATE))
+                format!("|λₘᵢₙ| ≤ {}·sₖ₊₁: degenerate saddles", num(DEGENERATE))
             };
             checks.check(ok, format!("{}: λₘᵢₙ on the stages {} (needs {rule})", m.name(), shown.join(", ")));
         }

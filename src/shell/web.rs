@@ -72,6 +72,12 @@ pub fn validate(config_json: &str) -> String {
 
 /// The presets as a JSON array of {name, title, explanation, runs: [{label, group, config}], claim}.
 /// `config_json` validated with every default filled in (so two configs compare field by field); "" when invalid.
+/// "" when `json` is a valid experiment file (see `Lab::from_experiment`), else the message naming the field.
+#[wasm_bindgen]
+pub fn validate_experiment(json: &str) -> String {
+    crate::claims::experiment_file(json).err().unwrap_or_default()
+}
+
 #[wasm_bindgen]
 pub fn normalize_config(config_json: &str) -> String {
     Config::from_json(config_json).ok().and_then(|c| serde_json::to_string(&c).ok()).unwrap_or_default()
@@ -175,6 +181,24 @@ impl Lab {
             Some(_) => return Err(JsError::new("seed: must be a whole number")),
         };
         Ok(Lab::wrap(preset.experiment()))
+    }
+
+    /// An experiment file: one preset object as `rankflow presets --json` prints it (`runs` with their configs,
+    /// `claim`), judged by its claim; throws a message naming the field (`runs[1].config.model.depth: …`).
+    pub fn from_experiment(json: &str) -> Result<Lab, JsError> {
+        let preset = crate::claims::experiment_file(json).map_err(|e| JsError::new(&e))?;
+        Ok(Lab::wrap(preset.experiment()))
+    }
+
+    /// What runs now as an experiment file (the form `from_experiment` and `rankflow run --experiment` read).
+    pub fn experiment_json(&self) -> String {
+        let runs: Vec<serde_json::Value> = self
+            .exp
+            .members
+            .iter()
+            .map(|m| json!({"label": m.label, "group": m.group, "config": m.run.config}))
+            .collect();
+        serde_json::to_string_pretty(&json!({"runs": runs, "claim": self.exp.claim})).unwrap_or_default()
     }
 
     /// Runs side by side from a JSON array of {label, config} (2 or 3; every run uses the first's problem and

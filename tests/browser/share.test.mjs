@@ -204,3 +204,33 @@ test("hide= hides the named controls and fields, keeps the rest, and stays in th
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("an edited preset is judged by its claim; its experiment exports and re-imports, and a bad one names the field", async () => {
+  const { page, errors, context } = await openPage(browser, { query: "?preset=tied-spectrum&speed=max" });
+  const verdict = () => page.waitForFunction(() => [...document.querySelectorAll("#claim li")].map((l) => l.textContent).find((t) => /^[✓✗] claim/.test(t)), null, { timeout: 60000 }).then((h) => h.jsonValue());
+  // Stopped at 400 steps, before σ₃ is learned: the same claim, judged the same way as the CLI would, fails.
+  await page.fill('[data-field="steps"]', "400");
+  await page.press('[data-field="steps"]', "Tab");
+  await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 60000 });
+  assert.match(await verdict(), /^✗ claim fails: one value at a time — but run: σ₃ never learned/);
+  // The experiment (runs and claim) exports as the CLI's --experiment file…
+  await page.click("#export-menu summary");
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.click('[data-export="experiment"]')]);
+  const experiment = JSON.parse((await readFile(await dl.path())).toString());
+  assert.equal(experiment.claim, "stage_times");
+  assert.equal(experiment.runs[0].config.steps, 400);
+  // …and, with enough steps again, re-imports to a verdict that holds.
+  experiment.runs[0].config.steps = 3000;
+  await page.fill("#import-text", JSON.stringify(experiment));
+  await page.click("#import-apply");
+  assert.equal(await page.$eval('[data-field="steps"]', (e) => e.value), "3000");
+  await page.evaluate(() => window.rankflow.play());
+  await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 60000 });
+  assert.match(await verdict(), /^✓ claim holds: one value at a time/);
+  experiment.runs[0].config.model.depth = 99;
+  await page.fill("#import-text", JSON.stringify(experiment));
+  await page.click("#import-apply");
+  assert.match(await page.$eval("#message", (e) => e.textContent), /Imported experiment rejected: runs\[0\]\.config\.model\.depth:/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -84,5 +84,6 @@ export function exportAs(what, { base, view, session, drawMatrices }) {
 export function saveExport(m, base) {
   if (m.what === "csv") download(`${base}-trajectories.csv`, new Blob([m.text], { type: "text/csv" }));
   else if (m.what === "json") download(`${base}-trajectories.json`, new Blob([m.text], { type: "application/json" }));
+  else if (m.what === "experiment") download(`${base}-experiment.json`, new Blob([m.text + "\n"], { type: "application/json" }));
   else download(`${base}-config.json`, new Blob([JSON.stringify(JSON.parse(m.text), null, 2) + "\n"], { type: "application/json" }));
 }

@@ -33,6 +33,7 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
   let stepped = false;              // whether a real slice has run since the last load (ends the warm-up)
 
   function open(s) {
+    if (s.experiment) return wasm.Lab.from_experiment(s.experiment);
     return s.preset ? wasm.Lab.from_preset(s.preset, s.seed ?? undefined) : s.compare ? wasm.Lab.compare(s.compare) : new wasm.Lab(s.config);
   }
 
@@ -141,7 +142,8 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
 
   function exportText(msg) {
     if (!lab || msg.gen !== gen) { post({ type: "export", gen, id: msg.id, error: "nothing is loaded yet" }); return; }
-    const text = msg.what === "csv" ? lab.csv() : msg.what === "json" ? lab.report_json() : lab.config_json();
+    const text = msg.what === "csv" ? lab.csv() : msg.what === "json" ? lab.report_json()
+      : msg.what === "experiment" ? lab.experiment_json() : lab.config_json();
     post({ type: "export", gen, id: msg.id, what: msg.what, text });
   }
 
