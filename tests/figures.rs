@@ -399,11 +399,11 @@ fn fewer_observations_deeper_recovers_first() {
         assert_eq!(v[g]["recovered_from"].as_u64(), from.map(|x| x as u64), "{g}");
     }
     for (text, g, n) in [
-        ("4.3e-3", "L = 3", 160),
-        ("8.1e-4", "L = 4", 160),
+        ("4.6e-3", "L = 3", 160),
+        ("8.4e-4", "L = 4", 160),
         ("0.2", "L = 2", 160),
         ("0.28", "minimum nuclear norm", 160),
-        ("0.0126", "L = 2", 240),
+        ("0.0131", "L = 2", 240),
     ] {
         stated(&p, text, median(g, n));
     }
