@@ -138,7 +138,8 @@ fn curves(exp: &Experiment) -> (Vec<Curve>, Option<Curve>) {
             }
         };
         let count = observed(&m.run);
-        let error = if m.run.running() { None } else { m.run.measure().test_error };
+        // The test error now (live while the runs go; the verdict waits for their end).
+        let error = m.run.trace.last().and_then(|s| s.test_error);
         out[i_curve].add(count, error);
         let key = (m.run.config.seed, count);
         if !seen.contains(&key) {
