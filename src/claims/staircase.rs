@@ -212,8 +212,8 @@ pub fn predicted_levels(exp: &Experiment) -> (Vec<f64>, &'static str, &'static s
 }
 
 /// Loss against step with the predicted plateau levels ½(sₖ₊₁² + … + sᵣ²) (divided by m·n for completion,
-/// where ℓ averages over entries) as labelled references, and `plateaus(member)` shaded, each labelled with
-/// how many values were learned when it began.
+/// where ℓ averages over entries) as labelled references, and — for a single run — `plateaus(member)` shaded,
+/// each labelled with how many values were learned when it began.
 pub fn figure(exp: &Experiment, opts: Options, plateaus: impl Fn(&Member) -> Vec<Plateau>) -> Figure {
     let single = exp.members.len() == 1;
     let mut fig =
@@ -240,7 +240,8 @@ pub fn figure(exp: &Experiment, opts: Options, plateaus: impl Fn(&Member) -> Vec
         let plateaus = plateaus(v.member);
         let learned = v.member.run.learned();
         let mut last_label = None;
-        for p in &plateaus {
+        // Several runs' bands would cover each other: their loss curves show the plateaus themselves.
+        for p in plateaus.iter().filter(|_| single) {
             // k = how many target values were learned when the plateau began.
             let k = learned.iter().filter(|s| s.is_some_and(|s| s <= p.start_step)).count();
             let label = (single && last_label != Some(k)).then(|| format!("k = {k}"));
