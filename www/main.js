@@ -32,13 +32,14 @@ const presetSource = (p) => (p.runs.length > 1 || p.claim ? { preset: p.name } :
 function start({ config, preset, seed, compare, experiment }, opts = {}) {
   let source;
   if (compare) source = { compare: JSON.stringify(compare) };
-  else if (experiment) source = { experiment };
   else if (preset) source = { preset, seed: seed ?? null };
   else {
+    // The form's config is checked first, so a bad field is named as the form names it (also when the edited
+    // preset runs as an experiment judged by its claim).
     const json = JSON.stringify(config);
     const msg = wasm.validate(json);
     if (msg) { showMessage(msg, fieldOf(msg)); return false; }
-    source = { config: json };
+    source = experiment ? { experiment } : { config: json };
   }
   showMessage("");
   current = { preset: preset ?? null, seed: seed ?? null, config: compare ? compare[0].config : config, compare: compare ?? null };
