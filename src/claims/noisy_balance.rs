@@ -19,11 +19,6 @@ pub const TOLERANCE: f64 = 0.03;
 /// Plain GD's ‖W_L‖² − ‖W₁‖² must stay within this fraction of its start.
 pub const CONSERVED: f64 = 0.01;
 
-/// Noisy GD's selected balance (σ_L/σ₁)·√(m/n), where it is derived (see [`predicted_balance`]).
-pub fn predicted_norm_ratio(config: &Config) -> Option<f64> {
-    predicted_balance(config)
-}
-
 fn ratio(s: &Sample) -> f64 {
     s.factor_norms[s.factor_norms.len() - 1] / s.factor_norms[0]
 }
@@ -48,7 +43,7 @@ impl Claim for NoisyBalance {
             let n = m.run.model.factor_norms();
             let (first, last) = (n[0], n[n.len() - 1]);
             let top = format!("‖W{}‖", sub(n.len()));
-            let predicted = predicted_norm_ratio(&m.run.config);
+            let predicted = predicted_balance(&m.run.config);
             let ratio = last / first;
             let note = match (&m.run.config.optimizer, predicted) {
                 (_, Some(p)) => format!(" (predicted {p:.3})"),
@@ -88,7 +83,7 @@ impl Claim for NoisyBalance {
         for m in &exp.members {
             let samples = m.run.trace.samples();
             let (Some(first), Some(last)) = (samples.first(), samples.last()) else { continue };
-            match (&m.run.config.optimizer, predicted_norm_ratio(&m.run.config)) {
+            match (&m.run.config.optimizer, predicted_balance(&m.run.config)) {
                 (_, Some(p)) if !noise_is_off(&m.run.config) => {
                     noisy += 1;
                     checks.check(
@@ -153,7 +148,7 @@ fn figure(exp: &Experiment, opts: Options) -> Figure {
             Stroke::Solid,
             of_samples(samples, opts, ratio),
         ));
-        if let Some(p) = predicted_norm_ratio(&run.config) {
+        if let Some(p) = predicted_balance(&run.config) {
             let noise = match &run.config.optimizer {
                 OptimizerConfig::NoisyGd { noise, .. } => noise.clone(),
                 _ => vec![],

@@ -54,10 +54,7 @@ impl Crossings {
                         left.retain(|&(k, j)| {
                             let crossed = s.get(k).is_some_and(|v| *v > FRACTIONS[j] * self.targets[k]);
                             if crossed {
-                                self.steps[k][j] = Some(t);
-                                if j == LEARNED {
-                                    self.values[k] = Some(s.clone());
-                                }
+                                self.record(k, j, t, &s);
                             }
                             !crossed
                         });
@@ -107,10 +104,5 @@ impl Crossings {
     /// The step σ_k first exceeded FRACTIONS[j]·s_k, for every k.
     pub fn at(&self, j: usize) -> Vec<Option<u64>> {
         self.steps.iter().map(|s| s[j]).collect()
-    }
-
-    /// The target values the crossings refer to.
-    pub fn targets(&self) -> &[f64] {
-        &self.targets
     }
 }

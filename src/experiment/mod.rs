@@ -15,7 +15,7 @@ pub mod trace;
 
 use crate::config::{Config, OptimizerConfig};
 use crate::dynamics::baseline::{Baseline, BaselineKey, BaselineSolver};
-pub use observer::{Observer, Probe, PROBE_CAPACITY};
+pub use observer::Observer;
 use run::{Run, Status};
 use serde::Deserialize;
 use serde_json::Value;
