@@ -143,7 +143,8 @@ impl Run {
     pub fn advance(&mut self, k: u64) -> u64 {
         let mut done = 0;
         while done < k && self.status == Status::Running {
-            if self.step > 0 && self.trace.due(self.step) {
+            // (A sample already taken at this step by the crossings' check below is not taken again.)
+            if self.step > 0 && self.trace.due(self.step) && self.trace.last().map(|s| s.step) != Some(self.step) {
                 let sample = self.measure();
                 self.trace.push(sample);
             }
@@ -164,9 +165,18 @@ impl Run {
             self.step += 1;
             done += 1;
             if self.crossings.pending() && self.step.is_multiple_of(self.config.record_every.max(1)) {
-                let sv = metrics::singular_values(&self.model.product());
+                // One SVD for both: where a sample is due at this step, it is taken now and its singular values
+                // are the ones checked.
+                let sample = self.trace.due(self.step).then(|| self.measure());
+                let sv = match &sample {
+                    Some(s) => s.singular_values.clone(),
+                    None => metrics::singular_values(&self.model.product()),
+                };
                 if sv.iter().all(|v| v.is_finite()) {
                     self.crossings.check(self.step, &sv, &self.model, self.optimizer.as_ref(), &self.problem);
+                }
+                if let Some(sample) = sample {
+                    self.trace.push(sample);
                 }
             }
             if self.step >= self.config.steps {
