@@ -1,4 +1,4 @@
-// wasm-side benchmark: the same GD workloads in node and in headless Chromium (plain simd128 and relaxed-simd builds), plus the first chart's time and
+// wasm-side benchmark: the same GD workloads in node and in headless Chromium (simd128), plus the first chart's time and
 // the load size. usage: node bench/measure.mjs SERVED_URL WORKLOADS.json   (prints one JSON line per figure)
 import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -10,7 +10,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const www = join(here, "..", "www");
 const [url, workloadsFile] = process.argv.slice(2);
 const workloads = JSON.parse(readFileSync(workloadsFile, "utf8"));
-const REPS = 5, SECONDS = 0.5;
+const REPS = 5,
+  SECONDS = 0.5;
 
 // Shared by node and the page: median steps/s of pure stepping (recording off).
 const measureSource = `async (m, workloads, REPS, SECONDS) => {
@@ -50,7 +51,15 @@ const require = createRequire(join(here, "..", "tests", "browser", "package.json
 const { chromium } = require("playwright-core");
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 // The page's CSP forbids eval; the benchmark (not the page) needs it to inject the shared measuring function.
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
@@ -59,28 +68,43 @@ await page.waitForFunction(() => !document.getElementById("play").disabled);
 const firstChart = await page.evaluate(() => performance.getEntriesByName("first-chart")[0]?.startTime ?? null);
 /** The workloads stepped in the page by the build `wasm`, through the glue module at `glue` (another URL gives
  * another instance of the glue, so several builds can run in one page). */
-const inPage = (glue, wasm) => page.evaluate(async ([glue, wasm, src, workloads, REPS, SECONDS]) => {
-  const m = await import(glue);
-  await m.default({ module_or_path: wasm });
-  return (0, eval)(src)(m, workloads, REPS, SECONDS);
-}, [glue, wasm, measureSource, workloads, REPS, SECONDS]);
-// Each build through a glue instance of its own: the page's own instance (./pkg/rankflow.js) already holds the build
-// the page chose — the relaxed-simd one where the browser has it.
-for (const r of await inPage("./pkg/rankflow.js?plain", "./pkg/rankflow_bg.wasm")) {
+const inPage = (glue, wasm) =>
+  page.evaluate(
+    async ([glue, wasm, src, workloads, REPS, SECONDS]) => {
+      const m = await import(glue);
+      await m.default({ module_or_path: wasm });
+      return (0, eval)(src)(m, workloads, REPS, SECONDS);
+    },
+    [glue, wasm, measureSource, workloads, REPS, SECONDS],
+  );
+// Through a glue instance of its own (the page's instance is busy with the page).
+for (const r of await inPage("./pkg/rankflow.js?bench", "./pkg/rankflow_bg.wasm")) {
   console.log(JSON.stringify({ engine: "wasm-chromium", ...r }));
-}
-for (const r of await inPage("./pkg/rankflow.js?relaxed", "./pkg/rankflow_relaxed_bg.wasm")) {
-  console.log(JSON.stringify({ engine: "wasm-chromium-relaxed", ...r }));
 }
 
 console.log(JSON.stringify({ engine: "frame", first_chart_ms: firstChart }));
 await browser.close();
 
 const gz = (f) => gzipSync(readFileSync(join(www, f)), { level: 9 }).length;
-// What a page load fetches: one of the two wasm builds (the relaxed-simd one where the browser has it), the glue,
+// What a page load fetches: the wasm, the glue,
 // the page's modules, the simulation worker and its module, HTML, CSS and the icon (the sweep worker loads on demand).
-const relaxed = "pkg/rankflow_relaxed_bg.wasm";
-const files = [relaxed, "pkg/rankflow.js", "main.js", ...readdirSync(join(www, "js")).map((f) => `js/${f}`), "sim-worker.js",
-  "index.html", "style.css", "favicon.svg"];
-console.log(JSON.stringify({ engine: "size", gzip_bytes: Object.fromEntries(files.map((f) => [f, gz(f)])), total_gzip: files.reduce((a, f) => a + gz(f), 0),
-  wasm_raw: readFileSync(join(www, relaxed)).length, wasm_file: relaxed }));
+const wasmFile = "pkg/rankflow_bg.wasm";
+const files = [
+  wasmFile,
+  "pkg/rankflow.js",
+  "main.js",
+  ...readdirSync(join(www, "js")).map((f) => `js/${f}`),
+  "sim-worker.js",
+  "index.html",
+  "style.css",
+  "favicon.svg",
+];
+console.log(
+  JSON.stringify({
+    engine: "size",
+    gzip_bytes: Object.fromEntries(files.map((f) => [f, gz(f)])),
+    total_gzip: files.reduce((a, f) => a + gz(f), 0),
+    wasm_raw: readFileSync(join(www, wasmFile)).length,
+    wasm_file: wasmFile,
+  }),
+);

@@ -1,6 +1,5 @@
 // The page at the machine's speed, per preset, side by side in one run: the live page from Play to "finished"
-// at speed=max (window.rankflow), the same wasm stepping the preset's runs flat out with nothing drawn (plain
-// simd128 and relaxed-simd builds), and the native CLI's whole process (`rankflow run --preset P
+// at speed=max (window.rankflow), the same wasm stepping the preset's runs flat out with nothing drawn, and the native CLI's whole process (`rankflow run --preset P
 // --no-baseline`); while the page plays, main-thread long tasks (> 50 ms) and gaps between frames; then an
 // α drag on `incremental`. usage: node bench/page.mjs SERVED_URL NATIVE_CLI [REPS]   (one JSON line per figure)
 import { execFileSync } from "node:child_process";
@@ -15,64 +14,93 @@ const require = createRequire(join(here, "..", "tests", "browser", "package.json
 const { chromium } = require("playwright-core");
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 const presets = JSON.parse(execFileSync(cli, ["presets", "--json"]).toString()).map((p) => p.name);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const quantile = (xs, f) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(f * s.length))]; };
+const quantile = (xs, f) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(f * s.length))];
+};
 
 async function open(query) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   await page.goto(url + query);
-  await page.waitForFunction(() => ["ready", "finished"].includes(window.rankflow?.state().status), null, { timeout: 60000 });
+  await page.waitForFunction(() => ["ready", "finished"].includes(window.rankflow?.state().status), null, {
+    timeout: 60000,
+  });
   return { page, context };
 }
 
 /** Seconds the loaded wasm build needs to step `name`'s runs to their end, nothing drawn (on the page's thread);
  * the second of two runs, so that both builds are timed with their code optimised (the engine tiers a module's
  * code up once for all its instances: after a played page it is hot, on a fresh page it is not). */
-const flat = (page, name) => page.evaluate(async (name) => {
-  const m = await import("./pkg/rankflow.js");
-  let s = 0;
-  for (let k = 0; k < 2; k++) {
-    const lab = m.Lab.from_preset(name);
-    const t0 = performance.now();
-    while (lab.advance(100000) > 0);
-    s = (performance.now() - t0) / 1000;
-    lab.free();
-  }
-  return s;
-}, name);
+const flat = (page, name) =>
+  page.evaluate(async (name) => {
+    const m = await import("./pkg/rankflow.js");
+    let s = 0;
+    for (let k = 0; k < 2; k++) {
+      const lab = m.Lab.from_preset(name);
+      const t0 = performance.now();
+      while (lab.advance(100000) > 0);
+      s = (performance.now() - t0) / 1000;
+      lab.free();
+    }
+    return s;
+  }, name);
 
 /** Plays the page at speed=max from Play to "finished": seconds, long tasks, frame gaps. */
-const play = (page) => page.evaluate(() => new Promise((resolve) => {
-  const long = [];
-  const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) long.push(e.duration); });
-  obs.observe({ type: "longtask" });
-  const gaps = [];
-  let last = performance.now();
-  let on = true;
-  const tick = (t) => { gaps.push(t - last); last = t; if (on) requestAnimationFrame(tick); };
-  requestAnimationFrame(tick);
-  const t0 = performance.now();
-  document.addEventListener("rankflow:statechange", function done(e) {
-    if (e.detail.status !== "finished") return;
-    const seconds = (performance.now() - t0) / 1000;
-    on = false;
-    document.removeEventListener("rankflow:statechange", done);
-    setTimeout(() => { obs.disconnect(); resolve({ seconds, long, gaps: gaps.slice(2) }); }, 100);
-  });
-  window.rankflow.play();
-}));
+const play = (page) =>
+  page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const long = [];
+        const obs = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) long.push(e.duration);
+        });
+        obs.observe({ type: "longtask" });
+        const gaps = [];
+        let last = performance.now();
+        let on = true;
+        const tick = (t) => {
+          gaps.push(t - last);
+          last = t;
+          if (on) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+        const t0 = performance.now();
+        document.addEventListener("rankflow:statechange", function done(e) {
+          if (e.detail.status !== "finished") return;
+          const seconds = (performance.now() - t0) / 1000;
+          on = false;
+          document.removeEventListener("rankflow:statechange", done);
+          setTimeout(() => {
+            obs.disconnect();
+            resolve({ seconds, long, gaps: gaps.slice(2) });
+          }, 100);
+        });
+        window.rankflow.play();
+      }),
+  );
 
 // A reader's pause between the page being ready and pressing Play (the simulation warms its code up meanwhile).
 const PAUSE_MS = 1000;
-const rows = Object.fromEntries(presets.map((p) => [p, { page: [], at_once: [], flat: [], flat_plain: [], native: [], long: [], gaps: [] }]));
+const rows = Object.fromEntries(
+  presets.map((p) => [p, { page: [], at_once: [], flat: [], native: [], long: [], gaps: [] }]),
+);
 for (let rep = 0; rep < REPS; rep++) {
   for (const name of presets) {
     const r = rows[name];
-    let t0 = performance.now();
+    const t0 = performance.now();
     execFileSync(cli, ["run", "--preset", name, "--no-baseline"], { stdio: "ignore" });
     r.native.push((performance.now() - t0) / 1000);
     // Play pressed the moment the page is ready (code still cold), then, on a fresh page, after a reader's pause.
@@ -86,19 +114,30 @@ for (let rep = 0; rep < REPS; rep++) {
     r.long.push(...live.long);
     r.gaps.push(...live.gaps);
     r.flat.push(await flat(page, name));
-    r.relaxed = await page.evaluate(() => WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 135, 2, 11])));
     await context.close();
-    const plain = await open(`?preset=${name}&simd=plain`);
-    r.flat_plain.push(await flat(plain.page, name));
-    await plain.context.close();
-    process.stderr.write(`bench page: ${name} rep ${rep + 1}: page ${live.seconds.toFixed(2)} s (at once ${r.at_once.at(-1).toFixed(2)} s), flat ${r.flat.at(-1).toFixed(2)} s (plain ${r.flat_plain.at(-1).toFixed(2)} s), native ${r.native.at(-1).toFixed(2)} s\n`);
+    process.stderr.write(
+      `bench page: ${name} rep ${rep + 1}: page ${live.seconds.toFixed(2)} s (at once ${r.at_once.at(-1).toFixed(2)} s), flat ${r.flat.at(-1).toFixed(2)} s, native ${r.native.at(-1).toFixed(2)} s\n`,
+    );
   }
 }
 for (const name of presets) {
   const r = rows[name];
-  console.log(JSON.stringify({ engine: "preset", preset: name, page_s: median(r.page), page_at_once_s: median(r.at_once), flat_s: median(r.flat), flat_plain_s: median(r.flat_plain),
-    native_s: median(r.native), relaxed: r.relaxed, long_tasks: r.long.length, longest_task_ms: r.long.length ? Math.max(...r.long) : 0,
-    frames: r.gaps.length, gap_p95_ms: quantile(r.gaps, 0.95), gap_median_ms: quantile(r.gaps, 0.5), reps: REPS }));
+  console.log(
+    JSON.stringify({
+      engine: "preset",
+      preset: name,
+      page_s: median(r.page),
+      page_at_once_s: median(r.at_once),
+      flat_s: median(r.flat),
+      native_s: median(r.native),
+      long_tasks: r.long.length,
+      longest_task_ms: r.long.length ? Math.max(...r.long) : 0,
+      frames: r.gaps.length,
+      gap_p95_ms: quantile(r.gaps, 0.95),
+      gap_median_ms: quantile(r.gaps, 0.5),
+      reps: REPS,
+    }),
+  );
 }
 
 // α drag on `incremental` with the real mouse: from release to the released value's run drawn to its end.
@@ -109,14 +148,20 @@ for (let rep = 0; rep < REPS; rep++) {
   const y = box.y + box.height / 2;
   await page.mouse.move(box.x + box.width * 0.5, y);
   await page.mouse.down();
-  for (let i = 1; i <= 20; i++) { await page.mouse.move(box.x + box.width * (0.5 - 0.01 * i), y); await page.waitForTimeout(30); }
+  for (let i = 1; i <= 20; i++) {
+    await page.mouse.move(box.x + box.width * (0.5 - 0.01 * i), y);
+    await page.waitForTimeout(30);
+  }
   // The clock starts at the slider's change event (its release), as the page sees it.
   await page.evaluate(() => {
     window.__drag = new Promise((resolve) => {
       let t0 = null;
-      document.querySelector('[data-field="model.init_scale"]').addEventListener("change", () => { t0 = performance.now(); });
+      document.querySelector('[data-field="model.init_scale"]').addEventListener("change", () => {
+        t0 = performance.now();
+      });
       document.addEventListener("rankflow:statechange", (e) => {
-        if (t0 !== null && e.detail.status === "finished") resolve({ seconds: (performance.now() - t0) / 1000, step: e.detail.step });
+        if (t0 !== null && e.detail.status === "finished")
+          resolve({ seconds: (performance.now() - t0) / 1000, step: e.detail.step });
       });
     });
   });

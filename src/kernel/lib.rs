@@ -249,18 +249,8 @@ fn micro_kernel(a: &[f64], b: &[f64], k: usize) -> [[f64; 4]; NR] {
                 let pb = b.as_ptr().add(kk * NR);
                 for (q, col) in acc.iter_mut().enumerate() {
                     let s = v128_load64_splat(pb.add(q) as *const u64);
-                    // With relaxed-simd (a second page build, loaded where the browser has it): one fused
-                    // multiply-add where the machine has FMA, else the same mul + add.
-                    #[cfg(target_feature = "relaxed-simd")]
-                    {
-                        col[0] = f64x2_relaxed_madd(lo, s, col[0]);
-                        col[1] = f64x2_relaxed_madd(hi, s, col[1]);
-                    }
-                    #[cfg(not(target_feature = "relaxed-simd"))]
-                    {
-                        col[0] = f64x2_add(col[0], f64x2_mul(lo, s));
-                        col[1] = f64x2_add(col[1], f64x2_mul(hi, s));
-                    }
+                    col[0] = f64x2_add(col[0], f64x2_mul(lo, s));
+                    col[1] = f64x2_add(col[1], f64x2_mul(hi, s));
                 }
             }
         }

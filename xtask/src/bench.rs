@@ -268,15 +268,15 @@ fn render_page(rows: &[Value]) -> String {
          times a second at full speed on a machine with two cores or fewer, else every frame); **at once** = the \
          same with Play pressed the moment the page is ready (code still cold, on a fresh page); \
          **flat** = the same wasm build stepping the preset's runs to their end in one loop, nothing drawn (the second of two such runs, \
-         so that the relaxed-simd and plain simd128 builds are both timed with their code optimised); **native** \
+         so that it is timed with its code optimised); **native** \
          = `rankflow run --preset NAME --no-baseline`, the whole process. Long tasks: main-thread tasks > 50 ms while \
          the page plays (Long Tasks API); frame gaps: between animation frames while it plays.\n"
     );
     let _ = writeln!(
         s,
-        "| preset | page (s) | flat wasm (s) | native (s) | page / flat (≤ 1.25) | page / native (≤ 2.5) | at once (s) | at once / flat | flat plain simd128 (s) | long tasks > 50 ms | frame gap p95 (ms) |"
+        "| preset | page (s) | flat wasm (s) | native (s) | page / flat (≤ 1.25) | page / native (≤ 2.5) | at once (s) | at once / flat | long tasks > 50 ms | frame gap p95 (ms) |"
     );
-    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|");
     let (mut flat_ok, mut native_ok, mut long_ok, mut gap_ok, mut at_once_ok) = (0, 0, 0, 0, 0);
     let presets: Vec<&Value> = rows.iter().filter(|r| r["engine"] == "preset").collect();
     for r in &presets {
@@ -291,7 +291,7 @@ fn render_page(rows: &[Value]) -> String {
         let gap = if gap.is_finite() { format!("{gap:.1}") } else { "– (ended within 2 frames)".into() };
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {:.2}× | {:.2}× | {} | {:.2}× | {} | {} (longest {:.0} ms) | {gap} |",
+            "| {} | {} | {} | {} | {:.2}× | {:.2}× | {} | {:.2}× | {} (longest {:.0} ms) | {gap} |",
             r["preset"].as_str().unwrap_or("?"),
             seconds(page),
             seconds(flat),
@@ -300,7 +300,6 @@ fn render_page(rows: &[Value]) -> String {
             page / native,
             seconds(num(r, "page_at_once_s")),
             num(r, "page_at_once_s") / flat,
-            seconds(num(r, "flat_plain_s")),
             num(r, "long_tasks"),
             num(r, "longest_task_ms"),
         );
@@ -309,12 +308,6 @@ fn render_page(rows: &[Value]) -> String {
     let _ = writeln!(
         s,
         "\n- page ≤ 1.25× flat: {flat_ok} of {n} presets; page ≤ 2.5× native: {native_ok} of {n}; no long task: {long_ok} of {n}; frame gap p95 ≤ 17.5 ms: {gap_ok} of {n}; with Play pressed at once, page ≤ 1.25× flat: {at_once_ok} of {n}."
-    );
-    let relaxed_faster = presets.iter().filter(|r| num(r, "flat_s") < num(r, "flat_plain_s")).count();
-    let _ = writeln!(
-        s,
-        "- relaxed-simd (fused multiply-add in the product kernel; the page loads it where `WebAssembly.validate` accepts \
-         `f64x2.relaxed_madd`): flat time below the plain simd128 build's for {relaxed_faster} of {n} presets."
     );
     if let Some(d) = rows.iter().find(|r| r["engine"] == "drag") {
         let t = num(d, "release_to_end_s");
@@ -345,10 +338,9 @@ fn render(r: &BTreeMap<(String, usize, usize), f64>, frame: &Value, size: &Value
         writeln!(s, "so its GFLOP/s are *equivalent* rates. The machine is shared and noisy; compare the ratios.\n");
     let _ = writeln!(
         s,
-        "| n | L | numpy steps/s (GFLOP/s) | native (× numpy) | wasm in node (× numpy) | wasm simd128 in Chromium (× numpy) | \
-         wasm relaxed-simd in Chromium (× numpy) |"
+        "| n | L | numpy steps/s (GFLOP/s) | native (× numpy) | wasm in node (× numpy) | wasm simd128 in Chromium (× numpy) |"
     );
-    let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+    let _ = writeln!(s, "|---|---|---|---|---|---|");
     for &n in &SIZES {
         for &l in &DEPTHS {
             let np = get("numpy", n, l);
@@ -358,12 +350,11 @@ fn render(r: &BTreeMap<(String, usize, usize), f64>, frame: &Value, size: &Value
             };
             let _ = writeln!(
                 s,
-                "| {n} | {l} | {np:.0} ({:.1}) | {} | {} | {} | {} |",
+                "| {n} | {l} | {np:.0} ({:.1}) | {} | {} | {} |",
                 numpy_gflops(n, l),
                 cell("native"),
                 cell("wasm-node"),
-                cell("wasm-chromium"),
-                cell("wasm-chromium-relaxed")
+                cell("wasm-chromium")
             );
         }
     }
@@ -380,17 +371,7 @@ fn render(r: &BTreeMap<(String, usize, usize), f64>, frame: &Value, size: &Value
     let lines = [
         ("wasm simd128 in Chromium ≥ 1.0× numpy at n ≤ 100", ratio_min("wasm-chromium", &[20, 50, 100]), 1.0),
         ("wasm in node ≥ 1.0× numpy at n ≤ 100", ratio_min("wasm-node", &[20, 50, 100]), 1.0),
-        (
-            "wasm relaxed-simd in Chromium (the page's build) ≥ 1.0× numpy at n ≤ 100",
-            ratio_min("wasm-chromium-relaxed", &[20, 50, 100]),
-            1.0,
-        ),
         ("wasm simd128 in Chromium ≥ 0.5× numpy at n = 200", ratio_min("wasm-chromium", &[200]), 0.5),
-        (
-            "wasm relaxed-simd in Chromium (the page's build) ≥ 0.5× numpy at n = 200",
-            ratio_min("wasm-chromium-relaxed", &[200]),
-            0.5,
-        ),
         ("wasm in node ≥ 0.5× numpy at n = 200", ratio_min("wasm-node", &[200]), 0.5),
         ("native ≥ 2× numpy at every size", ratio_min("native", &SIZES), 2.0),
     ];
@@ -435,14 +416,13 @@ fn render(r: &BTreeMap<(String, usize, usize), f64>, frame: &Value, size: &Value
     let _ = writeln!(
         s,
         "- wasm (simd128 `f64x2`, one thread): the packed kernel runs at {:.1} GFLOP/s real at n = 200, L = 4 in Chromium \
-         ({:.1} at n = 100, L = 3; {:.1} with relaxed-simd's fused multiply-add), {:.2}× the native kernel's rate there (two \
-         lanes per instruction against AVX-512's eight). At n = 50, L = 4 the relaxed build runs at {:.1} GFLOP/s real, where \
+         ({:.1} at n = 100, L = 3), {:.2}× the native kernel's rate there (two \
+         lanes per instruction against AVX-512's eight). At n = 50, L = 4 it runs at {:.1} GFLOP/s real, where \
          parity would need {:.1} ({:.2} × numpy's {:.0}).",
         real("wasm-chromium", 200, 4),
         real("wasm-chromium", 100, 3),
-        real("wasm-chromium-relaxed", 200, 4),
         real("wasm-chromium", 200, 4) / real("native", 200, 4),
-        real("wasm-chromium-relaxed", 50, 4),
+        real("wasm-chromium", 50, 4),
         frac(4) * numpy_gflops(50, 4),
         frac(4),
         numpy_gflops(50, 4)
