@@ -23,13 +23,18 @@ before(async () => {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   hostOrigin = `http://127.0.0.1:${server.address().port}`;
 });
-after(async () => { await browser?.close(); server?.close(); });
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
 
 async function openHost(query) {
   const context = await browser.newContext({ viewport: { width: 900, height: 800 } });
   const page = await context.newPage();
   const errors = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
   page.on("pageerror", (e) => errors.push(String(e)));
   const src = `${BASE_URL}?${query}`;
   await page.goto(`${hostOrigin}/?src=${encodeURIComponent(src)}`);
@@ -42,46 +47,105 @@ const count = (page, pred) => page.evaluate(`window.events.filter(${pred}).lengt
 
 test("a host on another origin drives the lab through every command and hears every event", async () => {
   assert.notEqual(new URL(BASE_URL).origin, hostOrigin);
-  const { page, context, errors } = await openHost(`embed=1&preset=tied-spectrum&speed=max&origin=${encodeURIComponent(hostOrigin)}`);
+  const { page, context, errors } = await openHost(
+    `embed=1&preset=tied-spectrum&speed=max&origin=${encodeURIComponent(hostOrigin)}`,
+  );
   await waitEvent(page, `(e) => e.event === "ready"`);
   await waitEvent(page, `(e) => e.event === "resize" && e.height > 100`);
-  await page.waitForFunction(() => { window.send({ type: "rankflow", command: "get-state" }); return window.events.some((e) => e.event === "state" && e.state.steps === 3000); }, null, { timeout: 20000, polling: 200 });
+  await page.waitForFunction(
+    () => {
+      window.send({ type: "rankflow", command: "get-state" });
+      return window.events.some((e) => e.event === "state" && e.state.steps === 3000);
+    },
+    null,
+    { timeout: 20000, polling: 200 },
+  );
   // step and seek (forwards, then back in time)
   await page.evaluate(() => window.send({ type: "rankflow", command: "step", n: 100 }));
   await page.evaluate(() => window.send({ type: "rankflow", command: "get-state" }));
-  await page.waitForFunction(() => { window.send({ type: "rankflow", command: "get-state" }); return window.events.some((e) => e.event === "state" && e.state.step === 100); }, null, { timeout: 20000, polling: 200 });
+  await page.waitForFunction(
+    () => {
+      window.send({ type: "rankflow", command: "get-state" });
+      return window.events.some((e) => e.event === "state" && e.state.step === 100);
+    },
+    null,
+    { timeout: 20000, polling: 200 },
+  );
   await page.evaluate(() => window.send({ type: "rankflow", command: "seek", step: 250 }));
-  await page.waitForFunction(() => { window.send({ type: "rankflow", command: "get-state" }); return window.events.some((e) => e.event === "state" && e.state.step === 250); }, null, { timeout: 20000, polling: 200 });
+  await page.waitForFunction(
+    () => {
+      window.send({ type: "rankflow", command: "get-state" });
+      return window.events.some((e) => e.event === "state" && e.state.step === 250);
+    },
+    null,
+    { timeout: 20000, polling: 200 },
+  );
   // seek backwards: the time cursor goes to the recorded sample nearest step 10; the run stays at 250
   await page.evaluate(() => window.send({ type: "rankflow", command: "seek", step: 10 }));
-  await page.waitForFunction(() => { window.send({ type: "rankflow", command: "get-state" }); return window.events.some((e) => e.event === "state" && e.state.step === 250 && Number.isInteger(e.state.cursor) && e.state.cursor <= 20); }, null, { timeout: 20000, polling: 200 });
+  await page.waitForFunction(
+    () => {
+      window.send({ type: "rankflow", command: "get-state" });
+      return window.events.some(
+        (e) => e.event === "state" && e.state.step === 250 && Number.isInteger(e.state.cursor) && e.state.cursor <= 20,
+      );
+    },
+    null,
+    { timeout: 20000, polling: 200 },
+  );
   // play to the end: milestones for the three values, then finished
   await page.evaluate(() => window.send({ type: "rankflow", command: "play" }));
   await waitEvent(page, `(e) => e.event === "statechange" && e.state.status === "playing"`);
   await waitEvent(page, `(e) => e.event === "finished"`);
   await waitEvent(page, `(e) => e.event === "milestone" && e.k === 3`, 10000);
-  const ks = await page.evaluate(() => window.events.filter((e) => e.event === "milestone").map((e) => e.k).sort());
+  const ks = await page.evaluate(() =>
+    window.events
+      .filter((e) => e.event === "milestone")
+      .map((e) => e.k)
+      .sort(),
+  );
   assert.deepEqual(ks, [1, 2, 3]);
   // reset, set a partial config, a preset, a bad preset; pause
   await page.evaluate(() => window.send({ type: "rankflow", command: "reset" }));
   await waitEvent(page, `(e) => e.event === "statechange" && e.state.status === "ready"`);
   await page.evaluate(() => window.send({ type: "rankflow", command: "set", config: { steps: 1234 } }));
-  await page.waitForFunction(() => { window.send({ type: "rankflow", command: "get-state" }); return window.events.some((e) => e.event === "state" && e.state.steps === 1234); }, null, { timeout: 20000, polling: 200 });
+  await page.waitForFunction(
+    () => {
+      window.send({ type: "rankflow", command: "get-state" });
+      return window.events.some((e) => e.event === "state" && e.state.steps === 1234);
+    },
+    null,
+    { timeout: 20000, polling: 200 },
+  );
   await page.evaluate(() => window.send({ type: "rankflow", command: "set", config: { model: { depth: 99 } } }));
   await waitEvent(page, `(e) => e.event === "error" && e.command === "set" && /model.depth/.test(e.message)`);
   await page.evaluate(() => window.send({ type: "rankflow", command: "set", preset: "no-such-preset" }));
   await waitEvent(page, `(e) => e.event === "error" && /unknown name/.test(e.message)`);
   await page.evaluate(() => window.send({ type: "rankflow", command: "set", preset: "incremental" }));
-  await page.waitForFunction(() => { window.send({ type: "rankflow", command: "get-state" }); return window.events.some((e) => e.event === "state" && e.state.steps === 50000); }, null, { timeout: 20000, polling: 200 });
+  await page.waitForFunction(
+    () => {
+      window.send({ type: "rankflow", command: "get-state" });
+      return window.events.some((e) => e.event === "state" && e.state.steps === 50000);
+    },
+    null,
+    { timeout: 20000, polling: 200 },
+  );
   await page.evaluate(() => window.send({ type: "rankflow", command: "play" }));
   await waitEvent(page, `(e) => e.event === "statechange" && e.state.status === "playing" && e.state.steps === 50000`);
   await page.evaluate(() => window.send({ type: "rankflow", command: "pause" }));
   await waitEvent(page, `(e) => e.event === "statechange" && e.state.status === "paused"`);
   // reveal.js
   await page.evaluate(() => window.send("slide:start"));
-  await page.waitForFunction(() => window.events.filter((e) => e.event === "statechange" && e.state.status === "playing").length >= 2, null, { timeout: 20000 });
+  await page.waitForFunction(
+    () => window.events.filter((e) => e.event === "statechange" && e.state.status === "playing").length >= 2,
+    null,
+    { timeout: 20000 },
+  );
   await page.evaluate(() => window.send("slide:stop"));
-  await page.waitForFunction(() => window.events.filter((e) => e.event === "statechange" && e.state.status === "paused").length >= 2, null, { timeout: 20000 });
+  await page.waitForFunction(
+    () => window.events.filter((e) => e.event === "statechange" && e.state.status === "paused").length >= 2,
+    null,
+    { timeout: 20000 },
+  );
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -92,26 +156,51 @@ test("200 hostile messages leave the lab working, with no uncaught error and no 
   await page.evaluate(() => {
     const big = "x".repeat(200000);
     const hostile = [
-      null, undefined, 0, 1e308, "", "rankflow", "slide:nonsense", [], [1, 2], { type: "other" }, { type: "rankflow" },
-      { type: "rankflow", command: 7 }, { type: "rankflow", command: "explode" }, { type: "rankflow", command: "step", n: -5 },
-      { type: "rankflow", command: "step", n: "1e99" }, { type: "rankflow", command: "step", n: 1.5 }, { type: "rankflow", command: "seek", step: "abc" },
-      { type: "rankflow", command: "set" }, { type: "rankflow", command: "set", config: [1, 2] }, { type: "rankflow", command: "set", config: "steps=5" },
-      { type: "rankflow", command: "set", config: { steps: -1 } }, { type: "rankflow", command: "set", config: { problem: { n: 1e9 } } },
+      null,
+      undefined,
+      0,
+      1e308,
+      "",
+      "rankflow",
+      "slide:nonsense",
+      [],
+      [1, 2],
+      { type: "other" },
+      { type: "rankflow" },
+      { type: "rankflow", command: 7 },
+      { type: "rankflow", command: "explode" },
+      { type: "rankflow", command: "step", n: -5 },
+      { type: "rankflow", command: "step", n: "1e99" },
+      { type: "rankflow", command: "step", n: 1.5 },
+      { type: "rankflow", command: "seek", step: "abc" },
+      { type: "rankflow", command: "set" },
+      { type: "rankflow", command: "set", config: [1, 2] },
+      { type: "rankflow", command: "set", config: "steps=5" },
+      { type: "rankflow", command: "set", config: { steps: -1 } },
+      { type: "rankflow", command: "set", config: { problem: { n: 1e9 } } },
       { type: "rankflow", command: "set", config: JSON.parse('{"__proto__": {"polluted": 1}, "steps": 10}') },
       { type: "rankflow", command: "set", config: { constructor: { prototype: { polluted: 2 } } } },
-      { type: "rankflow", command: "set", preset: { toString: 1 } }, { type: "rankflow", command: "play", payload: big },
-      { type: "rankflow", command: "set", config: { model: { init_scale: "NaN" } } }, { type: "rankflow", command: "get-state", x: new Array(5000).fill({ a: [1, 2, 3] }) },
+      { type: "rankflow", command: "set", preset: { toString: 1 } },
+      { type: "rankflow", command: "play", payload: big },
+      { type: "rankflow", command: "set", config: { model: { init_scale: "NaN" } } },
+      { type: "rankflow", command: "get-state", x: new Array(5000).fill({ a: [1, 2, 3] }) },
     ];
     for (let i = 0; i < 200; i++) window.send(hostile[i % hostile.length]);
   });
   await page.waitForTimeout(1500);
   const frame = page.frames().find((f) => f.url().startsWith(BASE_URL));
   assert.equal(await frame.evaluate(() => ({}).polluted ?? Object.prototype.polluted ?? null), null);
-  await page.evaluate(() => { window.events = []; window.send({ type: "rankflow", command: "get-state" }); });
+  await page.evaluate(() => {
+    window.events = [];
+    window.send({ type: "rankflow", command: "get-state" });
+  });
   await waitEvent(page, `(e) => e.event === "state"`, 10000);
   await page.evaluate(() => window.send({ type: "rankflow", command: "play" }));
   await waitEvent(page, `(e) => e.event === "statechange" && e.state.status === "playing"`, 20000);
-  assert.ok(await count(page, `(e) => e.event === "error" && /too large/.test(e.message)`) === 0, "events were reset");
+  assert.ok(
+    (await count(page, `(e) => e.event === "error" && /too large/.test(e.message)`)) === 0,
+    "events were reset",
+  );
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -3,11 +3,15 @@
 // captions and tables from the core, no raw TeX anywhere.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage } from "./harness.mjs";
+import { launch } from "./harness.mjs";
 
 let browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
 
 const PROJECTOR = { width: 1280, height: 720 };
 // Records the font size of every text drawn on each canvas (plotters-canvas sets ctx.font to "… Npx family").
@@ -16,7 +20,7 @@ const recordText = () => {
   const fill = CanvasRenderingContext2D.prototype.fillText;
   CanvasRenderingContext2D.prototype.fillText = function (text, x, y, w) {
     const px = parseFloat((/([\d.]+)px/.exec(this.font) || [])[1]);
-    const id = this.canvas.dataset?.for || this.canvas.id || "?";   // charts are drawn off screen, then copied
+    const id = this.canvas.dataset?.for || this.canvas.id || "?"; // charts are drawn off screen, then copied
     (window.__text[id] ??= []).push(px);
     return fill.call(this, text, x, y, w);
   };
@@ -28,7 +32,9 @@ async function projector(query = "") {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
   await page.goto((process.env.RANKFLOW_URL ?? "http://127.0.0.1:8000/") + query);
   await page.waitForFunction(() => !document.getElementById("play").disabled, null, { timeout: 20000 });
   await page.waitForTimeout(300);
@@ -37,7 +43,10 @@ async function projector(query = "") {
 
 test("at 1280×720 the σ chart is fully above the fold and its text is projector-sized", async () => {
   const { page, context, errors } = await projector();
-  const box = await page.$eval("#sv-chart", (c) => { const r = c.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, height: r.height }; });
+  const box = await page.$eval("#sv-chart", (c) => {
+    const r = c.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, height: r.height };
+  });
   assert.ok(box.top >= 0 && box.bottom <= 720, `σ chart spans ${box.top}–${box.bottom}`);
   assert.ok(box.height >= 400, `σ chart only ${box.height}px tall`);
   const sizes = await page.evaluate(() => window.__text);
@@ -56,7 +65,8 @@ test("before Play the σ chart shows the initial singular values at step 0", asy
   assert.match(await page.$eval("#cap-singular_values", (e) => e.textContent), /at step 0/);
   // Saturated (palette-coloured) pixels in the lower-left of the plot: the step-0 dots (targets are absent here).
   const coloured = await page.$eval("#sv-chart", (c) => {
-    const w = Math.round(c.width * 0.14), h = Math.round(c.height * 0.75);
+    const w = Math.round(c.width * 0.14),
+      h = Math.round(c.height * 0.75);
     const d = c.getContext("2d").getImageData(0, c.height - h, w, h - Math.round(c.height * 0.12)).data;
     let n = 0;
     for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - d[i + 1]) + Math.abs(d[i + 1] - d[i + 2]) > 80) n++;
@@ -67,9 +77,15 @@ test("before Play the σ chart shows the initial singular values at step 0", asy
   await page.click('details.data-table[data-figure="singular_values"] summary');
   // The table is filled by the details' toggle event, which fires in a task of its own after the click.
   await page.waitForSelector('details.data-table[data-figure="singular_values"] tbody tr', { timeout: 15000 });
-  const firstRow = await page.$$eval('details.data-table[data-figure="singular_values"] tbody tr:first-child td', (tds) => tds.map((t) => t.textContent));
+  const firstRow = await page.$$eval(
+    'details.data-table[data-figure="singular_values"] tbody tr:first-child td',
+    (tds) => tds.map((t) => t.textContent),
+  );
   assert.equal(firstRow[0], "1", "step 0 sits at the left edge (1) of the log axis");
-  assert.ok(firstRow.slice(1).some((v) => v !== ""), "no values in the step-0 row");
+  assert.ok(
+    firstRow.slice(1).some((v) => v !== ""),
+    "no values in the step-0 row",
+  );
   await context.close();
 });
 
@@ -79,8 +95,12 @@ test("every preset shows its claim figure and captions, with no raw TeX in the p
   assert.ok(names.length >= 10);
   for (const name of names) {
     await page.selectOption("#preset", name);
-    await page.waitForFunction(() => !document.querySelector('figure[data-figure="claim"]').hidden, null, { timeout: 30000 });
-    await page.waitForFunction(() => document.getElementById("cap-claim").textContent.length > 10, null, { timeout: 30000 });
+    await page.waitForFunction(() => !document.querySelector('figure[data-figure="claim"]').hidden, null, {
+      timeout: 30000,
+    });
+    await page.waitForFunction(() => document.getElementById("cap-claim").textContent.length > 10, null, {
+      timeout: 30000,
+    });
     const inked = await page.$eval("#claim-chart", (c) => {
       const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
       let n = 0;
@@ -88,9 +108,16 @@ test("every preset shows its claim figure and captions, with no raw TeX in the p
       return n;
     });
     assert.ok(inked > 500, `${name}: claim figure blank`);
-    const text = await page.evaluate(() => document.body.innerText + [...document.querySelectorAll("[aria-valuetext]")].map((e) => e.getAttribute("aria-valuetext")).join(" "));
+    const text = await page.evaluate(
+      () =>
+        document.body.innerText +
+        [...document.querySelectorAll("[aria-valuetext]")].map((e) => e.getAttribute("aria-valuetext")).join(" "),
+    );
     for (const tex of ["_{", "^{", "\\"]) assert.ok(!text.includes(tex), `${name}: raw TeX ${tex} on the page`);
-    const described = await page.$eval("#sv-chart", (c) => document.getElementById(c.getAttribute("aria-describedby")).textContent);
+    const described = await page.$eval(
+      "#sv-chart",
+      (c) => document.getElementById(c.getAttribute("aria-describedby")).textContent,
+    );
     assert.ok(described.length > 10, `${name}: σ chart has no caption`);
   }
   assert.deepEqual(errors, []);
@@ -100,7 +127,11 @@ test("every preset shows its claim figure and captions, with no raw TeX in the p
 test("a multi-run preset shows one read-out row per run and its finished wording", async () => {
   const { page, context } = await projector("?preset=counterexample&speed=5000");
   await page.click("#play");
-  await page.waitForFunction(() => /^Finished at step 300,000\./.test(document.getElementById("status").textContent), null, { timeout: 120000 });
+  await page.waitForFunction(
+    () => /^Finished at step 300,000\./.test(document.getElementById("status").textContent),
+    null,
+    { timeout: 120000 },
+  );
   await page.waitForFunction(() => document.querySelectorAll("#runs tbody tr").length === 4, null, { timeout: 20000 });
   const rows = await page.$$eval("#runs tbody tr", (trs) => trs.map((tr) => tr.cells[0].textContent));
   assert.deepEqual(rows, ["α = 1e-2", "α = 1e-4", "α = 1e-6", "GLRL"]);
@@ -116,9 +147,13 @@ test("a multi-run preset shows one read-out row per run and its finished wording
 });
 
 test("the product init convention comes from the link, shows in the form and the caption", async () => {
-  const { page, context, errors } = await projector("?problem.kind=full&problem.n=10&problem.rank=2&model.depth=4&model.init_convention=product");
+  const { page, context, errors } = await projector(
+    "?problem.kind=full&problem.n=10&problem.rank=2&model.depth=4&model.init_convention=product",
+  );
   assert.equal(await page.$eval('[data-field="model.init_convention"]', (e) => e.value), "product");
-  await page.waitForFunction(() => /product convention/.test(document.getElementById("cap-singular_values").textContent));
+  await page.waitForFunction(() =>
+    /product convention/.test(document.getElementById("cap-singular_values").textContent),
+  );
   // Editing another field keeps it (and a preset without it shows the default, not an empty choice).
   await page.fill('[data-field="model.depth"]', "3");
   await page.press('[data-field="model.depth"]', "Tab");

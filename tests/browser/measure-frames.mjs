@@ -8,5 +8,10 @@ await page.click("#play");
 await page.waitForTimeout(6000);
 const g = (await frameGaps(page)).sort((a, b) => a - b);
 const r = { frames: g.length, median: g[g.length >> 1], p95: g[Math.floor(g.length * 0.95)], max: g[g.length - 1] };
-console.log(q, JSON.stringify(r), await page.$eval("#r-step", (e) => e.textContent), await page.$eval("#r-rate", (e) => e.textContent));
+console.log(
+  q,
+  JSON.stringify(r),
+  await page.$eval("#r-step", (e) => e.textContent),
+  await page.$eval("#r-rate", (e) => e.textContent),
+);
 await b.close();

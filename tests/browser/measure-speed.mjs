@@ -21,7 +21,10 @@ const stepping = await page.evaluate(async (name) => {
   return rates[2];
 }, preset);
 await page.selectOption("#preset", preset);
-await page.$eval("#speed", (el) => { el.value = "100"; el.dispatchEvent(new Event("input")); });
+await page.$eval("#speed", (el) => {
+  el.value = "100";
+  el.dispatchEvent(new Event("input"));
+});
 await page.click("#play");
 await page.waitForTimeout(1500);
 const samples = [];
@@ -33,5 +36,11 @@ for (let i = 0; i < 5; i++) {
   samples.push(((b - a) * 1000) / (Date.now() - t0));
 }
 samples.sort((a, b) => a - b);
-console.log(JSON.stringify({ preset, wasm_stepping_steps_per_s: Math.round(stepping), page_steps_per_s_with_drawing: Math.round(samples[2]) }));
+console.log(
+  JSON.stringify({
+    preset,
+    wasm_stepping_steps_per_s: Math.round(stepping),
+    page_steps_per_s_with_drawing: Math.round(samples[2]),
+  }),
+);
 await browser.close();

@@ -4,8 +4,12 @@ import assert from "node:assert/strict";
 import { launch, openPage, stepCount, chartPixels } from "./harness.mjs";
 
 let browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
 
 test("loads without console errors and draws both charts", async () => {
   const { page, errors, context } = await openPage(browser);
@@ -28,10 +32,14 @@ test("Play advances the step readout and changes the chart; Pause stops it", asy
   const before = await chartPixels(page, "sv-chart");
   assert.equal(await stepCount(page), 0);
   await page.click("#play");
-  await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 2000, null, { timeout: 20000 });
+  await page.waitForFunction(
+    () => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 2000,
+    null,
+    { timeout: 20000 },
+  );
   await page.waitForFunction(() => /\d/.test(document.getElementById("r-rate").textContent), null, { timeout: 20000 });
   await page.click("#play"); // pause
-  await page.waitForTimeout(200);   // the slice under way when Pause was pressed (≤ 50 ms) still lands
+  await page.waitForTimeout(200); // the slice under way when Pause was pressed (≤ 50 ms) still lands
   const paused = await stepCount(page);
   await page.waitForTimeout(400);
   assert.equal(await stepCount(page), paused, "steps advanced while paused");
@@ -45,7 +53,8 @@ test("Play advances the step readout and changes the chart; Pause stops it", asy
 test("Step advances a quarter decade (100 steps from 0); rankflow.step(n) exactly n; Reset replays the same trajectory", async () => {
   const { page, context } = await openPage(browser);
   const perFrame = 100;
-  const stepped = (n) => page.waitForFunction((n) => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) === n, n);
+  const stepped = (n) =>
+    page.waitForFunction((n) => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) === n, n);
   await page.click("#step");
   await stepped(perFrame);
   const loss1 = await page.$eval("#r-loss", (el) => el.textContent);
@@ -76,7 +85,10 @@ test("a bad value shows a message naming the field and keeps the page alive", as
   await page.selectOption('[data-field="problem.kind"]', "entries");
   await page.fill('[data-field="problem.values"]', "? 1 / 1 x");
   await page.press('[data-field="problem.values"]', "Tab");
-  assert.match(await page.$eval("#message", (el) => el.textContent), /problem\.values: row 2, entry 2: "x" is not \? or a number/);
+  assert.match(
+    await page.$eval("#message", (el) => el.textContent),
+    /problem\.values: row 2, entry 2: "x" is not \? or a number/,
+  );
   // Fix it: the message clears and the run restarts.
   await page.fill('[data-field="problem.values"]', "? 1 / 1 0");
   await page.fill('[data-field="optimizer.lr"]', "0.1");

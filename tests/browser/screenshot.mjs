@@ -7,7 +7,11 @@ const [base = "http://127.0.0.1:8000/", out = "www/assets/screenshot.png"] = pro
 const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
 await page.goto(`${base}?preset=incremental&t=6440`);
-await page.waitForFunction(() => window.rankflow?.state().status === "finished" && window.rankflow.state().cursor !== null, null, { timeout: 120000 });
+await page.waitForFunction(
+  () => window.rankflow?.state().status === "finished" && window.rankflow.state().cursor !== null,
+  null,
+  { timeout: 120000 },
+);
 await page.waitForTimeout(1500);
 
 await page.screenshot({ path: out });

@@ -1,14 +1,18 @@
 // Sharing, embedding, exporting and keyboard use of the page, in a real headless Chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { launch, openPage, stepCount, BASE_URL } from "./harness.mjs";
+import { launch, openPage, stepCount, BASE_URL, downloaded } from "./harness.mjs";
 
 let browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
 
-const stepped = (page, n) => page.waitForFunction((n) => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) === n, n);
+const stepped = (page, n) =>
+  page.waitForFunction((n) => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) === n, n);
 
 test("URL round trip: the same link restores every field and the same trajectory", async () => {
   const { page, errors, context } = await openPage(browser);
@@ -31,7 +35,13 @@ test("URL round trip: the same link restores every field and the same trajectory
   const second = await context.newPage();
   await second.goto(url);
   await second.waitForFunction(() => !document.getElementById("play").disabled);
-  for (const [field, want] of [["problem.n", "12"], ["problem.singular_values", "5 2"], ["model.depth", "2"], ["optimizer.lr", "3"], ["seed", "7"]]) {
+  for (const [field, want] of [
+    ["problem.n", "12"],
+    ["problem.singular_values", "5 2"],
+    ["model.depth", "2"],
+    ["optimizer.lr", "3"],
+    ["seed", "7"],
+  ]) {
     assert.equal(await second.$eval(`[data-field="${field}"]`, (e) => e.value), want, field);
   }
   await second.evaluate(() => window.rankflow.step(500));
@@ -42,7 +52,9 @@ test("URL round trip: the same link restores every field and the same trajectory
 });
 
 test("a bad link parameter is named, and only that field falls back", async () => {
-  const { page, errors, context } = await openPage(browser, { query: "?model.depth=42&optimizer.lr=0.5&problem.n=10&bogus=1" });
+  const { page, errors, context } = await openPage(browser, {
+    query: "?model.depth=42&optimizer.lr=0.5&problem.n=10&bogus=1",
+  });
   const msg = await page.$eval("#message", (e) => e.textContent);
   assert.match(msg, /parameter model\.depth: model\.depth: must be an integer in \[1, 8\], got 42/);
   assert.match(msg, /unknown parameter "bogus"/);
@@ -55,9 +67,15 @@ test("a bad link parameter is named, and only that field falls back", async () =
 
 for (const width of [320, 1200]) {
   test(`embed mode fits ${width} px, draws crisply and links back`, async () => {
-    const { page, errors, context } = await openPage(browser, { query: "?embed=1&preset=incremental&autoplay=1", viewport: { width, height: 700 }, deviceScaleFactor: 2 });
+    const { page, errors, context } = await openPage(browser, {
+      query: "?embed=1&preset=incremental&autoplay=1",
+      viewport: { width, height: 700 },
+      deviceScaleFactor: 2,
+    });
     assert.equal(await page.$eval(".top", (e) => getComputedStyle(e).display), "none");
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);
     const [cw, w] = await page.$eval("#sv-chart", (c) => [c.clientWidth, c.width]);
     assert.ok(cw >= width - 40 && cw <= width, `chart ${cw}px wide in a ${width}px frame`);
@@ -65,17 +83,29 @@ for (const width of [320, 1200]) {
     const href = await page.$eval("#open-full", (a) => (a.hidden ? "" : a.getAttribute("href")));
     assert.match(href, /preset=incremental/);
     assert.doesNotMatch(href, /embed=1/);
-    await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 0, null, { timeout: 30000 });
+    await page.waitForFunction(
+      () => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 0,
+      null,
+      { timeout: 30000 },
+    );
     // Resize: the chart is redrawn at the new size.
     await page.setViewportSize({ width: width + 100, height: 700 });
-    await page.waitForFunction((w) => document.getElementById("sv-chart").width === Math.round(document.getElementById("sv-chart").clientWidth * 2) && document.getElementById("sv-chart").clientWidth > w - 40, width + 100);
+    await page.waitForFunction(
+      (w) =>
+        document.getElementById("sv-chart").width === Math.round(document.getElementById("sv-chart").clientWidth * 2) &&
+        document.getElementById("sv-chart").clientWidth > w - 40,
+      width + 100,
+    );
     assert.deepEqual(errors, []);
     await context.close();
   });
 }
 
 test("figure embed shows the chart alone", async () => {
-  const { page, context } = await openPage(browser, { query: "?embed=1&figure=1&preset=counterexample", viewport: { width: 600, height: 400 } });
+  const { page, context } = await openPage(browser, {
+    query: "?embed=1&figure=1&preset=counterexample",
+    viewport: { width: 600, height: 400 },
+  });
   assert.equal(await page.$eval(".toolbar", (e) => getComputedStyle(e).display), "none");
   assert.equal(await page.$eval('figure.card[data-figure="loss"]', (e) => getComputedStyle(e).display), "none");
   assert.equal(await page.$eval('figure.card[data-figure="claim"]', (e) => getComputedStyle(e).display), "none");
@@ -92,7 +122,7 @@ test("every export downloads a file that parses; the config re-imports", async (
   for (const what of ["png:sv-chart", "svg:singular_values", "png:loss-chart", "svg:loss", "csv", "json", "config"]) {
     await page.click("#export-menu summary");
     const [dl] = await Promise.all([page.waitForEvent("download"), page.click(`[data-export="${what}"]`)]);
-    files[what] = await readFile(await dl.path());
+    files[what] = await downloaded(dl);
   }
   const png = (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   assert.ok(png(files["png:sv-chart"]) && png(files["png:loss-chart"]));
@@ -167,12 +197,18 @@ test("the static dist/ build works under a sub-path", { skip: !process.env.RANKF
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(process.env.RANKFLOW_SUBPATH_URL + "?preset=sensing");
   await page.waitForFunction(() => !document.getElementById("play").disabled, null, { timeout: 20000 });
   await page.click("#play");
-  await page.waitForFunction(() => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 500, null, { timeout: 20000 });
+  await page.waitForFunction(
+    () => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 500,
+    null,
+    { timeout: 20000 },
+  );
   assert.match(page.url(), /\/dist\/\?preset=sensing/);
   assert.deepEqual(errors, []);
   await context.close();
@@ -189,7 +225,9 @@ test("an exact α from a link survives editing other fields", async () => {
 });
 
 test("hide= hides the named controls and fields, keeps the rest, and stays in the link", async () => {
-  const { page, errors, context } = await openPage(browser, { query: "?preset=sensing&hide=model.depth,speed,export,bogus" });
+  const { page, errors, context } = await openPage(browser, {
+    query: "?preset=sensing&hide=model.depth,speed,export,bogus",
+  });
   const shown = (sel) => page.$eval(sel, (e) => e.checkVisibility());
   assert.equal(await shown('[data-field="model.depth"]'), false);
   assert.equal(await shown("#speed"), false);
@@ -200,14 +238,23 @@ test("hide= hides the named controls and fields, keeps the rest, and stays in th
   assert.match(await page.evaluate(() => location.search), /hide=model\.depth,speed,export/);
   // The message is not an error: the page still plays.
   await page.click("#play");
-  await page.waitForFunction(() => window.rankflow.state().status === "playing" || window.rankflow.state().status === "finished");
+  await page.waitForFunction(
+    () => window.rankflow.state().status === "playing" || window.rankflow.state().status === "finished",
+  );
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test("an edited preset is judged by its claim; its experiment exports and re-imports, and a bad one names the field", async () => {
   const { page, errors, context } = await openPage(browser, { query: "?preset=tied-spectrum&speed=max" });
-  const verdict = () => page.waitForFunction(() => [...document.querySelectorAll("#claim li")].map((l) => l.textContent).find((t) => /^[✓✗] claim/.test(t)), null, { timeout: 60000 }).then((h) => h.jsonValue());
+  const verdict = () =>
+    page
+      .waitForFunction(
+        () => [...document.querySelectorAll("#claim li")].map((l) => l.textContent).find((t) => /^[✓✗] claim/.test(t)),
+        null,
+        { timeout: 60000 },
+      )
+      .then((h) => h.jsonValue());
   // Stopped at 400 steps, before σ₃ is learned: the same claim, judged the same way as the CLI would, fails.
   await page.fill('[data-field="steps"]', "400");
   await page.press('[data-field="steps"]', "Tab");
@@ -216,7 +263,7 @@ test("an edited preset is judged by its claim; its experiment exports and re-imp
   // The experiment (runs and claim) exports as the CLI's --experiment file…
   await page.click("#export-menu summary");
   const [dl] = await Promise.all([page.waitForEvent("download"), page.click('[data-export="experiment"]')]);
-  const experiment = JSON.parse((await readFile(await dl.path())).toString());
+  const experiment = JSON.parse((await downloaded(dl)).toString());
   assert.equal(experiment.claim, "stage_times");
   assert.equal(experiment.runs[0].config.steps, 400);
   // …and, with enough steps again, re-imports to a verdict that holds.
@@ -230,7 +277,10 @@ test("an edited preset is judged by its claim; its experiment exports and re-imp
   experiment.runs[0].config.model.depth = 99;
   await page.fill("#import-text", JSON.stringify(experiment));
   await page.click("#import-apply");
-  assert.match(await page.$eval("#message", (e) => e.textContent), /Imported experiment rejected: runs\[0\]\.config\.model\.depth:/);
+  assert.match(
+    await page.$eval("#message", (e) => e.textContent),
+    /Imported experiment rejected: runs\[0\]\.config\.model\.depth:/,
+  );
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -6,8 +6,12 @@ import assert from "node:assert/strict";
 import { launch, BASE_URL } from "./harness.mjs";
 
 let browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
 
 async function open(query, { viewport = { width: 1280, height: 900 }, reducedMotion = "no-preference", init } = {}) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, reducedMotion, acceptDownloads: true });
@@ -15,9 +19,13 @@ async function open(query, { viewport = { width: 1280, height: 900 }, reducedMot
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
   await page.goto(BASE_URL + query);
-  await page.waitForFunction(() => window.rankflow && window.rankflow.state().status !== "loading", null, { timeout: 20000 });
+  await page.waitForFunction(() => window.rankflow && window.rankflow.state().status !== "loading", null, {
+    timeout: 20000,
+  });
   return { page, context, errors };
 }
 const finished = (page, timeout = 120000) =>
@@ -40,14 +48,19 @@ async function exportedCsv(page) {
 
 /** Hovers the σ chart at fraction `fx` of its width; returns {x, rows: [{label, value}]} of the tip. */
 async function hover(page, canvas, fx, fy = 0.55) {
-  const box = await page.$eval(`#${canvas}`, (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; });
+  const box = await page.$eval(`#${canvas}`, (c) => {
+    const r = c.getBoundingClientRect();
+    return { x: r.left, y: r.top, w: r.width, h: r.height };
+  });
   await page.mouse.move(box.x + fx * box.w, box.y + fy * box.h);
   const tip = page.locator(`#${canvas} ~ .hover-tip`);
   await tip.waitFor({ state: "visible", timeout: 15000 });
   return tip.evaluate((t) => ({
     x: Number(t.dataset.x),
     rows: [...t.querySelectorAll(".tip-row")].map((r) => ({
-      label: r.querySelector(".tip-label").textContent, value: Number(r.querySelector(".tip-value").dataset.value) })),
+      label: r.querySelector(".tip-label").textContent,
+      value: Number(r.querySelector(".tip-value").dataset.value),
+    })),
   }));
 }
 
@@ -68,7 +81,10 @@ test("hover reads the exact values of the exported CSV at that step; a legend cl
     assert.equal(r.value, row.sigma[k - 1], `${r.label} equals sigma_${k}`);
   }
   // The legend's first entry (σ₁) sits under the title, at the left; clicking it removes σ₁ from the tip.
-  const box = await page.$eval("#sv-chart", (c) => { const r = c.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; });
+  const box = await page.$eval("#sv-chart", (c) => {
+    const r = c.getBoundingClientRect();
+    return { x: r.left, y: r.top, w: r.width, h: r.height };
+  });
   const text = Math.min(Math.max(Math.min(box.w / 50, box.h / 16), 12), 26);
   const legend = { x: box.x + text * 0.6 + text, y: box.y + Math.ceil(text * 1.25 * 1.5) + Math.ceil(text * 1.4) / 2 };
   const before = await page.$eval("#sv-chart", (c) => c.toDataURL());
@@ -79,7 +95,10 @@ test("hover reads the exact values of the exported CSV at that step; a legend cl
   assert.ok(!hidden.rows.some((r) => r.label === "σ₁"), `σ₁ hidden: ${JSON.stringify(hidden.rows)}`);
   await page.mouse.click(legend.x, legend.y);
   const shown = await hover(page, "sv-chart", 0.62);
-  assert.ok(shown.rows.some((r) => r.label === "σ₁"), "σ₁ shown again");
+  assert.ok(
+    shown.rows.some((r) => r.label === "σ₁"),
+    "σ₁ shown again",
+  );
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -115,7 +134,11 @@ test("the time slider shows the read-outs of the recorded sample; the link keeps
   await page.waitForFunction(() => document.getElementById("scrub-value").textContent === "latest");
   // A t= link restores the cursor (the run plays there by itself).
   const link = await open(`?preset=incremental&t=${cursor}`);
-  await link.page.waitForFunction((c) => document.getElementById("scrub-value").textContent === `step ${c.toLocaleString()}`, cursor, { timeout: 60000 });
+  await link.page.waitForFunction(
+    (c) => document.getElementById("scrub-value").textContent === `step ${c.toLocaleString()}`,
+    cursor,
+    { timeout: 60000 },
+  );
   const step = await link.page.$eval("#r-step", (e) => Number(e.textContent.replace(/[^0-9]/g, "")));
   assert.equal(step, cursor);
   assert.deepEqual([...errors, ...link.errors], []);
@@ -128,7 +151,8 @@ test("present mode fills a 1280×720 projector with text of at least 20 px", asy
     window.__text = [];
     const fill = CanvasRenderingContext2D.prototype.fillText;
     CanvasRenderingContext2D.prototype.fillText = function (text, x, y, w) {
-      if ((this.canvas.dataset?.for || this.canvas.id) === "sv-chart") window.__text.push(parseFloat((/([\d.]+)px/.exec(this.font) || [])[1]));
+      if ((this.canvas.dataset?.for || this.canvas.id) === "sv-chart")
+        window.__text.push(parseFloat((/([\d.]+)px/.exec(this.font) || [])[1]));
       return fill.call(this, text, x, y, w);
     };
   };
@@ -136,20 +160,38 @@ test("present mode fills a 1280×720 projector with text of at least 20 px", asy
   await page.locator("body").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("f");
   await page.waitForFunction(() => document.body.classList.contains("present"));
-  await page.evaluate(() => { window.__text = []; });
+  await page.evaluate(() => {
+    window.__text = [];
+  });
   await page.evaluate(() => window.rankflow.step(500));
   await page.waitForTimeout(800);
-  const box = await page.$eval("#sv-chart", (c) => { const r = c.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, w: r.width, h: r.height }; });
+  const box = await page.$eval("#sv-chart", (c) => {
+    const r = c.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, w: r.width, h: r.height };
+  });
   assert.ok(box.top >= 0 && box.bottom <= 720 && box.h >= 560 && box.w >= 1200, `σ chart ${JSON.stringify(box)}`);
   const sizes = await page.evaluate(() => window.__text);
   assert.ok(sizes.length > 5 && Math.min(...sizes) >= 20, `text sizes ${Math.min(...sizes)}…`);
   // c: the claim's figure fills the screen instead, as large.
-  await page.evaluate(() => { window.__claim = []; const f = CanvasRenderingContext2D.prototype.fillText;
-    CanvasRenderingContext2D.prototype.fillText = function (t, x, y, w) { if ((this.canvas.dataset?.for || this.canvas.id) === "claim-chart") window.__claim.push(parseFloat((/([\d.]+)px/.exec(this.font) || [])[1])); return f.call(this, t, x, y, w); }; });
+  await page.evaluate(() => {
+    window.__claim = [];
+    const f = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (t, x, y, w) {
+      if ((this.canvas.dataset?.for || this.canvas.id) === "claim-chart")
+        window.__claim.push(parseFloat((/([\d.]+)px/.exec(this.font) || [])[1]));
+      return f.call(this, t, x, y, w);
+    };
+  });
   await page.keyboard.press("c");
   await page.waitForTimeout(500);
-  const claim = await page.$eval("#claim-chart", (c) => { const r = c.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, h: r.height, sv: document.getElementById("sv-chart").checkVisibility() }; });
-  assert.ok(!claim.sv && claim.top >= 0 && claim.bottom <= 720 && claim.h >= 560, `claim figure ${JSON.stringify(claim)}`);
+  const claim = await page.$eval("#claim-chart", (c) => {
+    const r = c.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, h: r.height, sv: document.getElementById("sv-chart").checkVisibility() };
+  });
+  assert.ok(
+    !claim.sv && claim.top >= 0 && claim.bottom <= 720 && claim.h >= 560,
+    `claim figure ${JSON.stringify(claim)}`,
+  );
   const claimSizes = await page.evaluate(() => window.__claim);
   assert.ok(claimSizes.length > 5 && Math.min(...claimSizes) >= 20, `claim text sizes ${Math.min(...claimSizes)}…`);
   await page.keyboard.press("c");
@@ -160,22 +202,34 @@ test("present mode fills a 1280×720 projector with text of at least 20 px", asy
   await context.close();
 });
 
-for (const [w, h] of [[320, 480], [640, 400], [800, 600], [760, 640]]) {
+for (const [w, h] of [
+  [320, 480],
+  [640, 400],
+  [800, 600],
+  [760, 640],
+]) {
   test(`an embed at ${w}×${h} shows the whole σ chart and claim figure without scrolling`, async () => {
-    const small = w < 560 || h < 560;    // one figure at a time, switched by tabs
+    const small = w < 560 || h < 560; // one figure at a time, switched by tabs
     for (const preset of ["incremental", "noisy-gd", "saddle-to-saddle"]) {
       const { page, context, errors } = await open(`?embed=1&preset=${preset}`, { viewport: { width: w, height: h } });
       await page.waitForTimeout(400);
-      const visible = () => page.evaluate(() => ["sv-chart", "claim-chart"].map((id) => {
-        const c = document.getElementById(id);
-        if (!c.checkVisibility()) return null;
-        const r = c.getBoundingClientRect();
-        return { id, top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height };
-      }).filter(Boolean));
+      const visible = () =>
+        page.evaluate(() =>
+          ["sv-chart", "claim-chart"]
+            .map((id) => {
+              const c = document.getElementById(id);
+              if (!c.checkVisibility()) return null;
+              const r = c.getBoundingClientRect();
+              return { id, top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height };
+            })
+            .filter(Boolean),
+        );
       const check = (boxes) => {
         for (const b of boxes) {
-          assert.ok(b.top >= 0 && b.bottom <= h && b.left >= 0 && b.right <= w && b.height >= 120,
-            `${preset} ${b.id} at ${w}×${h}: ${JSON.stringify(b)}`);
+          assert.ok(
+            b.top >= 0 && b.bottom <= h && b.left >= 0 && b.right <= w && b.height >= 120,
+            `${preset} ${b.id} at ${w}×${h}: ${JSON.stringify(b)}`,
+          );
         }
       };
       const first = await visible();
@@ -186,11 +240,19 @@ for (const [w, h] of [[320, 480], [640, 400], [800, 600], [760, 640]]) {
       const tabs = await page.$$eval("#fig-tabs button", (bs) => bs.map((b) => b.id));
       assert.deepEqual(tabs, [`tab-${lead}`, `tab-${other}`], `${preset}: the lead's tab first`);
       if (small) {
-        assert.deepEqual(first.map((b) => b.id), [`${lead}-chart`], `${preset}: the lead figure first`);
+        assert.deepEqual(
+          first.map((b) => b.id),
+          [`${lead}-chart`],
+          `${preset}: the lead figure first`,
+        );
         await page.click(`#tab-${other}`);
         await page.waitForTimeout(200);
         const second = await visible();
-        assert.deepEqual(second.map((b) => b.id), [`${other}-chart`], `${preset}: the other figure after its tab`);
+        assert.deepEqual(
+          second.map((b) => b.id),
+          [`${other}-chart`],
+          `${preset}: the other figure after its tab`,
+        );
         check(second);
       } else {
         const byTop = [...first].sort((a, b) => a.top - b.top).map((b) => b.id);
@@ -204,13 +266,18 @@ for (const [w, h] of [[320, 480], [640, 400], [800, 600], [760, 640]]) {
 }
 
 test("a figure embed shows a play overlay; under reduced motion it is drawn finished", async () => {
-  const { page, context, errors } = await open("?embed=1&figure=1&preset=incremental", { viewport: { width: 640, height: 400 } });
+  const { page, context, errors } = await open("?embed=1&figure=1&preset=incremental", {
+    viewport: { width: 640, height: 400 },
+  });
   await page.locator("#play-overlay").waitFor({ state: "visible" });
   await page.click("#play-overlay");
   await page.waitForFunction(() => window.rankflow.state().status === "playing");
   assert.equal(await page.locator("#play-overlay").isVisible(), false);
   await context.close();
-  const calm = await open("?embed=1&figure=1&preset=incremental", { viewport: { width: 640, height: 400 }, reducedMotion: "reduce" });
+  const calm = await open("?embed=1&figure=1&preset=incremental", {
+    viewport: { width: 640, height: 400 },
+    reducedMotion: "reduce",
+  });
   await finished(calm.page);
   assert.equal(await calm.page.locator("#play-overlay").isVisible(), false);
   const step = await calm.page.evaluate(() => window.rankflow.state().step);
@@ -228,7 +295,10 @@ test("changing α keeps the last run as a labelled ghost and an edited preset ke
   await page.focus('[data-field="model.init_scale"]');
   await page.keyboard.press("ArrowRight");
   await page.waitForFunction(() => !document.getElementById("clear-ghost").hidden);
-  assert.match(await page.$eval("#clear-ghost", (e) => e.title), /previous: α = (1e-3|0\.001)$|previous: α = (1e-3|0\.001)\)/);
+  assert.match(
+    await page.$eval("#clear-ghost", (e) => e.title),
+    /previous: α = (1e-3|0\.001)$|previous: α = (1e-3|0\.001)\)/,
+  );
   assert.equal(await page.$eval("#preset-title", (e) => e.textContent), title, "the preset keeps its title");
   assert.match(await page.$eval("#edited-what", (e) => e.textContent), /edited: α (1e-3|0\.001) → /);
   // The ghost is drawn: the chart differs once it is cleared.
@@ -252,14 +322,20 @@ test("touch: press and hold on a chart shows the values, sliding moves the cross
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(BASE_URL + "?preset=incremental&speed=max");
-  await page.waitForFunction(() => window.rankflow && window.rankflow.state().status !== "loading", null, { timeout: 20000 });
+  await page.waitForFunction(() => window.rankflow && window.rankflow.state().status !== "loading", null, {
+    timeout: 20000,
+  });
   await page.evaluate(() => window.rankflow.play());
   await finished(page);
-  const r = await page.$eval("#sv-chart", (c) => { const b = c.getBoundingClientRect(); return { x: b.left, y: b.top, w: b.width, h: b.height }; });
+  const r = await page.$eval("#sv-chart", (c) => {
+    const b = c.getBoundingClientRect();
+    return { x: b.left, y: b.top, w: b.width, h: b.height };
+  });
   const cdp = await context.newCDPSession(page);
-  const touch = (type, x) => cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y: r.y + 0.6 * r.h }] });
+  const touch = (type, x) =>
+    cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y: r.y + 0.6 * r.h }] });
   await touch("touchStart", r.x + 0.5 * r.w);
-  await page.waitForTimeout(500);     // hold
+  await page.waitForTimeout(500); // hold
   const tip = page.locator("#sv-chart ~ .hover-tip");
   await tip.waitFor({ state: "visible", timeout: 15000 });
   const first = Number(await tip.getAttribute("data-x"));

@@ -8,8 +8,8 @@
 //! bench-page: only the page per preset (bench/page.mjs), its BENCHMARKS.md section replaced.
 //! dist:  build, then copy www/ into a self-contained dist/ (relative URLs only: any static host, any sub-path),
 //!        and write dist/rankflow.html, the whole page in one file that opens from file:// (see single_file).
-//! test:  every test: native `cargo test`, then the wasm build and the real-browser tests
-//!        (headless Chromium driven by playwright-core against the served page).
+//! test:  every test: native `cargo test`, then the wasm build and the real-browser tests (headless Chromium
+//!        driven by playwright-core against the served page); `--soak`: the long robustness runs instead.
 
 mod bench;
 mod server;
@@ -26,15 +26,19 @@ fn main() -> ExitCode {
             build()?;
             server::serve(&root().join("www"), port, |url| println!("rankflow is running at {url}  (Ctrl-C to stop)"))
         }),
-        Some("test") => test(),
+        Some("test") => match &args[1..] {
+            [] => test(false),
+            [flag] if flag == "--soak" => test(true),
+            _ => Err("usage: cargo xtask test [--soak]".into()),
+        },
         Some("bench") => bench::bench(),
         Some("bench-sweep") => bench::bench_sweep(),
         Some("bench-page") => bench::bench_page(),
         Some("dist") => dist().map(|d| println!("static site in {}", d.display())),
-        _ => {
-            Err("usage: cargo xtask build | serve [--port PORT] | dist | test | bench | bench-sweep | bench-page"
-                .into())
-        }
+        _ => Err(
+            "usage: cargo xtask build | serve [--port PORT] | dist | test [--soak] | bench | bench-sweep | bench-page"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -101,55 +105,35 @@ fn ensure_toolchain() -> Result<(), String> {
     Ok(())
 }
 
-/// Compiles the core to wasm and writes www/pkg/rankflow.js + rankflow_bg.wasm, and the same core built with
-/// relaxed-simd (fused multiply-add in the product kernel) as www/pkg/rankflow_relaxed_bg.wasm, which the page
-/// loads instead where the browser validates relaxed-simd. Both builds share one JS glue (checked).
+/// Compiles the core to wasm (simd128) and writes the JS bindings and the module to www/pkg/rankflow.js and
+/// www/pkg/rankflow_bg.wasm.
 pub(crate) fn build() -> Result<(), String> {
     ensure_toolchain()?;
     let root = root();
-    let variants: [(&str, &str, &str); 2] = [
-        ("target", "+simd128", "rankflow_bg.wasm"),
-        ("target/relaxed", "+simd128,+relaxed-simd", "rankflow_relaxed_bg.wasm"),
-    ];
-    let mut glue: Option<String> = None;
-    for (target_dir, features, name) in variants {
-        run(Command::new("cargo")
-            .current_dir(&root)
-            .env("RUSTFLAGS", format!("-C target-feature={features}"))
-            .args([
-                "build",
-                "--profile",
-                "wasm",
-                "--lib",
-                "--package",
-                "rankflow",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
-            .arg("--target-dir")
-            .arg(root.join(target_dir)))?;
-        let wasm = root.join(target_dir).join("wasm32-unknown-unknown/wasm/rankflow.wasm");
-        let out = root.join("target/bindgen").join(name);
-        run(Command::new("wasm-bindgen")
-            .arg("--target")
-            .arg("web")
-            .args(["--no-typescript", "--remove-name-section", "--remove-producers-section"])
-            .arg("--out-dir")
-            .arg(&out)
-            .arg(&wasm))?;
-        let js = std::fs::read_to_string(out.join("rankflow.js")).map_err(|e| e.to_string())?;
-        match &glue {
-            None => glue = Some(js),
-            Some(first) if *first != js => return Err("the relaxed-simd build needs different JS glue".into()),
-            Some(_) => {}
-        }
-        let pkg = root.join("www/pkg");
-        std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
-        std::fs::copy(out.join("rankflow_bg.wasm"), pkg.join(name)).map_err(|e| e.to_string())?;
-        let size = std::fs::metadata(pkg.join(name)).map(|m| m.len()).unwrap_or(0);
-        eprintln!("xtask: built www/pkg/{name} ({} KB)", size / 1024);
-    }
-    std::fs::write(root.join("www/pkg/rankflow.js"), glue.unwrap_or_default()).map_err(|e| e.to_string())?;
+    run(Command::new("cargo").current_dir(&root).env("RUSTFLAGS", "-C target-feature=+simd128").args([
+        "build",
+        "--profile",
+        "wasm",
+        "--lib",
+        "--package",
+        "rankflow",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let wasm = root.join("target/wasm32-unknown-unknown/wasm/rankflow.wasm");
+    let pkg = root.join("www/pkg");
+    std::fs::create_dir_all(&pkg).map_err(|e| e.to_string())?;
+    run(Command::new("wasm-bindgen")
+        .arg("--target")
+        .arg("web")
+        .args(["--no-typescript", "--remove-name-section", "--remove-producers-section"])
+        .arg("--out-dir")
+        .arg(&pkg)
+        .arg(&wasm))?;
+    let size = std::fs::metadata(pkg.join("rankflow_bg.wasm")).map(|m| m.len()).unwrap_or(0);
+    eprintln!("xtask: built www/pkg/rankflow_bg.wasm ({} KB)", size / 1024);
+    // A relaxed-simd build of earlier versions; a checkout that has one must not serve it.
+    let _ = std::fs::remove_file(pkg.join("rankflow_relaxed_bg.wasm"));
     Ok(())
 }
 
@@ -201,10 +185,29 @@ fn ensure_chromium() -> Result<PathBuf, String> {
     Ok(path)
 }
 
-fn test() -> Result<(), String> {
+/// Every test, timed by phase: the native build and `cargo test` (profile `fast`), the wasm build and dist/, then the
+/// browser tests against the served page — the files concurrently in one shared Chromium, then those that measure
+/// time alone. With `soak`, instead, the long robustness runs: the ignored Rust tests (every preset at seeds 2–5)
+/// and the browser's `*.soak.mjs` (≥ 200 hostile URLs, 1,000 random actions, 10⁷ steps).
+fn test(soak: bool) -> Result<(), String> {
     let root = root();
-    run(Command::new("cargo").current_dir(&root).args(["test", "--release", "--workspace"]))?;
-    dist()?;
+    let mut phases: Vec<(&str, f64)> = Vec::new();
+    let mut timed = |name, f: &mut dyn FnMut() -> Result<(), String>| {
+        let t0 = std::time::Instant::now();
+        let result = f();
+        phases.push((name, t0.elapsed().as_secs_f64()));
+        let report: Vec<String> = phases.iter().map(|(n, s)| format!("{n} {s:.0} s")).collect();
+        eprintln!("xtask: test phases: {}", report.join(", "));
+        result
+    };
+    let cargo_test = |extra: &[&str]| {
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(&root).args(["test", "--profile", "fast", "--workspace"]).args(extra);
+        run(&mut cmd)
+    };
+    timed("native build", &mut || cargo_test(&["--no-run"]))?;
+    timed("native tests", &mut || cargo_test(if soak { &["--", "--ignored"] } else { &[] }))?;
+    timed("wasm build and dist", &mut || dist().map(|_| ()))?;
     let chromium = ensure_chromium()?;
     let browser_dir = root.join("tests/browser");
     if !browser_dir.join("node_modules/playwright-core").exists() {
@@ -214,11 +217,71 @@ fn test() -> Result<(), String> {
     // The same site from dist/, under a sub-path, as a static host such as GitHub Pages serves it.
     let (repo_url, _repo_server) = server::spawn(&root)?;
     let subpath_url = format!("{repo_url}dist/");
-    eprintln!("xtask: browser tests against {url} (and {subpath_url})");
-    run(Command::new("node")
-        .current_dir(&browser_dir)
-        .args(["--test", "--test-concurrency=1"])
-        .env("RANKFLOW_URL", &url)
-        .env("RANKFLOW_SUBPATH_URL", &subpath_url)
-        .env("CHROMIUM", &chromium))
+    let shared = SharedBrowser::start(&browser_dir, &chromium)?;
+    eprintln!("xtask: browser tests against {url} (and {subpath_url}), one Chromium at {}", shared.endpoint);
+    let files = |suffix: &str, except: &[&str]| -> Result<Vec<String>, String> {
+        let mut names: Vec<String> = std::fs::read_dir(&browser_dir)
+            .map_err(|e| e.to_string())?
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(suffix) && !except.contains(&n.as_str()))
+            .collect();
+        names.sort();
+        Ok(names)
+    };
+    let node = |concurrency: usize, names: Vec<String>| {
+        run(Command::new("node")
+            .current_dir(&browser_dir)
+            .arg("--test")
+            .arg(format!("--test-concurrency={concurrency}"))
+            .args(names)
+            .env("RANKFLOW_URL", &url)
+            .env("RANKFLOW_SUBPATH_URL", &subpath_url)
+            .env("RANKFLOW_CLI", root.join("target/fast/rankflow"))
+            .env("RANKFLOW_BROWSER_WS", &shared.endpoint)
+            .env("CHROMIUM", &chromium))
+    };
+    if soak {
+        return timed("browser soak", &mut || node(2, files(".soak.mjs", &[])?));
+    }
+    timed("browser", &mut || node(2, files(".test.mjs", &[TIMING_TESTS])?))?;
+    timed("browser, timed alone", &mut || node(1, vec![TIMING_TESTS.to_string()]))
+}
+
+/// The browser tests that measure time (frames, gaps between steps): run alone, after the others.
+const TIMING_TESTS: &str = "timing.test.mjs";
+
+/// tests/browser/browser-server.mjs: one Chromium the test files connect to; closed when dropped.
+struct SharedBrowser {
+    child: std::process::Child,
+    endpoint: String,
+}
+
+impl SharedBrowser {
+    fn start(dir: &Path, chromium: &Path) -> Result<SharedBrowser, String> {
+        use std::io::BufRead;
+        let mut child = Command::new("node")
+            .current_dir(dir)
+            .arg("browser-server.mjs")
+            .env("CHROMIUM", chromium)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the shared browser: {e}"))?;
+        let mut line = String::new();
+        let stdout = child.stdout.take().ok_or("the shared browser has no stdout")?;
+        std::io::BufReader::new(stdout).read_line(&mut line).map_err(|e| e.to_string())?;
+        let endpoint = line.trim().to_string();
+        if !endpoint.starts_with("ws://") {
+            let _ = child.kill();
+            return Err(format!("the shared browser did not start (said {endpoint:?})"));
+        }
+        Ok(SharedBrowser { child, endpoint })
+    }
+}
+
+impl Drop for SharedBrowser {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
 }

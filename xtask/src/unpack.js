@@ -3,8 +3,11 @@
 // 7-bit text → bytes: each char below 128 carries 7 bits (most significant first); a char ≥ 0x100 stands for an
 // unsafe 7-bit group (NUL, CR, "<") followed by the next group: 0x100 + (unsafe index << 7) + next.
 const untext7 = (s, n) => {
-  const unsafe = [0x00, 0x0d, 0x3c], out = new Uint8Array(n);
-  let acc = 0, bits = 0, o = 0;
+  const unsafe = [0x00, 0x0d, 0x3c],
+    out = new Uint8Array(n);
+  let acc = 0,
+    bits = 0,
+    o = 0;
   const put = (v) => {
     acc = (acc << 7) | v;
     bits += 7;
@@ -33,12 +36,15 @@ const unlzma = (src) => {
   if (props >= 225) throw new Error("bad LZMA properties");
   const lc = props % 9;
   props = (props / 9) | 0;
-  const lpMask = (1 << (props % 5)) - 1, pbMask = (1 << ((props / 5) | 0)) - 1;
+  const lpMask = (1 << (props % 5)) - 1,
+    pbMask = (1 << ((props / 5) | 0)) - 1;
   let size = 0;
   for (let i = 12; i >= 5; i--) size = size * 256 + src[i];
   if (size > 2 ** 31) throw new Error("LZMA block without a size");
   const out = new Uint8Array(size);
-  let ip = 14, range = 0xffffffff, code = 0;
+  let ip = 14,
+    range = 0xffffffff,
+    code = 0;
   for (let i = 0; i < 4; i++) code = code * 256 + src[ip++];
   const probs = (n) => new Uint16Array(n).fill(1024);
   const normalize = () => {
@@ -82,7 +88,8 @@ const unlzma = (src) => {
     return m - (1 << n);
   };
   const reverse = (p, base, n) => {
-    let m = 1, s = 0;
+    let m = 1,
+      s = 0;
     for (let i = 0; i < n; i++) {
       const b = bit(p, base + m);
       m = (m << 1) | b;
@@ -91,20 +98,34 @@ const unlzma = (src) => {
     return s;
   };
   // Length coders: choice, choice 2, low[16][8], mid[16][8], high[256]; lengths from 0 (= 2 bytes).
-  const lenCoder = probs(514), repLenCoder = probs(514);
-  const len = (p, ps) => (!bit(p, 0) ? tree(p, 2 + ps * 8, 3) : !bit(p, 1) ? 8 + tree(p, 130 + ps * 8, 3) : 16 + tree(p, 258, 8));
-  const slots = probs(256), special = probs(115), align = probs(16);
+  const lenCoder = probs(514),
+    repLenCoder = probs(514);
+  const len = (p, ps) =>
+    !bit(p, 0) ? tree(p, 2 + ps * 8, 3) : !bit(p, 1) ? 8 + tree(p, 130 + ps * 8, 3) : 16 + tree(p, 258, 8);
+  const slots = probs(256),
+    special = probs(115),
+    align = probs(16);
   const distance = (l) => {
     const slot = tree(slots, (l < 3 ? l : 3) << 6, 6);
     if (slot < 4) return slot;
-    const n = (slot >> 1) - 1, d = (2 | (slot & 1)) * 2 ** n;
+    const n = (slot >> 1) - 1,
+      d = (2 | (slot & 1)) * 2 ** n;
     if (slot < 14) return d + reverse(special, d - slot, n);
     return d + direct(n - 4) * 16 + reverse(align, 0, 4);
   };
   const literals = probs(0x300 << (lc + (props % 5)));
-  const isMatch = probs(192), isRep = probs(12), isRepG0 = probs(12), isRepG1 = probs(12), isRepG2 = probs(12);
+  const isMatch = probs(192),
+    isRep = probs(12),
+    isRepG0 = probs(12),
+    isRepG1 = probs(12),
+    isRepG2 = probs(12);
   const isRep0Long = probs(192);
-  let state = 0, rep0 = 0, rep1 = 0, rep2 = 0, rep3 = 0, pos = 0;
+  let state = 0,
+    rep0 = 0,
+    rep1 = 0,
+    rep2 = 0,
+    rep3 = 0,
+    pos = 0;
   while (pos < size) {
     const ps = pos & pbMask;
     if (!bit(isMatch, (state << 4) + ps)) {

@@ -1,0 +1,75 @@
+// Every preset played through window.rankflow to "finished": the claim's lines equal the CLI's, and the page's
+// report equals one flat run's of the same wasm bit for bit (for the presets `flatFor` names). Shared by
+// api.test.mjs (a few presets flat) and identical.soak.mjs (all).
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openPage } from "./harness.mjs";
+
+export const CLI = process.env.RANKFLOW_CLI ?? new URL("../../target/fast/rankflow", import.meta.url).pathname;
+const PRESETS = JSON.parse(execFileSync(CLI, ["presets", "--json"]).toString()).map((p) => p.name);
+
+export const finished = (page, timeout = 240000) =>
+  page.waitForFunction(() => window.rankflow?.state().status === "finished", null, { timeout });
+
+/** a ≈ b: equal structure, numbers within a relative 1e-6 (native and wasm products round differently), or both
+ * below 1e-20 — a loss at round-off (the problems are O(1): a product's error is ~1e-16, its square ~1e-32). */
+function close(a, b, path = "") {
+  if (typeof a === "number" && typeof b === "number") {
+    assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b), 1e-14), `${path}: ${a} vs ${b}`);
+  } else if (a && typeof a === "object") {
+    assert.equal(typeof b, "object", path);
+    assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort(), path);
+    for (const k of Object.keys(a)) close(a[k], b[k], `${path}/${k}`);
+  } else assert.equal(a, b, path);
+}
+
+export async function playEveryPreset(browser, flatFor) {
+  const dir = mkdtempSync(join(tmpdir(), "rankflow-api-"));
+  const { page, errors, context } = await openPage(browser);
+  const events = [];
+  await page.exposeFunction("__event", (s) => events.push(s));
+  await page.evaluate(() => document.addEventListener("rankflow:statechange", (e) => window.__event(e.detail.status)));
+  for (const name of PRESETS) {
+    await page.selectOption("#preset", name);
+    await page.waitForFunction(() => ["ready", "finished"].includes(window.rankflow.state().status));
+    await page.$eval("#speed", (el) => {
+      el.value = el.max;
+      el.dispatchEvent(new Event("input"));
+    });
+    events.length = 0;
+    const t0 = Date.now();
+    await page.evaluate(() => window.rankflow.play());
+    await finished(page);
+    const secs = (Date.now() - t0) / 1000;
+    const state = await page.evaluate(() => window.rankflow.state());
+    assert.equal(state.status, "finished");
+    assert.ok(state.runs.length >= 1 && state.runs.every((r) => r.step > 0), `${name}: ${JSON.stringify(state.runs)}`);
+    assert.ok(events.includes("playing") && events.at(-1) === "finished", `${name}: events ${events}`);
+    const pageReport = await page.evaluate(() => window.rankflow.report());
+    // The worker sliced its steps by time; the same wasm stepping in one call per 10⁶ steps gives the same bits.
+    if (flatFor(name)) {
+      const flat = await page.evaluate(async (name) => {
+        const m = await import("./pkg/rankflow.js");
+        const lab = m.Lab.from_preset(name);
+        while (lab.advance(1000000) > 0);
+        while (!lab.advance_baseline(1000));
+        const r = lab.report_json();
+        lab.free();
+        return r;
+      }, name);
+      assert.ok(pageReport === flat, `${name}: the page's trajectories differ from one flat run's`);
+    }
+    const out = join(dir, `${name}.json`);
+    execFileSync(CLI, ["run", "--preset", name, "--out", out], { stdio: "ignore" });
+    const cli = JSON.parse(readFileSync(out, "utf8"));
+    const mine = JSON.parse(pageReport);
+    assert.deepEqual(mine.claim.lines, cli.claim.lines, `${name}: the claim's lines differ from the CLI's`);
+    close(mine.claim, cli.claim, `${name} claim`);
+    console.log(`${name}: finished in ${secs.toFixed(1)} s; ${cli.claim?.lines?.[0] ?? ""}`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+}
