@@ -198,7 +198,7 @@ fn distance_to_glrls_path_is_exact_on_its_points_and_between_them() {
     // GLRL's own final W lies on its path; W = 0 is its start.
     // (to rounding: the distance is formed from ‖W − a‖² − 2t⟨W − a, d⟩ + t²‖d‖²)
     assert!(path.distance(&glrl.end_to_end()) < 1e-6);
-    let zero = nalgebra::DMatrix::zeros(10, 10);
+    let zero = DMatrix::zeros(10, 10);
     assert!(path.distance(&zero) < 1e-12);
     // A point off the path by a known amount orthogonal to everything nearby is at least that far... and the
     // distance is relative to ‖W(∞)‖: scaling the offset scales the distance.
@@ -353,7 +353,7 @@ fn the_baseline_matches_the_model_not_the_target() {
     // The 3×3 counterexample: the symmetric model's reference is the minimum-trace PSD completion (3.8); the
     // asymmetric model's is the unconstrained minimum nuclear norm, which is lower (≤ 2.93: zero diagonal).
     let entries = json!({"kind": "entries", "values": [[null, 1.0, 1.0], [1.0, null, 0.1], [1.0, 0.1, null]]});
-    let solved = |model: serde_json::Value| {
+    let solved = |model: Value| {
         let c = Config::from_json(&json!({"steps": 1, "problem": entries, "model": model}).to_string()).unwrap();
         let mut e = Experiment::single(c);
         e.finish_baseline();

@@ -372,3 +372,48 @@ fn learned_steps_are_exact_whatever_the_run_length() {
     };
     assert!(sigma1(short - 1) <= 0.5 && sigma1(short) > 0.5, "{short}");
 }
+
+#[test]
+fn help_explains_every_subcommand_with_examples() {
+    let o = rankflow(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let top = String::from_utf8_lossy(&o.stdout).to_string();
+    for sub in ["run", "figures", "presets", "sweep", "bench"] {
+        assert!(top.contains(sub), "rankflow --help does not list {sub}: {top}");
+        let o = rankflow(&[sub, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{sub} --help");
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("Usage: rankflow") && text.contains("Example"), "{sub} --help: {text}");
+    }
+    let o = rankflow(&["sweep", "merge", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    // Usage errors still exit 2, naming what is wrong.
+    let o = rankflow(&["run", "--preset", "incremental", "--config", "x.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--config"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(rankflow(&["run", "--frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn run_csv_writes_the_trajectories_the_page_exports() {
+    let csv = temp("tied.csv");
+    let o = rankflow(&["run", "--preset", "tied-spectrum", "--csv", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    // The page's Export → CSV is the same function of the same experiment.
+    let mut exp = rankflow::experiment::presets::find("tied-spectrum").unwrap().experiment();
+    while exp.running() {
+        exp.advance(1 << 20);
+    }
+    assert_eq!(text, rankflow::experiment::report::trajectories_csv(&exp));
+    let mut lines = text.lines();
+    let k = exp.members[0].run.trace.samples()[0].singular_values.len();
+    let sigmas: String = (1..=k).map(|i| format!(",sigma_{i}")).collect();
+    assert_eq!(
+        lines.next(),
+        Some(format!("run,step,loss,test_error,nuclear_norm,effective_rank,balance{sigmas}").as_str())
+    );
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(first[1], "0");
+    assert_eq!(text.lines().count(), 1 + exp.members[0].run.trace.samples().len());
+}

@@ -201,14 +201,14 @@ fn product_convention_keeps_w0_at_one_scale_across_depths() {
     use rankflow::dynamics::model::Model;
     use rankflow::dynamics::sampling::Sampler;
     let w0 = |depth: usize, convention: &str, init: &str| {
-        let cfg = rankflow::Config::from_json(
+        let cfg = Config::from_json(
             &serde_json::json!({"seed": 3, "problem": {"kind": "full", "n": 30, "rank": 2},
                 "model": {"depth": depth, "init": init, "init_scale": 1e-3, "init_convention": convention}})
             .to_string(),
         )
         .unwrap();
         let mut sampler = Sampler::new(cfg.seed);
-        let _ = rankflow::dynamics::problem::Problem::from_config(&cfg, &mut sampler);
+        let _ = Problem::from_config(&cfg, &mut sampler);
         Model::from_config(&cfg, &mut sampler).product().norm()
     };
     for init in ["gaussian", "orthogonal", "identity"] {
@@ -232,7 +232,7 @@ fn gd_from_aligned_init_follows_the_exact_per_mode_recursion_at_every_depth() {
     // science.md: PSD target Q diag(s) Qᵀ, full observation, identity init: every factor stays Q diag(a) Qᵀ and
     // each mode follows the scalar recursion, so the theory drawn on the σ chart is GD's trajectory to rounding.
     for (depth, symmetric, alpha) in [(2, false, 0.05), (3, false, 0.2), (4, false, 0.4), (2, true, 0.05)] {
-        let cfg = rankflow::Config::from_json(
+        let cfg = Config::from_json(
             &serde_json::json!({"seed": 7, "steps": 4000, "record_every": 50,
                 "problem": {"kind": "full", "n": 8, "psd": true, "rank": 3, "singular_values": [3.0, 1.5, 0.75]},
                 "model": {"depth": depth, "width": 10, "symmetric": symmetric, "init": "identity", "init_scale": alpha},

@@ -1,14 +1,10 @@
-//! Native command-line front end of the rankflow core.
-//!
-//!   rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
-//!   rankflow run --preset NAME [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
-//!   rankflow run --experiment FILE.json [--check] [--seed S] [--out OUT.json] …
-//!   rankflow figures (--preset NAME | --config FILE) --out DIR [--format svg|png] [--width W --height H] [--no-baseline]
-//!   rankflow presets [--json]
+//! Native command-line front end of the rankflow core: `run`, `figures`, `presets`, `sweep` (and `sweep merge`),
+//! `bench`. `rankflow --help` and `rankflow SUBCOMMAND --help` say what each takes, with examples.
 //!
 //! Exit codes: 0 success, 1 the run diverged, 2 bad input (usage or config; the message names the field),
 //! 3 with `--check`: the claim does not hold.
 
+use clap::{Args, Parser, Subcommand};
 use plotters::prelude::IntoDrawingArea;
 use rankflow::experiment::presets;
 use rankflow::experiment::sweep::{self, SweepSpec};
@@ -18,56 +14,220 @@ use rankflow::Config;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage:
-  rankflow sweep --spec SWEEP.json [--csv OUT.csv] [--svg OUT.svg] [--threads N] [--shard i/N]
-  rankflow sweep merge PART.csv... [--csv OUT.csv] [--svg OUT.svg]
-  rankflow bench --config FILE.json [--reps 5] [--seconds 0.5]   (steps/s of pure stepping, JSON line)
-  rankflow run --config FILE.json [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
-  rankflow run --preset NAME [--seed S] [--out OUT.json] [--svg CHART.svg] [--log-steps] [--no-baseline]
-  rankflow run --experiment FILE.json [--check] [--seed S] [--out OUT.json] [--svg CHART.svg] [--no-baseline]
-      FILE: one preset object as `rankflow presets --json` prints it (runs with their configs, claim);
-      --check exits 3 when the claim does not hold, 0 when it holds
-  rankflow figures (--preset NAME [--seed S] | --config FILE) --out DIR [--format svg|png] [--width W --height H] [--no-baseline]
-  rankflow presets [--json]";
+/// Implicit bias of gradient descent in matrix factorization: run the papers' experiments, judge their claims,
+/// draw their figures.
+#[derive(Parser)]
+#[command(
+    name = "rankflow",
+    version,
+    after_help = "Examples:
+  rankflow presets
+  rankflow run --preset incremental --out report.json --csv trajectories.csv
+  rankflow run --experiment my-experiment.json --check
+  rankflow figures --preset noisy-gd --out figures/ --format png
+  rankflow sweep --spec sweeps/arora-2019.json --csv arora.csv --svg arora.svg
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("run") => match parse_run_args(&args[1..]) {
-            Ok(run_args) => run(run_args),
-            Err(msg) => bad_input(&msg),
-        },
-        Some("bench") => match parse_bench_args(&args[1..]) {
-            Ok((config, reps, seconds)) => bench(config, reps, seconds),
-            Err(msg) => bad_input(&msg),
-        },
-        Some("sweep") => sweep(&args[1..]),
-        Some("figures") => figures(&args[1..]),
-        Some("presets") if args.len() == 1 => {
-            for p in presets::all() {
-                println!("{:<18} {}", p.name, p.title);
-            }
-            ExitCode::SUCCESS
-        }
-        Some("presets") if args.len() == 2 && args[1] == "--json" => {
-            println!("{}", serde_json::to_string_pretty(&presets::all()).expect("presets serialize"));
-            ExitCode::SUCCESS
-        }
-        Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        _ => bad_input(USAGE),
-    }
+Exit codes: 0 success, 1 a run diverged, 2 bad input (the message names the field), 3 with --check: the claim
+does not hold."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
+#[derive(Subcommand)]
+enum Command {
+    /// Run a config, a preset or an experiment file to its end; print the read-out and the claim's verdict.
+    #[command(after_help = "Examples:
+  rankflow run --preset incremental
+  rankflow run --preset depth-alpha --seed 3 --out report.json
+  rankflow run --config my-config.json --csv trajectories.csv --svg sigma.svg --log-steps
+  rankflow run --experiment my-experiment.json --check   (exit 3 when the claim fails)
+
+A config is the JSON the page exports (Export → config); an experiment file is one preset object as
+`rankflow presets --json` prints it (runs with their configs, and the claim that judges them).")]
+    Run(RunArgs),
+    /// Run a preset or config to its end and write every figure the page shows for it, plus figures.json.
+    #[command(after_help = "Examples:
+  rankflow figures --preset incremental --out figures/
+  rankflow figures --preset saddle-to-saddle --seed 2 --out figures/ --format png --width 1600 --height 900")]
+    Figures(FiguresArgs),
+    /// List the presets (name and title), or print them as JSON (what the page receives).
+    #[command(after_help = "Examples:
+  rankflow presets
+  rankflow presets --json > presets.json")]
+    Presets {
+        /// Print every preset as JSON: runs with their configs, explanation, claim.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a grid of runs (a phase diagram or lines over seeds) on all cores; CSV and SVG out.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:
+  rankflow sweep --spec sweeps/arora-2019.json --csv arora.csv --svg arora.svg
+  rankflow sweep --spec sweeps/research.json --shard 1/4 --csv part1.csv   (on four machines, then merge)
+  rankflow sweep merge part1.csv part2.csv part3.csv part4.csv --csv all.csv --svg all.svg"
+    )]
+    Sweep(SweepArgs),
+    /// Steps per second of pure stepping for a config (recording off), as one JSON line: median of timed runs.
+    #[command(after_help = "Example:
+  rankflow bench --config bench/n100-l3.json --reps 5 --seconds 0.5")]
+    Bench(BenchArgs),
+}
+
+/// Exactly one of --config, --preset and --experiment.
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+struct RunSource {
+    /// A config file (JSON, as the page exports it).
+    #[arg(long, value_name = "FILE")]
+    config: Option<String>,
+    /// A preset by name (`rankflow presets` lists them).
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
+    /// An experiment file: one preset object (runs and claim) as `rankflow presets --json` prints it.
+    #[arg(long, value_name = "FILE")]
+    experiment: Option<String>,
+}
+
+#[derive(Args)]
 struct RunArgs {
-    source: Source,
-    out: Option<String>,
-    svg: Option<String>,
-    log_steps: bool,
-    baseline: bool,
+    #[command(flatten)]
+    source: RunSource,
+    /// Re-seed every run of a preset or experiment (an integer in [0, 2⁵³ − 1]; a config sets its own "seed").
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
+    seed: Option<String>,
+    /// Exit 3 when the claim does not hold, 0 when it holds (with --preset or --experiment).
+    #[arg(long)]
     check: bool,
+    /// Write the report (trajectories, learned steps, claim) as JSON — what the page's Export → JSON writes.
+    #[arg(long, value_name = "OUT.json")]
+    out: Option<String>,
+    /// Write the recorded trajectories as CSV — what the page's Export → CSV writes.
+    #[arg(long, value_name = "OUT.csv")]
+    csv: Option<String>,
+    /// Write the singular-value chart as SVG.
+    #[arg(long, value_name = "CHART.svg")]
+    svg: Option<String>,
+    /// Draw the SVG's step axis on a log scale.
+    #[arg(long)]
+    log_steps: bool,
+    /// Skip the convex baseline (minimum nuclear norm / trace), which some claims compare with.
+    #[arg(long)]
+    no_baseline: bool,
+}
+
+#[derive(Args)]
+struct FiguresArgs {
+    /// A preset by name.
+    #[arg(long, value_name = "NAME", group = "figures_source", required = true)]
+    preset: Option<String>,
+    /// A config file (JSON).
+    #[arg(long, value_name = "FILE", group = "figures_source", required = true)]
+    config: Option<String>,
+    /// Re-seed every run of the preset.
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
+    seed: Option<String>,
+    /// The directory to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: String,
+    /// svg or png.
+    #[arg(long, value_name = "FORMAT", default_value = "svg")]
+    format: String,
+    /// Width in pixels, 200..4000.
+    #[arg(long, value_name = "W", default_value = "1200")]
+    width: String,
+    /// Height in pixels, 200..4000.
+    #[arg(long, value_name = "H", default_value = "700")]
+    height: String,
+    /// Skip the convex baseline.
+    #[arg(long)]
+    no_baseline: bool,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    #[command(subcommand)]
+    merge: Option<SweepCommand>,
+    /// The sweep spec (JSON): base config, axes, seeds, outcome.
+    #[arg(long, value_name = "SWEEP.json")]
+    spec: Option<String>,
+    /// Write the table as CSV (default: print it).
+    #[arg(long, value_name = "OUT.csv")]
+    csv: Option<String>,
+    /// Draw the heatmap or the lines as SVG.
+    #[arg(long, value_name = "OUT.svg")]
+    svg: Option<String>,
+    /// Worker threads, 1..256 (default: every core).
+    #[arg(long, value_name = "N")]
+    threads: Option<String>,
+    /// Run only shard i of N (1-based), for `sweep merge` to combine.
+    #[arg(long, value_name = "i/N")]
+    shard: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum SweepCommand {
+    /// Combine shard CSVs into the unsharded table (byte for byte) and its figure.
+    Merge {
+        /// The shards' CSV files.
+        #[arg(required = true, value_name = "PART.csv")]
+        parts: Vec<String>,
+        /// Write the merged table as CSV (default: print it).
+        #[arg(long, value_name = "OUT.csv")]
+        csv: Option<String>,
+        /// Draw the merged heatmap or lines as SVG.
+        #[arg(long, value_name = "OUT.svg")]
+        svg: Option<String>,
+    },
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// The config to step (JSON).
+    #[arg(long, value_name = "FILE")]
+    config: String,
+    /// Timed runs, 1..100.
+    #[arg(long, value_name = "N", default_value = "5")]
+    reps: String,
+    /// Seconds per timed run, (0, 60].
+    #[arg(long, value_name = "S", default_value = "0.5")]
+    seconds: String,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print to stdout and exit 0; usage errors exit 2 with clap's message.
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let result = match cli.command {
+        Command::Run(args) => run_command(args),
+        Command::Figures(args) => figures(args),
+        Command::Presets { json } => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&presets::all()).expect("presets serialize"));
+            } else {
+                for p in presets::all() {
+                    println!("{:<18} {}", p.name, p.title);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sweep(args) => match args.merge {
+            Some(SweepCommand::Merge { parts, csv, svg }) => sweep_merge(&parts, csv, svg),
+            None => sweep(args),
+        },
+        Command::Bench(args) => bench_command(args),
+    };
+    result.unwrap_or_else(|msg| {
+        eprintln!("{msg}");
+        ExitCode::from(2)
+    })
 }
 
 enum Source {
@@ -78,36 +238,23 @@ enum Source {
     Preset(String, Option<u64>),
 }
 
-fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
-    let (mut source, mut out, mut svg, mut log_steps, mut baseline, mut seed) = (None, None, None, false, true, None);
-    let mut check = false;
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
-        match flag.as_str() {
-            "--config" if source.is_none() => source = Some(Source::File(value()?)),
-            "--preset" if source.is_none() => source = Some(Source::Preset(value()?, None)),
-            "--experiment" if source.is_none() => source = Some(Source::Experiment(value()?, None)),
-            "--seed" => seed = Some(parse_seed(&value()?)?),
-            "--config" | "--preset" | "--experiment" => {
-                return Err(format!("give exactly one of --config, --preset and --experiment\n{USAGE}"))
-            }
-            "--check" => check = true,
-            "--out" => out = Some(value()?),
-            "--svg" => svg = Some(value()?),
-            "--log-steps" => log_steps = true,
-            "--no-baseline" => baseline = false,
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+/// The source named by --config / --preset / --experiment, with `--seed` applied.
+fn source(
+    config: Option<String>,
+    preset: Option<String>,
+    experiment: Option<String>,
+    seed: Option<&str>,
+) -> Result<Source, String> {
+    let seed = seed.map(parse_seed).transpose()?;
+    match (config, preset, experiment) {
+        (Some(_), _, _) if seed.is_some() => {
+            Err("--seed: only with --preset or --experiment (a config file sets its own \"seed\")".into())
         }
+        (Some(path), None, None) => Ok(Source::File(path)),
+        (None, Some(name), None) => Ok(Source::Preset(name, seed)),
+        (None, None, Some(path)) => Ok(Source::Experiment(path, seed)),
+        _ => Err("give exactly one of --config, --preset and --experiment".into()),
     }
-    let source = with_seed(
-        source.ok_or_else(|| format!("run needs --config FILE, --preset NAME or --experiment FILE\n{USAGE}"))?,
-        seed,
-    )?;
-    if check && matches!(source, Source::File(_)) {
-        return Err("--check: only with --preset or --experiment (a config alone states no claim)".into());
-    }
-    Ok(RunArgs { source, out, svg, log_steps, baseline, check })
 }
 
 fn load(source: &Source) -> Result<(String, Experiment), String> {
@@ -145,21 +292,19 @@ fn parse_seed(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("--seed: expected an integer in [0, {}], got {text:?}", rankflow::config::MAX_SEED))
 }
 
-/// Applies `--seed` to a preset source (a config file carries its own seed).
-fn with_seed(source: Source, seed: Option<u64>) -> Result<Source, String> {
-    match (source, seed) {
-        (Source::Preset(name, _), Some(s)) => Ok(Source::Preset(name, Some(s))),
-        (Source::Experiment(path, _), Some(s)) => Ok(Source::Experiment(path, Some(s))),
-        (Source::File(_), Some(_)) => Err("--seed: only with --preset (a config file sets its own \"seed\")".into()),
-        (source, None) => Ok(source),
-    }
+/// Writes `text` to `path`; the error names the option.
+fn write(option: &str, path: &str, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{option}: cannot write {path}: {e}"))
 }
 
-fn run(args: RunArgs) -> ExitCode {
-    let (label, mut exp) = match load(&args.source) {
-        Ok(x) => x,
-        Err(msg) => return bad_input(&msg),
-    };
+fn run_command(args: RunArgs) -> Result<ExitCode, String> {
+    let RunSource { config, preset, experiment } = args.source;
+    let source = source(config, preset, experiment, args.seed.as_deref())?;
+    if args.check && matches!(source, Source::File(_)) {
+        return Err("--check: only with --preset or --experiment (a config alone states no claim)".into());
+    }
+    let (label, mut exp) = load(&source)?;
+    let baseline = !args.no_baseline;
     let started = Instant::now();
     while exp.running() {
         exp.advance(1 << 20);
@@ -188,7 +333,7 @@ fn run(args: RunArgs) -> ExitCode {
     if exp.members.len() > 1 {
         println!("{label}: {timing}");
     }
-    if args.baseline {
+    if baseline {
         exp.finish_baseline();
     }
     let readout = rankflow::claims::readout(&exp);
@@ -196,60 +341,41 @@ fn run(args: RunArgs) -> ExitCode {
         println!("claim: {line}");
     }
     if let Some(path) = &args.out {
-        let json = rankflow::claims::report(&exp);
-        if let Err(e) = std::fs::write(path, json.to_string()) {
-            eprintln!("--out: cannot write {path}: {e}");
-            return ExitCode::from(2);
-        }
+        write("--out", path, &rankflow::claims::report(&exp).to_string())?;
+    }
+    if let Some(path) = &args.csv {
+        write("--csv", path, &rankflow::experiment::report::trajectories_csv(&exp))?;
     }
     if let Some(path) = &args.svg {
-        let opts = build::Options { log_steps: args.log_steps, baseline: args.baseline, max_points: 0, cursor: None };
+        let opts = build::Options { log_steps: args.log_steps, baseline, max_points: 0, cursor: None };
         let figure = rankflow::claims::drawing(&exp, "singular_values", opts)
             .expect("every experiment has a singular_values figure");
         let svg = export::to_svg(&figure, 1200, 700, Style::default()).unwrap_or_else(|e| e);
-        if let Err(e) = std::fs::write(path, svg) {
-            eprintln!("--svg: cannot write {path}: {e}");
-            return ExitCode::from(2);
-        }
+        write("--svg", path, &svg)?;
     }
     if let Some(msg) = exp.diverged() {
         eprintln!("{msg}");
-        return ExitCode::from(if args.check { 3 } else { 1 });
+        return Ok(ExitCode::from(if args.check { 3 } else { 1 }));
     }
     if args.check {
         return match readout.verdict {
-            Some(v) if v.holds => ExitCode::SUCCESS,
-            Some(_) => ExitCode::from(3),
-            None => {
-                eprintln!("--check: these runs state no claim (\"claim\": null)");
-                ExitCode::from(2)
-            }
+            Some(v) if v.holds => Ok(ExitCode::SUCCESS),
+            Some(_) => Ok(ExitCode::from(3)),
+            None => Err("--check: these runs state no claim (\"claim\": null)".into()),
         };
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
-fn parse_bench_args(args: &[String]) -> Result<(Config, usize, f64), String> {
-    let (mut config, mut reps, mut seconds) = (None, 5usize, 0.5f64);
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let value = it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
-        match flag.as_str() {
-            "--config" => {
-                let text = std::fs::read_to_string(value).map_err(|e| format!("config: cannot read {value}: {e}"))?;
-                config = Some(Config::from_json(&text).map_err(|e| e.to_string())?);
-            }
-            "--reps" => reps = value.parse().ok().filter(|r| (1..=100).contains(r)).ok_or("--reps: expected 1..100")?,
-            "--seconds" => {
-                seconds =
-                    value.parse().ok().filter(|s: &f64| *s > 0.0 && *s <= 60.0).ok_or("--seconds: expected (0, 60]")?
-            }
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-        }
-    }
-    Ok((config.ok_or_else(|| format!("bench needs --config FILE\n{USAGE}"))?, reps, seconds))
+fn bench_command(args: BenchArgs) -> Result<ExitCode, String> {
+    let text =
+        std::fs::read_to_string(&args.config).map_err(|e| format!("config: cannot read {}: {e}", args.config))?;
+    let config = Config::from_json(&text).map_err(|e| e.to_string())?;
+    let reps = args.reps.parse().ok().filter(|r| (1..=100).contains(r)).ok_or("--reps: expected 1..100")?;
+    let seconds =
+        args.seconds.parse().ok().filter(|s: &f64| *s > 0.0 && *s <= 60.0).ok_or("--seconds: expected (0, 60]")?;
+    Ok(bench(config, reps, seconds))
 }
-
 /// Median steps/s of `reps` timed runs of about `seconds` each, after a warm-up; recording is switched off
 /// (record_every = steps) so only the optimiser is timed.
 fn bench(mut config: Config, reps: usize, seconds: f64) -> ExitCode {
@@ -289,42 +415,18 @@ fn bench(mut config: Config, reps: usize, seconds: f64) -> ExitCode {
 
 /// A phase diagram on all cores: cells are handed out one at a time to `threads` workers. With `--shard i/N`
 /// only that shard's cells run (see `sweep::shard_cells`); `sweep merge` combines the shard files.
-fn sweep(args: &[String]) -> ExitCode {
-    if args.first().map(String::as_str) == Some("merge") {
-        return sweep_merge(&args[1..]);
-    }
-    let (mut spec_path, mut csv_path, mut svg_path, mut shard) = (None, None, None, None);
-    let mut threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let Some(value) = it.next() else { return bad_input(&format!("{flag} needs a value\n{USAGE}")) };
-        match flag.as_str() {
-            "--spec" => spec_path = Some(value.clone()),
-            "--csv" => csv_path = Some(value.clone()),
-            "--svg" => svg_path = Some(value.clone()),
-            "--shard" => match sweep::parse_shard(value) {
-                Ok(s) => shard = Some(s),
-                Err(e) => return bad_input(&e),
-            },
-            "--threads" => match value.parse::<usize>() {
-                Ok(t) if (1..=256).contains(&t) => threads = t,
-                _ => return bad_input("--threads: expected 1..256"),
-            },
-            other => return bad_input(&format!("unknown argument {other:?}\n{USAGE}")),
-        }
-    }
-    let Some(spec_path) = spec_path else { return bad_input(&format!("sweep needs --spec FILE\n{USAGE}")) };
-    if shard.is_some() && svg_path.is_some() {
-        return bad_input("--svg: a shard holds part of the grid; draw it after `rankflow sweep merge`");
-    }
-    let text = match std::fs::read_to_string(&spec_path) {
-        Ok(t) => t,
-        Err(e) => return bad_input(&format!("sweep: cannot read {spec_path}: {e}")),
+fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
+    let threads = match &args.threads {
+        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        Some(t) => t.parse::<usize>().ok().filter(|t| (1..=256).contains(t)).ok_or("--threads: expected 1..256")?,
     };
-    let spec = match SweepSpec::from_json(&text) {
-        Ok(s) => s,
-        Err(e) => return bad_input(&e.to_string()),
-    };
+    let shard = args.shard.as_deref().map(sweep::parse_shard).transpose()?;
+    let spec_path = args.spec.ok_or("sweep needs --spec FILE (or: rankflow sweep merge PART.csv…)")?;
+    if shard.is_some() && args.svg.is_some() {
+        return Err("--svg: a shard holds part of the grid; draw it after `rankflow sweep merge`".into());
+    }
+    let text = std::fs::read_to_string(&spec_path).map_err(|e| format!("sweep: cannot read {spec_path}: {e}"))?;
+    let spec = SweepSpec::from_json(&text).map_err(|e| e.to_string())?;
     let ks: Vec<usize> = match shard {
         Some((i, n)) => sweep::shard_cells(spec.cells(), i, n),
         None => (0..spec.cells()).collect(),
@@ -351,16 +453,14 @@ fn sweep(args: &[String]) -> ExitCode {
         Some(s) => sweep::shard_csv(&spec, s, &ks.iter().copied().zip(cells.iter().cloned()).collect::<Vec<_>>()),
         None => sweep::csv(&spec, &cells),
     };
-    if let Err(code) = write_or_print(csv_path.as_deref(), &table) {
-        return code;
-    }
-    if let Some(p) = &svg_path {
+    write_or_print(args.csv.as_deref(), &table)?;
+    if let Some(p) = &args.svg {
         let outcome = spec.outcome.name();
-        let result = match &spec.y {
+        match &spec.y {
             None => {
                 let series = spec.series.as_ref().map_or("", |a| a.field.as_str());
                 let points = sweep::aggregate(&cells, spec.seeds as usize);
-                write_lines(p, &lines::sweep_lines(&spec.x.field, series, &outcome, spec.seeds as usize, &points))
+                write_lines(p, &lines::sweep_lines(&spec.x.field, series, &outcome, spec.seeds as usize, &points))?
             }
             Some(y) => write_heatmap(
                 p,
@@ -372,52 +472,26 @@ fn sweep(args: &[String]) -> ExitCode {
                     y_labels: y.values.iter().map(|v| axis_label(*v)).collect(),
                     values: cells.iter().map(|c| c.value).collect(),
                 },
-            ),
-        };
-        if let Err(code) = result {
-            return code;
+            )?,
         }
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `rankflow sweep merge PART.csv… [--csv OUT] [--svg OUT]`: the unsharded CSV (byte for byte) and heatmap.
-fn sweep_merge(args: &[String]) -> ExitCode {
-    let (mut parts, mut csv_path, mut svg_path) = (vec![], None, None);
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--csv" | "--svg" => {
-                let Some(v) = it.next() else { return bad_input(&format!("{arg} needs a value\n{USAGE}")) };
-                if arg == "--csv" {
-                    csv_path = Some(v.clone())
-                } else {
-                    svg_path = Some(v.clone())
-                }
-            }
-            flag if flag.starts_with("--") => return bad_input(&format!("unknown argument {flag:?}\n{USAGE}")),
-            path => match std::fs::read_to_string(path) {
-                Ok(text) => parts.push((path.to_string(), text)),
-                Err(e) => return bad_input(&format!("sweep merge: cannot read {path}: {e}")),
-            },
-        }
+fn sweep_merge(paths: &[String], csv: Option<String>, svg: Option<String>) -> Result<ExitCode, String> {
+    let mut parts = vec![];
+    for path in paths {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("sweep merge: cannot read {path}: {e}"))?;
+        parts.push((path.clone(), text));
     }
-    let merged = match sweep::merge(&parts) {
-        Ok(m) => m,
-        Err(e) => return bad_input(&e),
-    };
-    if let Err(code) = write_or_print(csv_path.as_deref(), &merged.csv) {
-        return code;
-    }
-    if let (Some(p), Some(points)) = (&svg_path, &merged.lines) {
+    let merged = sweep::merge(&parts)?;
+    write_or_print(csv.as_deref(), &merged.csv)?;
+    let Some(p) = &svg else { return Ok(ExitCode::SUCCESS) };
+    if let Some(points) = &merged.lines {
         let seeds = points.iter().map(|q| q.n).max().unwrap_or(1);
-        let fig = lines::sweep_lines(&merged.x_field, &merged.y_field, &merged.outcome, seeds, points);
-        return match write_lines(p, &fig) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(code) => code,
-        };
-    }
-    if let Some(p) = &svg_path {
+        write_lines(p, &lines::sweep_lines(&merged.x_field, &merged.y_field, &merged.outcome, seeds, points))?;
+    } else {
         let label = |v: &String| v.parse::<f64>().map_or(v.clone(), axis_label);
         let diagram = heatmap::PhaseDiagram {
             title: format!("{} over {} × {}", merged.outcome, merged.x_field, merged.y_field),
@@ -427,11 +501,9 @@ fn sweep_merge(args: &[String]) -> ExitCode {
             y_labels: merged.y_values.iter().map(label).collect(),
             values: merged.values,
         };
-        if let Err(code) = write_heatmap(p, &diagram) {
-            return code;
-        }
+        write_heatmap(p, &diagram)?;
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 fn axis_label(v: f64) -> String {
@@ -442,9 +514,9 @@ fn axis_label(v: f64) -> String {
     }
 }
 
-fn write_or_print(path: Option<&str>, text: &str) -> Result<(), ExitCode> {
+fn write_or_print(path: Option<&str>, text: &str) -> Result<(), String> {
     match path {
-        Some(p) => std::fs::write(p, text).map_err(|e| bad_input(&format!("--csv: cannot write {p}: {e}"))),
+        Some(p) => write("--csv", p, text),
         None => {
             print!("{text}");
             Ok(())
@@ -452,79 +524,45 @@ fn write_or_print(path: Option<&str>, text: &str) -> Result<(), ExitCode> {
     }
 }
 
-fn write_lines(path: &str, fig: &rankflow::figure::Figure) -> Result<(), ExitCode> {
+fn write_lines(path: &str, fig: &rankflow::figure::Figure) -> Result<(), String> {
     let svg = export::to_svg(&rankflow::figure::Drawing::Chart(fig.clone()), 900, 560, Style::default())
-        .map_err(|e| bad_input(&format!("--svg: {e}")))?;
-    std::fs::write(path, svg).map_err(|e| bad_input(&format!("--svg: cannot write {path}: {e}")))
+        .map_err(|e| format!("--svg: {e}"))?;
+    write("--svg", path, &svg)
 }
 
-fn write_heatmap(path: &str, diagram: &heatmap::PhaseDiagram) -> Result<(), ExitCode> {
+fn write_heatmap(path: &str, diagram: &heatmap::PhaseDiagram) -> Result<(), String> {
     export::fonts();
     let mut svg = String::new();
     {
         let area = plotters::prelude::SVGBackend::with_string(&mut svg, (900, 600)).into_drawing_area();
         let drawn = heatmap::render_heatmap(&area, diagram, Style::default());
-        drawn.and_then(|_| area.present().map_err(|e| e.to_string())).map_err(|e| bad_input(&format!("--svg: {e}")))?;
+        drawn.and_then(|_| area.present().map_err(|e| e.to_string())).map_err(|e| format!("--svg: {e}"))?;
     }
-    std::fs::write(path, svg).map_err(|e| bad_input(&format!("--svg: cannot write {path}: {e}")))
+    write("--svg", path, &svg)
 }
 
 /// Runs an experiment to its end and writes every figure the page shows for it, plus `figures.json`.
-fn figures(args: &[String]) -> ExitCode {
-    let (mut source, mut out, mut format, mut width, mut height, mut baseline, mut seed) =
-        (None, None, "svg".to_string(), 1200u32, 700u32, true, None);
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        if flag == "--no-baseline" {
-            baseline = false;
-            continue;
-        }
-        let Some(value) = it.next() else { return bad_input(&format!("{flag} needs a value\n{USAGE}")) };
-        match flag.as_str() {
-            "--preset" | "--config" if source.is_some() => {
-                return bad_input(&format!("give exactly one of --config and --preset\n{USAGE}"))
-            }
-            "--preset" => source = Some(Source::Preset(value.clone(), None)),
-            "--seed" => match parse_seed(value) {
-                Ok(s) => seed = Some(s),
-                Err(e) => return bad_input(&e),
-            },
-            "--config" => source = Some(Source::File(value.clone())),
-            "--out" => out = Some(value.clone()),
-            "--format" if value == "svg" || value == "png" => format = value.clone(),
-            "--format" => return bad_input(&format!("--format: expected svg or png, got {value:?}")),
-            "--width" | "--height" => match value.parse::<u32>() {
-                Ok(v) if (200..=4000).contains(&v) => {
-                    if flag == "--width" {
-                        width = v
-                    } else {
-                        height = v
-                    }
-                }
-                _ => return bad_input(&format!("{flag}: expected a number of pixels in 200..4000, got {value:?}")),
-            },
-            other => return bad_input(&format!("unknown argument {other:?}\n{USAGE}")),
-        }
+fn figures(args: FiguresArgs) -> Result<ExitCode, String> {
+    let source = source(args.config, args.preset, None, args.seed.as_deref())?;
+    let format = args.format.as_str();
+    if format != "svg" && format != "png" {
+        return Err(format!("--format: expected svg or png, got {format:?}"));
     }
-    let Some(source) = source else {
-        return bad_input(&format!("figures needs --preset NAME or --config FILE\n{USAGE}"));
+    let pixels = |flag: &str, value: &str| {
+        value
+            .parse::<u32>()
+            .ok()
+            .filter(|v| (200..=4000).contains(v))
+            .ok_or_else(|| format!("{flag}: expected a number of pixels in 200..4000, got {value:?}"))
     };
-    let source = match with_seed(source, seed) {
-        Ok(s) => s,
-        Err(e) => return bad_input(&e),
-    };
-    let Some(out) = out else { return bad_input(&format!("figures needs --out DIR\n{USAGE}")) };
-    let dir = std::path::Path::new(&out);
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        return bad_input(&format!("--out: cannot create directory {out}: {e}"));
-    }
-    let (_, mut exp) = match load(&source) {
-        Ok(x) => x,
-        Err(msg) => return bad_input(&msg),
-    };
+    let (width, height) = (pixels("--width", &args.width)?, pixels("--height", &args.height)?);
+    let dir = std::path::Path::new(&args.out);
+    std::fs::create_dir_all(dir).map_err(|e| format!("--out: cannot create directory {}: {e}", args.out))?;
+    let (_, mut exp) = load(&source)?;
     while exp.running() {
         exp.advance(1 << 20);
     }
+    let baseline = !args.no_baseline;
     if baseline {
         exp.finish_baseline();
     }
@@ -539,26 +577,17 @@ fn figures(args: &[String]) -> ExitCode {
             export::to_svg(&figure, width, height, Style::default())
                 .and_then(|svg| std::fs::write(&path, svg).map_err(|e| e.to_string()))
         };
-        if let Err(e) = written {
-            return bad_input(&format!("--out: cannot write {}: {e}", path.display()));
-        }
+        written.map_err(|e| format!("--out: cannot write {}: {e}", path.display()))?;
         index.push(
             serde_json::json!({"id": figure.id(), "title": figure.title(), "caption": figure.caption(), "file": file}),
         );
     }
     let json = serde_json::to_string_pretty(&index).expect("index serializes");
-    if let Err(e) = std::fs::write(dir.join("figures.json"), json) {
-        return bad_input(&format!("--out: cannot write figures.json: {e}"));
-    }
+    std::fs::write(dir.join("figures.json"), json).map_err(|e| format!("--out: cannot write figures.json: {e}"))?;
     println!("{} figures in {}", index.len(), dir.display());
     if let Some(msg) = exp.diverged() {
         eprintln!("{msg}");
-        return ExitCode::from(1);
+        return Ok(ExitCode::from(1));
     }
-    ExitCode::SUCCESS
-}
-
-fn bad_input(msg: &str) -> ExitCode {
-    eprintln!("{msg}");
-    ExitCode::from(2)
+    Ok(ExitCode::SUCCESS)
 }

@@ -143,3 +143,37 @@ pub fn experiment_report(exp: &crate::experiment::Experiment, claim: Option<serd
         .collect();
     serde_json::json!({"runs": runs, "baseline": baseline, "claim": claim})
 }
+
+/// The recorded trajectories as CSV, one row per run and sample: `run,step,loss,test_error,nuclear_norm,
+/// effective_rank,balance,sigma_1…sigma_k` (k the most values any sample holds; test_error blank without a ground
+/// truth). The page's Export → CSV and the CLI's `run --csv` write this.
+pub fn trajectories_csv(exp: &crate::experiment::Experiment) -> String {
+    use std::fmt::Write;
+    let k = exp
+        .members
+        .iter()
+        .flat_map(|m| m.run.trace.samples().iter().map(|s| s.singular_values.len()))
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from("run,step,loss,test_error,nuclear_norm,effective_rank,balance");
+    for i in 1..=k {
+        let _ = write!(out, ",sigma_{i}");
+    }
+    out.push('\n');
+    for m in &exp.members {
+        let label = m.label.replace([',', '"', '\n'], " ");
+        for s in m.run.trace.samples() {
+            let test = s.test_error.map_or(String::new(), |t| t.to_string());
+            let _ = write!(
+                out,
+                "{label},{},{},{test},{},{},{}",
+                s.step, s.loss, s.nuclear_norm, s.effective_rank, s.balance
+            );
+            for v in &s.singular_values {
+                let _ = write!(out, ",{v}");
+            }
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -19,7 +19,7 @@ pub struct Snapshots {
 /// Snapshots per run for `runs` runs of `entries` entries each: ≤ [`MAX_PER_RUN`], ≤ [`MAX_BYTES`] in all,
 /// at least 2 (the start and the end).
 pub fn per_run(runs: usize, entries: usize) -> usize {
-    let bytes = runs.max(1) * entries.max(1) * std::mem::size_of::<f64>();
+    let bytes = runs.max(1) * entries.max(1) * size_of::<f64>();
     (MAX_BYTES / bytes).clamp(2, MAX_PER_RUN)
 }
 
@@ -71,7 +71,7 @@ impl Snapshots {
 
     /// Bytes held by the kept matrices.
     pub fn bytes(&self) -> usize {
-        self.kept.iter().map(|(_, w)| w.len() * std::mem::size_of::<f64>()).sum()
+        self.kept.iter().map(|(_, w)| w.len() * size_of::<f64>()).sum()
     }
 
     /// Planned number of snapshots (the end of a run that stops early is kept in addition).

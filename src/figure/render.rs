@@ -141,7 +141,7 @@ pub struct Ghost<'a> {
 pub fn render_over<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
-    ghost: Option<Ghost>,
+    ghost: Option<Ghost<'_>>,
     style: Style,
 ) -> Result<PlotFrame, String> {
     let with_legend;
@@ -296,7 +296,7 @@ pub fn render_over<DB: DrawingBackend>(
     let (bx, by) = plot.get_base_pixel();
     let (plot_w, plot_h) = (pxs.end - pxs.start, pys.end - pys.start);
     // Labels placed so far (the bands', the references', then the marks'): no label is drawn over another.
-    let mut taken: Vec<geometry::Rect> = vec![];
+    let mut taken: Vec<Rect> = vec![];
     for b in &fig.bands {
         if let (Some(a), Some(c)) = (xaxis.map(b.x0), xaxis.map(b.x1)) {
             let (a, c) = (a.max(x0), c.min(x1));
@@ -450,7 +450,7 @@ where
 fn boxed_label<DB: DrawingBackend, X, Y>(
     plot: &DrawingArea<DB, Cartesian2d<X, Y>>,
     label: &str,
-    font: TextStyle,
+    font: TextStyle<'_>,
     spot: Rect,
     background: RGBColor,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
@@ -494,7 +494,7 @@ where
 fn legend_layout<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
-    font: &TextStyle,
+    font: &TextStyle<'_>,
     text_px: f64,
 ) -> Result<Vec<Vec<usize>>, DrawingAreaErrorKind<DB::ErrorType>> {
     let (w, _) = area.dim_in_pixel();
@@ -519,7 +519,7 @@ fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
     rows: &[Vec<usize>],
-    font: &TextStyle,
+    font: &TextStyle<'_>,
     row_h: i32,
     text_px: f64,
     style: Style,

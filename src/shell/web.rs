@@ -70,19 +70,20 @@ pub fn validate(config_json: &str) -> String {
     Config::from_json(config_json).err().map(|e| e.to_string()).unwrap_or_default()
 }
 
-/// The presets as a JSON array of {name, title, explanation, runs: [{label, group, config}], claim}.
-/// `config_json` validated with every default filled in (so two configs compare field by field); "" when invalid.
 /// "" when `json` is a valid experiment file (see `Lab::from_experiment`), else the message naming the field.
 #[wasm_bindgen]
 pub fn validate_experiment(json: &str) -> String {
     crate::claims::experiment_file(json).err().unwrap_or_default()
 }
 
+/// `config_json` validated with every default filled in (so two configs compare field by field); "" when invalid.
 #[wasm_bindgen]
 pub fn normalize_config(config_json: &str) -> String {
     Config::from_json(config_json).ok().and_then(|c| serde_json::to_string(&c).ok()).unwrap_or_default()
 }
 
+/// The presets as a JSON array of {name, title, explanation, runs: [{label, group, config}], claim}, as
+/// `rankflow presets --json` prints them.
 #[wasm_bindgen]
 pub fn presets_json() -> String {
     serde_json::to_string(&presets::all()).unwrap_or_else(|_| "[]".into())
@@ -373,39 +374,9 @@ impl Lab {
         serde_json::to_string(&crate::claims::table(&self.exp)).unwrap_or_default()
     }
 
-    /// The recorded trajectories as CSV: one row per run and sample.
+    /// The recorded trajectories as CSV (`experiment::report::trajectories_csv`, as the CLI's `run --csv`).
     pub fn csv(&self) -> String {
-        let k = self
-            .exp
-            .members
-            .iter()
-            .flat_map(|m| m.run.trace.samples().iter().map(|s| s.singular_values.len()))
-            .max()
-            .unwrap_or(0);
-        let mut out = String::from("run,step,loss,test_error,nuclear_norm,effective_rank,balance");
-        for i in 1..=k {
-            out.push_str(&format!(",sigma_{i}"));
-        }
-        out.push('\n');
-        for m in &self.exp.members {
-            let label = m.label.replace([',', '"', '\n'], " ");
-            for s in m.run.trace.samples() {
-                out.push_str(&format!(
-                    "{label},{},{},{},{},{},{}",
-                    s.step,
-                    s.loss,
-                    s.test_error.map_or(String::new(), |t| t.to_string()),
-                    s.nuclear_norm,
-                    s.effective_rank,
-                    s.balance
-                ));
-                for v in &s.singular_values {
-                    out.push_str(&format!(",{v}"));
-                }
-                out.push('\n');
-            }
-        }
-        out
+        crate::experiment::report::trajectories_csv(&self.exp)
     }
 
     /// The same JSON document as the CLI's `--out` (one run), or {"runs": […], "baseline", "claim"}.
