@@ -16,15 +16,18 @@ import { setupScrub } from "./js/scrub.js";
 
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 let limits, presets, session, view, module, scrub, compare;
-let current = { preset: null, config: null, compare: null };   // what runs (for the URL and the baseline)
+let current = { preset: null, config: null, compare: null }; // what runs (for the URL and the baseline)
 let urlView = { embed: false, controls: true, autoplay: false, figure: false };
-let origin = null;                    // the preset a custom run was edited from: {name, config}
-let ghostArmed = true;                // the next edit keeps the run on screen as the ghost
+let origin = null; // the preset a custom run was edited from: {name, config}
+let ghostArmed = true; // the next edit keeps the run on screen as the ghost
 let rate = { steps: 0, since: performance.now(), step: 0 };
 
 const read = () => readForm(wasm.parse_matrix);
 /** A config with the core's defaults filled in, so edits compare field by field (e.g. m = n left blank). */
-const normalized = (c) => { const t = c ? wasm.normalize_config(JSON.stringify(c)) : ""; return t ? JSON.parse(t) : c; };
+const normalized = (c) => {
+  const t = c ? wasm.normalize_config(JSON.stringify(c)) : "";
+  return t ? JSON.parse(t) : c;
+};
 const presetSource = (p) => (p.runs.length > 1 || p.claim ? { preset: p.name } : null);
 
 // ---------- run control ----------
@@ -38,11 +41,19 @@ function start({ config, preset, seed, compare, experiment }, opts = {}) {
     // preset runs as an experiment judged by its claim).
     const json = JSON.stringify(config);
     const msg = wasm.validate(json);
-    if (msg) { showMessage(msg, fieldOf(msg)); return false; }
+    if (msg) {
+      showMessage(msg, fieldOf(msg));
+      return false;
+    }
     source = experiment ? { experiment } : { config: json };
   }
   showMessage("");
-  current = { preset: preset ?? null, seed: seed ?? null, config: compare ? compare[0].config : config, compare: compare ?? null };
+  current = {
+    preset: preset ?? null,
+    seed: seed ?? null,
+    config: compare ? compare[0].config : config,
+    compare: compare ?? null,
+  };
   rate = { steps: 0, since: performance.now(), step: 0 };
   $("r-rate").textContent = "–";
   scrub?.clear();
@@ -60,7 +71,10 @@ function onStatus(st, why) {
   play.setAttribute("aria-pressed", String(playing));
   for (const b of ["play", "step", "reset"]) $(b).disabled = st.status === "loading" && !session.source;
   $("play-overlay").hidden = !overlayWanted() || playing || st.status === "finished" || st.status === "error";
-  if (why === "finished-play") { setStatus(`This run has finished at step ${st.step.toLocaleString()}. Press Reset to replay it, or raise “steps”.`); return; }
+  if (why === "finished-play") {
+    setStatus(`This run has finished at step ${st.step.toLocaleString()}. Press Reset to replay it, or raise “steps”.`);
+    return;
+  }
   const text = {
     loading: "Loading…",
     ready: "Ready: press Play.",
@@ -75,10 +89,14 @@ function onStatus(st, why) {
 }
 
 function frame() {
-  requestAnimationFrame(frame);    // first: nothing below can stop the heartbeat
+  requestAnimationFrame(frame); // first: nothing below can stop the heartbeat
   const answer = session.tick();
   if (answer) {
-    try { view.take(answer); } catch (e) { showMessage(`Drawing failed: ${e.message}`); }
+    try {
+      view.take(answer);
+    } catch (e) {
+      showMessage(`Drawing failed: ${e.message}`);
+    }
     scrub.update(session.state);
     const now = performance.now();
     const st = session.state;
@@ -97,7 +115,8 @@ function runComparison(runs, play = true) {
   origin = null;
   $("edited").hidden = true;
   $("preset-title").textContent = `Comparison: ${runs.map((c) => c.label).join(" vs ")}`;
-  $("preset-explanation").textContent = "Runs side by side on the first run's problem and seed; colours follow the legend.";
+  $("preset-explanation").textContent =
+    "Runs side by side on the first run's problem and seed; colours follow the legend.";
   return start({ compare: runs }, { play });
 }
 
@@ -127,17 +146,27 @@ function onEdit() {
   syncVisibility();
   syncAlpha();
   const r = read();
-  if (r.error) { showMessage(r.error, r.field); return; }
+  if (r.error) {
+    showMessage(r.error, r.field);
+    return;
+  }
   const before = current.config;
   const preset = presets.find((p) => p.name === $("preset").value);
   if (preset) {
-    origin = { name: preset.name, title: preset.title, config: preset.runs[0].config, claim: preset.claim, runs: preset.runs.length };
+    origin = {
+      name: preset.name,
+      title: preset.title,
+      config: preset.runs[0].config,
+      claim: preset.claim,
+      runs: preset.runs.length,
+    };
     $("preset").value = "custom";
   }
   if (origin) {
     const diff = changes(normalized(origin.config), normalized(r.config));
     $("edited-what").textContent = diff.length
-      ? `edited: ${diff.map((d) => `${d.name} ${d.before} → ${d.after}`).join(", ")}` : "edited (as the preset's first run)";
+      ? `edited: ${diff.map((d) => `${d.name} ${d.before} → ${d.after}`).join(", ")}`
+      : "edited (as the preset's first run)";
     $("edited").hidden = false;
   } else if ($("preset").value === "custom") {
     $("preset-title").textContent = "Custom configuration";
@@ -146,7 +175,12 @@ function onEdit() {
   if (ghostArmed && before && session.state?.step > 0) {
     const diff = changes(normalized(before), normalized(r.config));
     if (diff.length) {
-      view.charts.keep_ghost(`previous: ${diff.slice(0, 2).map((d) => `${d.name} = ${d.before}`).join(", ")}`);
+      view.charts.keep_ghost(
+        `previous: ${diff
+          .slice(0, 2)
+          .map((d) => `${d.name} = ${d.before}`)
+          .join(", ")}`,
+      );
       syncGhost();
     }
     ghostArmed = false;
@@ -154,7 +188,12 @@ function onEdit() {
   // An edited one-run preset is still judged by its claim (as `rankflow run --experiment` would judge it).
   const judged = origin?.claim && origin.runs === 1;
   const experiment = judged
-    ? JSON.stringify({ name: origin.name, title: origin.title, claim: origin.claim, runs: [{ label: "", group: "", config: r.config }] })
+    ? JSON.stringify({
+        name: origin.name,
+        title: origin.title,
+        claim: origin.claim,
+        runs: [{ label: "", group: "", config: r.config }],
+      })
     : undefined;
   start({ config: r.config, experiment }, { play: true, burst: true });
 }
@@ -177,8 +216,10 @@ function onKey(ev) {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const t = ev.target;
   if (t.closest && t.closest("input, textarea, select, dialog")) return;
-  if (ev.key === " " && t.tagName !== "BUTTON" && t.tagName !== "SUMMARY") { ev.preventDefault(); togglePlay(); }
-  else if (ev.key === "s") stepOnce();
+  if (ev.key === " " && t.tagName !== "BUTTON" && t.tagName !== "SUMMARY") {
+    ev.preventDefault();
+    togglePlay();
+  } else if (ev.key === "s") stepOnce();
   else if (ev.key === "r") $("reset").click();
   else if (ev.key === "?") $("help").showModal();
   else if (ev.key === "f") setPresent(!urlView.present, true);
@@ -211,7 +252,8 @@ function showClaim(on) {
 }
 
 function setTheme(name) {
-  if (name) document.documentElement.dataset.theme = name; else delete document.documentElement.dataset.theme;
+  if (name) document.documentElement.dataset.theme = name;
+  else delete document.documentElement.dataset.theme;
   urlView.theme = name || null;
   $("theme").value = name || "";
   view.dirty = true;
@@ -226,26 +268,24 @@ const togglePlay = () => (session.status === "playing" ? session.pause() : sessi
 function stepOnce() {
   session.whenLoaded(() => {
     const st = session.state;
-    const n = $("log-steps").checked ? Math.max(100, Math.round(st.step * (10 ** 0.25 - 1))) : Math.max(1, Math.ceil(st.steps / 100));
+    const n = $("log-steps").checked
+      ? Math.max(100, Math.round(st.step * (10 ** 0.25 - 1)))
+      : Math.max(1, Math.ceil(st.steps / 100));
     session.step(n);
   });
 }
 
 // ---------- start ----------
-// A tiny module using f64x2.relaxed_madd: where it validates, the relaxed-simd build (fused multiply-add) is loaded.
-const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0,
-  10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 135, 2, 11]);
-export const relaxedSimd = () => { try { return WebAssembly.validate(RELAXED_PROBE); } catch { return false; } };
-
 async function loadModule() {
-  // The offline single file carries the plain simd128 build inside it (see xtask's single_file).
+  // The offline single file carries the wasm inside it (see xtask's single_file).
   if (globalThis.rankflowOffline) return WebAssembly.compile(await globalThis.rankflowOffline.wasm());
-  const plain = new URLSearchParams(location.search).get("simd") === "plain";   // benchmarks compare both builds
-  const file = !plain && relaxedSimd() ? "rankflow_relaxed_bg.wasm" : "rankflow_bg.wasm";
-  const url = new URL(`./pkg/${file}`, import.meta.url);
+  const url = new URL("./pkg/rankflow_bg.wasm", import.meta.url);
   const response = fetch(url);
-  try { return await WebAssembly.compileStreaming(response); }
-  catch { return WebAssembly.compile(await (await fetch(url)).arrayBuffer()); }
+  try {
+    return await WebAssembly.compileStreaming(response);
+  } catch {
+    return WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+  }
 }
 
 async function main() {
@@ -266,8 +306,14 @@ async function main() {
   const form = $("config");
   form.addEventListener("submit", (e) => e.preventDefault());
   form.addEventListener("change", (ev) => {
-    if (ev.target.id === "preset") { applyPreset(ev.target.value); return; }
-    if (ev.target.type === "range") { ghostArmed = true; return; }   // its drag already restarted the run
+    if (ev.target.id === "preset") {
+      applyPreset(ev.target.value);
+      return;
+    }
+    if (ev.target.type === "range") {
+      ghostArmed = true;
+      return;
+    } // its drag already restarted the run
     onEdit();
     ghostArmed = true;
   });
@@ -279,16 +325,36 @@ async function main() {
   $("speed").max = String(limits.speed_max);
   $("speed").addEventListener("input", syncSpeed);
   $("speed").addEventListener("change", sync);
-  $("log-steps").addEventListener("change", () => { syncSpeed(); sync(); session.refresh(true); });
-  $("copy-link").addEventListener("click", () => { sync(); copyLink(); });
+  $("log-steps").addEventListener("change", () => {
+    syncSpeed();
+    sync();
+    session.refresh(true);
+  });
+  $("copy-link").addEventListener("click", () => {
+    sync();
+    copyLink();
+  });
   const base = () => current.preset ?? "rankflow";
   for (const b of document.querySelectorAll("[data-export]")) {
-    b.addEventListener("click", () => exportAs(b.dataset.export, { base: base(), view, session, drawMatrices: () => { view.dirty = true; view.draw(true); } }));
+    b.addEventListener("click", () =>
+      exportAs(b.dataset.export, {
+        base: base(),
+        view,
+        session,
+        drawMatrices: () => {
+          view.dirty = true;
+          view.draw(true);
+        },
+      }),
+    );
   }
   $("import-file").addEventListener("change", async (e) => {
     const file = e.target.files?.[0];
     if (!file) return;
-    if (file.size > 1 << 20) { showMessage(`Imported config rejected: config: file is ${file.size} bytes; at most 1048576`); return; }
+    if (file.size > 1 << 20) {
+      showMessage(`Imported config rejected: config: file is ${file.size} bytes; at most 1048576`);
+      return;
+    }
     importConfig(await file.text());
     e.target.value = "";
   });
@@ -298,28 +364,59 @@ async function main() {
   const sweep = setupSweep(wasm, module, read);
   document.addEventListener("keydown", onKey);
   // Workers hold a wasm instance each: end them with the page rather than waiting for garbage collection.
-  addEventListener("pagehide", () => { session.worker?.terminate(); endHelper(); });
+  addEventListener("pagehide", () => {
+    session.worker?.terminate();
+    endHelper();
+  });
   $("play").addEventListener("click", togglePlay);
   $("step").addEventListener("click", stepOnce);
-  $("reset").addEventListener("click", () => { scrub.clear(); session.reset(); });
+  $("reset").addEventListener("click", () => {
+    scrub.clear();
+    session.reset();
+  });
   $("play-overlay").addEventListener("click", () => session.play());
   $("present").addEventListener("click", () => setPresent(!urlView.present, true));
-  document.addEventListener("fullscreenchange", () => { if (!document.fullscreenElement && urlView.present) setPresent(false); });
-  $("theme").addEventListener("change", () => { setTheme($("theme").value); sync(); });
+  document.addEventListener("fullscreenchange", () => {
+    if (!document.fullscreenElement && urlView.present) setPresent(false);
+  });
+  $("theme").addEventListener("change", () => {
+    setTheme($("theme").value);
+    sync();
+  });
   $("tab-sv").addEventListener("click", () => showClaim(false));
   $("tab-claim").addEventListener("click", () => showClaim(true));
   setupHover(view);
-  scrub = setupScrub(session, { onChange: (t) => { urlView.t = t; sync(); } });
-  $("clear-ghost").addEventListener("click", () => { view.charts.clear_ghost(); syncGhost(); });
-  $("back-to-preset").addEventListener("click", () => { if (origin) applyPreset(origin.name); });
-  $("matrix-view").addEventListener("toggle", () => { view.dirty = true; view.matricesDue = true; });
-  for (const d of document.querySelectorAll("details.data-table")) d.addEventListener("toggle", () => { if (d.open) view.table(d); });
-  new ResizeObserver(() => { view.dirty = true; view.matricesDue = true; sweep.draw(); }).observe($("sv-chart").parentElement);
+  scrub = setupScrub(session, {
+    onChange: (t) => {
+      urlView.t = t;
+      sync();
+    },
+  });
+  $("clear-ghost").addEventListener("click", () => {
+    view.charts.clear_ghost();
+    syncGhost();
+  });
+  $("back-to-preset").addEventListener("click", () => {
+    if (origin) applyPreset(origin.name);
+  });
+  $("matrix-view").addEventListener("toggle", () => {
+    view.dirty = true;
+    view.matricesDue = true;
+  });
+  for (const d of document.querySelectorAll("details.data-table"))
+    d.addEventListener("toggle", () => {
+      if (d.open) view.table(d);
+    });
+  new ResizeObserver(() => {
+    view.dirty = true;
+    view.matricesDue = true;
+    sweep.draw();
+  }).observe($("sv-chart").parentElement);
 
   // The URL decides what runs: a preset, or every config field; bad parameters are reported, not fatal.
   const state = JSON.parse(wasm.parse_url(location.search.length > 1 ? location.search : location.hash));
   urlView = state.view;
-  const linkT = urlView.t;        // read before start() clears it
+  const linkT = urlView.t; // read before start() clears it
   document.body.classList.toggle("embed", urlView.embed);
   document.body.classList.toggle("no-controls", urlView.embed && !urlView.controls);
   document.body.classList.toggle("figure", urlView.figure);
@@ -338,7 +435,8 @@ async function main() {
     writeForm(state.config, wasm.matrix_text);
     $("preset").value = "custom";
     $("preset-title").textContent = "Custom configuration (from the link)";
-    $("preset-explanation").textContent = "Every field comes from the page address. Pick a preset to return to a documented experiment.";
+    $("preset-explanation").textContent =
+      "Every field comes from the page address. Pick a preset to return to a documented experiment.";
     start({ config: state.config });
   }
   if (state.messages.length) showMessage(`Some link parameters were ignored:\n${state.messages.join("\n")}`);
@@ -347,27 +445,42 @@ async function main() {
   else if (urlView.figure && reducedMotion.matches) session.playBurst();
   else if (urlView.autoplay && !reducedMotion.matches) session.play();
   installApi();
-  setupEmbed(window.rankflow, {
-    config: () => read().config ?? current.config,   // what the form shows (a preset's first run)
-    setConfig: setConfigFromHost,
-    setPreset: (name) => applyPreset(name),
-  }, urlView.origin ?? null);
+  setupEmbed(
+    window.rankflow,
+    {
+      config: () => read().config ?? current.config, // what the form shows (a preset's first run)
+      setConfig: setConfigFromHost,
+      setPreset: (name) => applyPreset(name),
+    },
+    urlView.origin ?? null,
+  );
   requestAnimationFrame(frame);
 }
 
 function importConfig(text) {
   let parsed = null;
-  try { parsed = JSON.parse(text); } catch { /* the validators below say what is wrong */ }
-  if (parsed && typeof parsed === "object" && "runs" in parsed) { importExperiment(text, parsed); return; }
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* the validators below say what is wrong */
+  }
+  if (parsed && typeof parsed === "object" && "runs" in parsed) {
+    importExperiment(text, parsed);
+    return;
+  }
   const msg = wasm.validate(text);
-  if (msg) { showMessage(`Imported config rejected: ${msg}`, fieldOf(msg)); return; }
+  if (msg) {
+    showMessage(`Imported config rejected: ${msg}`, fieldOf(msg));
+    return;
+  }
   const config = JSON.parse(text);
   writeForm(config, wasm.matrix_text);
   origin = null;
   $("edited").hidden = true;
   $("preset").value = "custom";
   $("preset-title").textContent = "Imported configuration";
-  $("preset-explanation").textContent = "Loaded from a config file; the CLI runs the same file with rankflow run --config.";
+  $("preset-explanation").textContent =
+    "Loaded from a config file; the CLI runs the same file with rankflow run --config.";
   start({ config }, { play: session.status === "playing" });
 }
 
@@ -375,18 +488,21 @@ function importConfig(text) {
  * judged by its claim; the form shows its first run. */
 function importExperiment(text, parsed) {
   const msg = wasm.validate_experiment(text);
-  if (msg) { showMessage(`Imported experiment rejected: ${msg}`); return; }
+  if (msg) {
+    showMessage(`Imported experiment rejected: ${msg}`);
+    return;
+  }
   const config = parsed.runs[0].config;
   writeForm(normalized(config), wasm.matrix_text);
   origin = null;
   $("edited").hidden = true;
   $("preset").value = "custom";
   $("preset-title").textContent = parsed.title || "Imported experiment";
-  $("preset-explanation").textContent = `${parsed.runs.length} run${parsed.runs.length > 1 ? "s" : ""}${parsed.claim ? `, judged by the claim ${parsed.claim}` : ""}; the CLI runs the same file with rankflow run --experiment FILE --check.`;
+  $("preset-explanation").textContent =
+    `${parsed.runs.length} run${parsed.runs.length > 1 ? "s" : ""}${parsed.claim ? `, judged by the claim ${parsed.claim}` : ""}; the CLI runs the same file with rankflow run --experiment FILE --check.`;
   start({ config, experiment: text }, { play: session.status === "playing" });
 }
 
-/** `window.rankflow`: the page API for tests and embedding hosts (see README). */
 /** A config from the host page (embed API `set`): validated, shown in the form, started paused; the error or null. */
 function setConfigFromHost(config) {
   const json = JSON.stringify(config);
@@ -397,13 +513,15 @@ function setConfigFromHost(config) {
   $("edited").hidden = true;
   $("preset").value = "custom";
   $("preset-title").textContent = "Custom configuration (set by the host page)";
-  $("preset-explanation").textContent = "The page embedding this lab chose these settings. Pick a preset to return to a documented experiment.";
+  $("preset-explanation").textContent =
+    "The page embedding this lab chose these settings. Pick a preset to return to a documented experiment.";
   view.charts.clear_ghost();
   syncGhost();
   start({ config });
   return null;
 }
 
+/** `window.rankflow`: the page API for tests and embedding hosts (see README). */
 function installApi() {
   window.rankflow = Object.freeze({
     play: () => session.play(),
@@ -413,15 +531,20 @@ function installApi() {
     /** Forwards: n more steps; backwards (a step the run has passed): the time cursor there. */
     seek: (step) => {
       const now = session.state?.step ?? 0;
-      if (step > now) session.step(step - now); else scrub.at(step);
+      if (step > now) session.step(step - now);
+      else scrub.at(step);
     },
     state: () => session.snapshot(),
     /** The same JSON document as `rankflow run --out` for what runs now (a Promise of the text). */
     report: () => session.requestExport("json").then((m) => m.text),
     /** Bytes of wasm linear memory {page, simulation} and of it live on the heap {pageHeap, simulationHeap} (the
      * simulation's as of its last answer). */
-    memory: () => ({ page: wasm.wasm_memory_bytes(), simulation: session.memory?.bytes ?? null,
-      pageHeap: wasm.page_heap_bytes(), simulationHeap: session.memory?.heap ?? null }),
+    memory: () => ({
+      page: wasm.wasm_memory_bytes(),
+      simulation: session.memory?.bytes ?? null,
+      pageHeap: wasm.page_heap_bytes(),
+      simulationHeap: session.memory?.heap ?? null,
+    }),
     /** Test hook: makes the simulation panic, as a bug would. */
     simulateFailure: () => session.fail(),
   });

@@ -8,7 +8,9 @@ let handle = null;
 let queue = [];
 let dead = false;
 
-function post(reply, transfer) { postMessage(reply, transfer ?? []); }
+function post(reply, transfer) {
+  postMessage(reply, transfer ?? []);
+}
 
 onmessage = async (event) => {
   const msg = event.data;
@@ -27,7 +29,10 @@ onmessage = async (event) => {
     queue = [];
     return;
   }
-  if (!handle) { queue.push(msg); return; }
+  if (!handle) {
+    queue.push(msg);
+    return;
+  }
   run(msg);
 };
 

@@ -3,25 +3,36 @@
 import { $, fmt, showMessage, tableOf } from "./ui.js";
 
 // The page's canvas for each figure id of the core's figure model.
-export const CANVAS = { singular_values: "sv-chart", claim: "claim-chart", glrl_alpha: "alpha-chart", loss: "loss-chart", hessian: "hessian-chart", matrices: "matrix-chart" };
+export const CANVAS = {
+  singular_values: "sv-chart",
+  claim: "claim-chart",
+  glrl_alpha: "alpha-chart",
+  loss: "loss-chart",
+  hessian: "hessian-chart",
+  matrices: "matrix-chart",
+};
 const darkQuery = matchMedia("(prefers-color-scheme: dark)");
 
 export class ChartView {
   constructor(wasm) {
     this.charts = new wasm.Charts();
-    this.figures = [];            // [{id, title, caption}]
-    this.dirty = false;           // redraw even without a new answer (resize, theme, ghost)
-    this.stale = new Set();       // figures not drawn since the last answer (drawn one a frame when sparing)
-    this.matricesWanted = false;  // the matrix view is redrawn only when asked (it is the costliest figure)
+    this.figures = []; // [{id, title, caption}]
+    this.dirty = false; // redraw even without a new answer (resize, theme, ghost)
+    this.stale = new Set(); // figures not drawn since the last answer (drawn one a frame when sparing)
+    this.matricesWanted = false; // the matrix view is redrawn only when asked (it is the costliest figure)
     this.drawCost = 0;
-    this.afterDraw = null;        // called after each redraw (the hover tip reads the new values)
+    this.afterDraw = null; // called after each redraw (the hover tip reads the new values)
     this.lead = "singular_values"; // the figure shown first (and alone where only one fits)
-    this.onLead = null;           // called when that changes (a new experiment)
+    this.onLead = null; // called when that changes (a new experiment)
     this.buffers = new WeakMap(); // canvas → {ctx: its low-latency context, buffer: the canvas drawn off screen}
-    darkQuery.addEventListener("change", () => { this.dirty = true; });
+    darkQuery.addEventListener("change", () => {
+      this.dirty = true;
+    });
   }
 
-  theme() { return pageTheme(); }
+  theme() {
+    return pageTheme();
+  }
 
   /** Takes a simulation answer: the figures (always) and, when it carries them, the slow parts. */
   take(answer) {
@@ -46,7 +57,7 @@ export class ChartView {
     const dpr = window.devicePixelRatio || 1;
     const theme = this.theme();
     const ids = this.figures.map((f) => f.id);
-    this.stale = new Set(ids.filter((id) => this.stale.has(id)));   // the figure list may have changed meanwhile
+    this.stale = new Set(ids.filter((id) => this.stale.has(id))); // the figure list may have changed meanwhile
     if (!one || this.stale.size === 0) this.stale = new Set(ids);
     this.matricesWanted ||= matrices;
     try {
@@ -78,25 +89,36 @@ export class ChartView {
     if (!this.buffers.has(canvas)) {
       const ctx = canvas.getContext("2d", { alpha: false, desynchronized: true });
       const buffer = document.createElement("canvas");
-      buffer.dataset.for = canvas.id;       // the visible canvas it is drawn for (tests read text sizes by it)
+      buffer.dataset.for = canvas.id; // the visible canvas it is drawn for (tests read text sizes by it)
       this.buffers.set(canvas, ctx && { ctx, buffer });
     }
     const b = this.buffers.get(canvas);
-    if (!b) { this.charts.draw(id, canvas, dpr, theme); return; }
+    if (!b) {
+      this.charts.draw(id, canvas, dpr, theme);
+      return;
+    }
     const { ctx, buffer } = b;
-    if (buffer.width !== canvas.width || buffer.height !== canvas.height) { buffer.width = canvas.width; buffer.height = canvas.height; }
+    if (buffer.width !== canvas.width || buffer.height !== canvas.height) {
+      buffer.width = canvas.width;
+      buffer.height = canvas.height;
+    }
     this.charts.draw(id, buffer, dpr, theme);
     ctx.drawImage(buffer, 0, 0);
   }
 
   /** Captions, the claim's lines, the runs table and open data tables. */
   slow(answer) {
-    for (const f of this.figures) { const cap = $(`cap-${f.id}`); if (cap) cap.textContent = f.caption; }
-    $("claim").replaceChildren(...JSON.parse(answer.claim).map((line) => {
-      const li = document.createElement("li");
-      li.textContent = line;          // text only, never HTML
-      return li;
-    }));
+    for (const f of this.figures) {
+      const cap = $(`cap-${f.id}`);
+      if (cap) cap.textContent = f.caption;
+    }
+    $("claim").replaceChildren(
+      ...JSON.parse(answer.claim).map((line) => {
+        const li = document.createElement("li");
+        li.textContent = line; // text only, never HTML
+        return li;
+      }),
+    );
     this.runs(JSON.parse(answer.runs));
     for (const d of document.querySelectorAll("details.data-table[open]")) this.table(d);
   }
@@ -119,7 +141,8 @@ export class ChartView {
     $("fig-tabs").hidden = !ids.has("claim");
     for (const b of document.querySelectorAll("[data-needs]")) b.hidden = !ids.has(b.dataset.needs);
     // (A figure embed shows the σ chart alone, whatever the preset.)
-    const lead = this.figures[0]?.id === "claim" && !document.body.classList.contains("figure") ? "claim" : "singular_values";
+    const lead =
+      this.figures[0]?.id === "claim" && !document.body.classList.contains("figure") ? "claim" : "singular_values";
     if (lead === this.lead) return;
     this.lead = lead;
     const card = (id) => document.querySelector(`figure.card[data-figure=${id}]`);
@@ -135,7 +158,10 @@ export class ChartView {
   table(details) {
     const t = JSON.parse(this.charts.table_json(details.dataset.figure, 200));
     const wrap = details.querySelector(".table-wrap");
-    if (!t) { wrap.textContent = "No table for this figure."; return; }
+    if (!t) {
+      wrap.textContent = "No table for this figure.";
+      return;
+    }
     wrap.replaceChildren(tableOf(t, (v, i) => (v === null ? "" : i === 0 ? String(v) : fmt(v))));
   }
 
@@ -159,7 +185,10 @@ export class ChartView {
 export function resizeCanvas(canvas, dpr) {
   const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
   const h = Math.max(1, Math.round(canvas.clientHeight * dpr));
-  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+  }
 }
 
 export { darkQuery };

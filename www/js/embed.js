@@ -4,7 +4,7 @@
 // reveal.js's "slide:start" / "slide:stop" play and pause. Anything else is ignored without error; with
 // `origin=` in the page's link only that origin is heard and answered.
 
-const MAX_MESSAGE = 100_000;        // characters of a command, serialised
+const MAX_MESSAGE = 100_000; // characters of a command, serialised
 const UNSAFE = new Set(["__proto__", "prototype", "constructor"]);
 
 /** A copy of plain JSON data without prototype-polluting keys; null for anything else or too deep. */
@@ -37,19 +37,28 @@ export function setupEmbed(api, lab, origin) {
   const host = window.parent !== window && trusted ? window.parent : null;
   const send = (event, detail = {}) => {
     if (!host) return;
-    try { host.postMessage({ type: "rankflow", event, ...detail }, origin ?? "*"); } catch { /* a closed host */ }
+    try {
+      host.postMessage({ type: "rankflow", event, ...detail }, origin ?? "*");
+    } catch {
+      /* a closed host */
+    }
   };
   const announced = new Set();
   /** Announces each value learned since the last call (per run), once; a new run starts afresh. */
   const milestones = (state) => {
-    if (state.status === "ready" || state.status === "loading") { announced.clear(); return; }
-    state.runs.forEach((r, run) => (r.learned ?? []).forEach((step, i) => {
-      const key = `${run}:${i}`;
-      if (step !== null && step !== undefined && !announced.has(key)) {
-        announced.add(key);
-        send("milestone", { run, label: r.label, k: i + 1, step });
-      }
-    }));
+    if (state.status === "ready" || state.status === "loading") {
+      announced.clear();
+      return;
+    }
+    state.runs.forEach((r, run) =>
+      (r.learned ?? []).forEach((step, i) => {
+        const key = `${run}:${i}`;
+        if (step !== null && step !== undefined && !announced.has(key)) {
+          announced.add(key);
+          send("milestone", { run, label: r.label, k: i + 1, step });
+        }
+      }),
+    );
   };
   const statechange = (ev) => {
     const state = ev.detail;
@@ -63,17 +72,40 @@ export function setupEmbed(api, lab, origin) {
   if (window.parent !== window) setInterval(() => milestones(api.state()), 500);
 
   const handle = (data) => {
-    if (data === "slide:start") { api.play(); return; }
-    if (data === "slide:stop") { api.pause(); return; }
-    if (data === null || typeof data !== "object" || data.type !== "rankflow" || typeof data.command !== "string") return;
+    if (data === "slide:start") {
+      api.play();
+      return;
+    }
+    if (data === "slide:stop") {
+      api.pause();
+      return;
+    }
+    if (data === null || typeof data !== "object" || data.type !== "rankflow" || typeof data.command !== "string")
+      return;
     let size = 0;
-    try { size = JSON.stringify(data).length; } catch { return; }
-    if (size > MAX_MESSAGE) { send("error", { command: data.command, message: `message too large (${size} characters; at most ${MAX_MESSAGE})` }); return; }
+    try {
+      size = JSON.stringify(data).length;
+    } catch {
+      return;
+    }
+    if (size > MAX_MESSAGE) {
+      send("error", {
+        command: data.command,
+        message: `message too large (${size} characters; at most ${MAX_MESSAGE})`,
+      });
+      return;
+    }
     const msg = clean(data);
     switch (msg.command) {
-      case "play": api.play(); break;
-      case "pause": api.pause(); break;
-      case "reset": api.reset(); break;
+      case "play":
+        api.play();
+        break;
+      case "pause":
+        api.pause();
+        break;
+      case "reset":
+        api.reset();
+        break;
       case "step": {
         const n = Number(msg.n ?? 1);
         if (Number.isInteger(n) && n >= 1 && n <= 1e9) api.step(n);
@@ -82,32 +114,46 @@ export function setupEmbed(api, lab, origin) {
       }
       case "seek": {
         const target = Number(msg.step);
-        const now = api.state().step;
-        if (!(Number.isInteger(target) && target >= 0)) send("error", { command: "seek", message: "step: expected a whole number ≥ 0" });
+        if (!(Number.isInteger(target) && target >= 0))
+          send("error", { command: "seek", message: "step: expected a whole number ≥ 0" });
         else api.seek(target);
         break;
       }
       case "set": {
         if (typeof msg.preset === "string") {
-          if (!lab.setPreset(msg.preset)) send("error", { command: "set", message: `preset: unknown name ${JSON.stringify(msg.preset.slice(0, 60))}` });
+          if (!lab.setPreset(msg.preset))
+            send("error", {
+              command: "set",
+              message: `preset: unknown name ${JSON.stringify(msg.preset.slice(0, 60))}`,
+            });
         } else if (msg.config && typeof msg.config === "object" && !Array.isArray(msg.config)) {
           const error = lab.setConfig(merge(lab.config(), msg.config));
           if (error) send("error", { command: "set", message: error });
         } else send("error", { command: "set", message: "expected {preset: NAME} or {config: {…partial config…}}" });
         break;
       }
-      case "get-state": send("state", { state: api.state() }); break;
-      default: send("error", { command: String(msg.command).slice(0, 40), message: "unknown command" });
+      case "get-state":
+        send("state", { state: api.state() });
+        break;
+      default:
+        send("error", { command: String(msg.command).slice(0, 40), message: "unknown command" });
     }
   };
   window.addEventListener("message", (ev) => {
-    if ((origin && ev.origin !== origin) || !host && window.parent !== window) return;
-    try { handle(ev.data); } catch (e) { send("error", { message: String(e?.message ?? e).slice(0, 200) }); }
+    if ((origin && ev.origin !== origin) || (!host && window.parent !== window)) return;
+    try {
+      handle(ev.data);
+    } catch (e) {
+      send("error", { message: String(e?.message ?? e).slice(0, 200) });
+    }
   });
   let lastHeight = 0;
   new ResizeObserver(() => {
     const height = document.documentElement.scrollHeight;
-    if (height !== lastHeight) { lastHeight = height; send("resize", { height }); }
+    if (height !== lastHeight) {
+      lastHeight = height;
+      send("resize", { height });
+    }
   }).observe(document.body);
   send("ready", { state: api.state() });
 }

@@ -19,7 +19,8 @@ export function getPath(obj, path) {
 
 /** Checks that every control names a field the core knows (a renamed field fails loudly in the console). */
 export function checkFields(known) {
-  for (const el of fields()) if (!known.includes(el.dataset.field)) console.error(`form control for unknown field ${el.dataset.field}`);
+  for (const el of fields())
+    if (!known.includes(el.dataset.field)) console.error(`form control for unknown field ${el.dataset.field}`);
 }
 
 /** Whether a control is shown: its `data-show-if="path=v1 v2"` holder matches the current form. */
@@ -38,25 +39,41 @@ export function readForm(parseMatrix) {
   for (const el of fields()) {
     const path = el.dataset.field;
     if (!visible(el)) continue;
-    if (path === "problem.rank" && givenSpectrum) continue;   // the rank is the number of singular values
-    if (el.type === "checkbox") { if (el.checked || path === "model.symmetric") setPath(config, path, el.checked); continue; }
+    if (path === "problem.rank" && givenSpectrum) continue; // the rank is the number of singular values
+    if (el.type === "checkbox") {
+      if (el.checked || path === "model.symmetric") setPath(config, path, el.checked);
+      continue;
+    }
     const raw = el.value.trim();
     // The slider moves on a 0.1-decade grid; an α that came from a preset, link or import stays exact until moved.
-    if (path === "model.init_scale") { setPath(config, path, el.dataset.exact ? Number(el.dataset.exact) : 10 ** +raw); continue; }
+    if (path === "model.init_scale") {
+      setPath(config, path, el.dataset.exact ? Number(el.dataset.exact) : 10 ** +raw);
+      continue;
+    }
     if (path === "problem.values") {
-      try { setPath(config, path, JSON.parse(parseMatrix(raw))); }
-      catch (e) { return { error: e.message, field: path }; }
+      try {
+        setPath(config, path, JSON.parse(parseMatrix(raw)));
+      } catch (e) {
+        return { error: e.message, field: path };
+      }
       continue;
     }
     if (LISTS.has(path)) {
       if (raw === "") continue;
       const parts = raw.split(/[\s,]+/).filter(Boolean);
       // Pass non-numbers through as strings: the core's message then names the field.
-      setPath(config, path, parts.map((p) => (Number.isFinite(Number(p)) ? Number(p) : p)));
+      setPath(
+        config,
+        path,
+        parts.map((p) => (Number.isFinite(Number(p)) ? Number(p) : p)),
+      );
       continue;
     }
-    if (el.tagName === "SELECT") { setPath(config, path, raw); continue; }
-    if (raw === "") continue;                       // blank = default
+    if (el.tagName === "SELECT") {
+      setPath(config, path, raw);
+      continue;
+    }
+    if (raw === "") continue; // blank = default
     const num = Number(raw);
     setPath(config, path, Number.isFinite(num) ? num : raw);
   }
@@ -68,16 +85,22 @@ export function writeForm(config, matrixText) {
     const path = el.dataset.field;
     const v = getPath(config, path);
     if (el.type === "checkbox") el.checked = !!v;
-    else if (path === "model.init_scale") { el.value = Math.log10(v ?? 1e-3).toFixed(1); el.dataset.exact = String(v ?? 1e-3); }
-    else if (path === "problem.values") el.value = v ? matrixText(JSON.stringify(v)) : "? 1 1 / 1 ? 0.1 / 1 0.1 ?";
+    else if (path === "model.init_scale") {
+      el.value = Math.log10(v ?? 1e-3).toFixed(1);
+      el.dataset.exact = String(v ?? 1e-3);
+    } else if (path === "problem.values") el.value = v ? matrixText(JSON.stringify(v)) : "? 1 1 / 1 ? 0.1 / 1 0.1 ?";
     else if (LISTS.has(path)) el.value = v ? v.join(" ") : "";
     else if (path === "model.width" || path === "problem.m") {
       // Leave auto-filled sizes blank so they follow n.
       const n = getPath(config, "problem.n");
-      el.value = v === undefined || (path === "problem.m" && v === n) ||
-        (path === "model.width" && v === Math.max(n ?? 0, getPath(config, "problem.m") ?? 0)) ? "" : v;
-    }
-    else if (el.tagName === "SELECT") el.value = v ?? el.options[0].value;   // a field left at its default
+      el.value =
+        v === undefined ||
+        (path === "problem.m" && v === n) ||
+        (path === "model.width" && v === Math.max(n ?? 0, getPath(config, "problem.m") ?? 0))
+          ? ""
+          : v;
+    } else if (el.tagName === "SELECT")
+      el.value = v ?? el.options[0].value; // a field left at its default
     else el.value = v ?? "";
   }
   syncVisibility();
@@ -102,11 +125,12 @@ export function syncAlpha() {
   el.setAttribute("aria-valuetext", text);
 }
 
-const SYMBOL = { "model.init_scale": "α", "optimizer.lr": "η", "model.depth": "L", "problem.n": "n", "seed": "seed" };
+const SYMBOL = { "model.init_scale": "α", "optimizer.lr": "η", "model.depth": "L", "problem.n": "n", seed: "seed" };
 const flat = (o, prefix = "", out = {}) => {
   for (const [k, v] of Object.entries(o ?? {})) {
     const p = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === "object" && !Array.isArray(v)) flat(v, p, out); else out[p] = v;
+    if (v && typeof v === "object" && !Array.isArray(v)) flat(v, p, out);
+    else out[p] = v;
   }
   return out;
 };
@@ -114,8 +138,10 @@ const show = (v) => (typeof v === "number" ? fmt(v, 3) : Array.isArray(v) ? v.jo
 
 /** What differs between two configs, as [{name, before, after}] ("α", 1e-3, 1e-4). */
 export function changes(before, after) {
-  const a = flat(before), b = flat(after);
+  const a = flat(before),
+    b = flat(after);
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-  return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+  return keys
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
     .map((k) => ({ name: SYMBOL[k] ?? k, before: show(a[k]), after: show(b[k]) }));
 }

@@ -10,7 +10,9 @@ export function helper(module) {
   try {
     worker = startWorker("worker.js");
     worker.postMessage({ type: "init", module });
-    worker.onmessage = (e) => { for (const l of listeners) l(e.data); };
+    worker.onmessage = (e) => {
+      for (const l of listeners) l(e.data);
+    };
     worker.onerror = (e) => {
       e.preventDefault?.();
       worker?.terminate();
@@ -25,6 +27,11 @@ export function helper(module) {
   return worker ?? null;
 }
 
-export function onHelper(listener) { listeners.add(listener); }
+export function onHelper(listener) {
+  listeners.add(listener);
+}
 
-export function endHelper() { worker?.terminate(); worker = undefined; }
+export function endHelper() {
+  worker?.terminate();
+  worker = undefined;
+}

@@ -8,7 +8,7 @@ const MAX_ROWS = 12;
 const HOLD_MS = 300;
 
 export function setupHover(view) {
-  const at = new Map();   // figure id → last pointer {x, y} (CSS px in the canvas), while it is over the chart
+  const at = new Map(); // figure id → last pointer {x, y} (CSS px in the canvas), while it is over the chart
   for (const [id, canvasId] of Object.entries(CANVAS)) {
     if (id === "matrices") continue;
     const canvas = $(canvasId);
@@ -18,10 +18,20 @@ export function setupHover(view) {
     const tip = el("div", "hover-tip");
     tip.setAttribute("role", "status");
     box.append(line, tip);
-    const local = (ev) => { const r = canvas.getBoundingClientRect(); return { x: ev.clientX - r.left, y: ev.clientY - r.top }; };
-    const hide = () => { at.delete(id); line.hidden = true; tip.hidden = true; };
+    const local = (ev) => {
+      const r = canvas.getBoundingClientRect();
+      return { x: ev.clientX - r.left, y: ev.clientY - r.top };
+    };
+    const hide = () => {
+      at.delete(id);
+      line.hidden = true;
+      tip.hidden = true;
+    };
     hide();
-    const show = (p) => { at.set(id, p); paint(view, id, p, canvas, line, tip); };
+    const show = (p) => {
+      at.set(id, p);
+      paint(view, id, p, canvas, line, tip);
+    };
     let hold = null;
     canvas.addEventListener("pointermove", (ev) => {
       const p = local(ev);
@@ -36,11 +46,24 @@ export function setupHover(view) {
       if (ev.pointerType === "mouse") return;
       const p = local(ev);
       clearTimeout(hold);
-      hold = setTimeout(() => { canvas.setPointerCapture?.(ev.pointerId); show(p); }, HOLD_MS);
+      hold = setTimeout(() => {
+        canvas.setPointerCapture?.(ev.pointerId);
+        show(p);
+      }, HOLD_MS);
     });
-    canvas.addEventListener("pointerup", (ev) => { if (ev.pointerType !== "mouse") { clearTimeout(hold); setTimeout(hide, 1500); } });
-    canvas.addEventListener("pointercancel", () => { clearTimeout(hold); hide(); });
-    canvas.addEventListener("pointerleave", (ev) => { if (ev.pointerType === "mouse") hide(); });
+    canvas.addEventListener("pointerup", (ev) => {
+      if (ev.pointerType !== "mouse") {
+        clearTimeout(hold);
+        setTimeout(hide, 1500);
+      }
+    });
+    canvas.addEventListener("pointercancel", () => {
+      clearTimeout(hold);
+      hide();
+    });
+    canvas.addEventListener("pointerleave", (ev) => {
+      if (ev.pointerType === "mouse") hide();
+    });
     canvas.addEventListener("click", (ev) => {
       const p = local(ev);
       if (view.charts.legend_click(id, p.x, p.y)) {
@@ -69,8 +92,16 @@ function el(tag, cls) {
 /** Draws the crosshair and the tip for pointer `p` on figure `id` (text only, never HTML). */
 function paint(view, id, p, canvas, line, tip) {
   let r = null;
-  try { r = JSON.parse(view.charts.hover_json(id, p.x, MAX_ROWS)); } catch { r = null; }
-  if (!r) { line.hidden = true; tip.hidden = true; return; }
+  try {
+    r = JSON.parse(view.charts.hover_json(id, p.x, MAX_ROWS));
+  } catch {
+    r = null;
+  }
+  if (!r) {
+    line.hidden = true;
+    tip.hidden = true;
+    return;
+  }
   line.hidden = false;
   line.style.left = `${r.px}px`;
   line.style.top = `${r.top}px`;
@@ -89,13 +120,24 @@ function paint(view, id, p, canvas, line, tip) {
     d.append(sw, name, v);
     return d;
   });
-  if (r.more) { const m = el("div", "tip-more"); m.textContent = `+ ${r.more} more`; rows.push(m); }
-  if (!r.rows.length) { const m = el("div", "tip-more"); m.textContent = "no sample here"; rows.push(m); }
+  if (r.more) {
+    const m = el("div", "tip-more");
+    m.textContent = `+ ${r.more} more`;
+    rows.push(m);
+  }
+  if (!r.rows.length) {
+    const m = el("div", "tip-more");
+    m.textContent = "no sample here";
+    rows.push(m);
+  }
   tip.replaceChildren(head, ...rows);
   tip.dataset.x = String(r.x);
   tip.hidden = false;
   // Beside the crosshair, on the side with room; kept inside the chart.
-  const w = tip.offsetWidth, h = tip.offsetHeight, W = canvas.clientWidth, H = canvas.clientHeight;
+  const w = tip.offsetWidth,
+    h = tip.offsetHeight,
+    W = canvas.clientWidth,
+    H = canvas.clientHeight;
   const left = r.px + 14 + w <= W ? r.px + 14 : Math.max(0, r.px - 14 - w);
   tip.style.left = `${left}px`;
   tip.style.top = `${Math.min(Math.max(r.top, p.y - h / 2), Math.max(0, H - h))}px`;

@@ -5,15 +5,15 @@
 // run has passed it.
 import { $ } from "./ui.js";
 
-const END = 1000;      // slider positions; END = the latest step (no cursor)
+const END = 1000; // slider positions; END = the latest step (no cursor)
 
 export function setupScrub(session, { onChange }) {
   const slider = $("scrub");
   const out = $("scrub-value");
-  let pendingT = null;       // a t= step not yet reached by the run
-  let last = 0;              // the latest step (the slider's right end)
-  let shown = null;          // the cursor last reported to onChange
-  let labelled;              // the cursor the label shows (the label is rewritten only when it changes)
+  let pendingT = null; // a t= step not yet reached by the run
+  let last = 0; // the latest step (the slider's right end)
+  let shown = null; // the cursor last reported to onChange
+  let labelled; // the cursor the label shows (the label is rewritten only when it changes)
 
   const stepOf = (p) => {
     if (last <= 0) return 0;
@@ -59,8 +59,12 @@ export function setupScrub(session, { onChange }) {
       }
       const cursor = state.cursor ?? null;
       // The link keeps the step the simulation snapped the cursor to (a recorded sample).
-      if (cursor !== shown && pendingT === null) { shown = cursor; onChange?.(cursor); }
-      if (cursor !== null && document.activeElement !== slider) slider.value = String(Math.min(END - 1, positionOf(cursor)));
+      if (cursor !== shown && pendingT === null) {
+        shown = cursor;
+        onChange?.(cursor);
+      }
+      if (cursor !== null && document.activeElement !== slider)
+        slider.value = String(Math.min(END - 1, positionOf(cursor)));
       if (cursor === null && pendingT === null && document.activeElement !== slider) slider.value = String(END);
       label(cursor);
     },
@@ -81,8 +85,15 @@ export function setupScrub(session, { onChange }) {
       session.playBurst();
     },
     /** The cursor at recorded step `step` (the nearest sample). */
-    at(step) { session.setCursor(step); },
+    at(step) {
+      session.setCursor(step);
+    },
     /** A new run: back to the latest step. */
-    clear() { pendingT = null; shown = null; slider.value = String(END); label(null); },
+    clear() {
+      pendingT = null;
+      shown = null;
+      slider.value = String(END);
+      label(null);
+    },
   };
 }

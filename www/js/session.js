@@ -6,15 +6,15 @@ import { createSimulation } from "./simulation.js";
 import { startWorker } from "./ui.js";
 import { helper, onHelper } from "./helper.js";
 
-const WORKER_BUDGET_MS = 14;      // a worker slice: about one frame, so the charts move at display rate
+const WORKER_BUDGET_MS = 14; // a worker slice: about one frame, so the charts move at display rate
 // At full speed on a machine with at most two cores the charts redraw at most this often (and the worker's slices
 // last as long): drawing every frame takes the main thread, compositing and rasterising another core's worth and
 // starves the simulation (measured with `node bench/page.mjs`: see BENCHMARKS.md). The frame loop itself, hover
 // and the time slider stay at display rate.
 const SPARE_DRAW_MS = 50;
 const FEW_CORES = (globalThis.navigator?.hardwareConcurrency || 2) <= 2;
-const LOCAL_BUDGET_MS = 6;        // a slice on the main thread (fallback): the rest of the frame draws
-const SLOW_MS = 1000;             // captions, the claim's lines and tables refresh at most this often while playing
+const LOCAL_BUDGET_MS = 6; // a slice on the main thread (fallback): the rest of the frame draws
+const SLOW_MS = 1000; // captions, the claim's lines and tables refresh at most this often while playing
 
 export class Session {
   /** `wasm`: the module's exports; `module`: the compiled WebAssembly.Module (posted to workers);
@@ -25,17 +25,17 @@ export class Session {
     this.status = "loading";
     this.message = "";
     this.source = null;
-    this.state = null;              // the simulation's last state {status, step, steps, runs, message, baseline_pending}
+    this.state = null; // the simulation's last state {status, step, steps, runs, message, baseline_pending}
     this.playing = false;
-    this.pendingSteps = 0;          // owed to step(n)
+    this.pendingSteps = 0; // owed to step(n)
     this.pace = { position: 50, log: true, anchorStep: 0, anchorTime: 0, burst: false };
-    this.inFlight = 0;              // run requests out (two at full speed: the worker never waits for the next)
-    this.latest = null;             // the newest answer not yet drawn
+    this.inFlight = 0; // run requests out (two at full speed: the worker never waits for the next)
+    this.latest = null; // the newest answer not yet drawn
     this.worker = null;
     this.remote = false;
-    this.baselines = new Map();     // baseline key → the baseline the helper solved for it (Reset, edits: no new solve)
-    this.solving = null;            // the key the helper is solving
-    this.waiting = [];              // what waits for the first state (a Step pressed while loading)
+    this.baselines = new Map(); // baseline key → the baseline the helper solved for it (Reset, edits: no new solve)
+    this.solving = null; // the key the helper is solving
+    this.waiting = []; // what waits for the first state (a Step pressed while loading)
     onHelper((m) => this.fromHelper(m));
     this.connect();
   }
@@ -49,7 +49,10 @@ export class Session {
       if (typeof Worker !== "function" || !this.module) throw new Error("no Worker");
       const w = startWorker("sim-worker.js");
       w.onmessage = (e) => receive(e.data);
-      w.onerror = (e) => { e.preventDefault?.(); this.workerFailed(e.message || "the simulation worker failed"); };
+      w.onerror = (e) => {
+        e.preventDefault?.();
+        this.workerFailed(e.message || "the simulation worker failed");
+      };
       w.postMessage({ type: "init", module: this.module });
       this.worker = w;
       this.remote = true;
@@ -64,14 +67,23 @@ export class Session {
     this.worker = null;
     this.remote = false;
     const handle = createSimulation(this.wasm, (reply) => setTimeout(() => this.receive(reply), 0));
-    this.post = (m) => setTimeout(() => {
-      try { handle(m); } catch (e) { this.receive({ type: "crashed", message: e?.message ?? String(e) }); }
-    }, 0);
+    this.post = (m) =>
+      setTimeout(() => {
+        try {
+          handle(m);
+        } catch (e) {
+          this.receive({ type: "crashed", message: e?.message ?? String(e) });
+        }
+      }, 0);
   }
 
   workerFailed(message) {
     // A worker that never answered "ready" could not start here (e.g. no module workers): run on this thread.
-    if (this.remote && !this.workerReady) { this.useLocal(); this.reload(); return; }
+    if (this.remote && !this.workerReady) {
+      this.useLocal();
+      this.reload();
+      return;
+    }
     this.receive({ type: "crashed", message });
   }
 
@@ -98,16 +110,26 @@ export class Session {
   baselineFor(key) {
     this.baselineKey = key || null;
     if (!key) return;
-    if (this.baselines.has(key)) { this.adopt(this.baselines.get(key)); return; }
+    if (this.baselines.has(key)) {
+      this.adopt(this.baselines.get(key));
+      return;
+    }
     const h = this.remote ? helper(this.module) : null;
-    if (!h) { this.solveHere(); return; }
-    if (this.solving === key) return;      // under way for an earlier load (an α drag): its answer will do
+    if (!h) {
+      this.solveHere();
+      return;
+    }
+    if (this.solving === key) return; // under way for an earlier load (an α drag): its answer will do
     this.solving = key;
     h.postMessage({ type: "baseline", key });
   }
 
   fromHelper(m) {
-    if (m?.type === "helper-failed") { this.solving = null; this.solveHere(); return; }
+    if (m?.type === "helper-failed") {
+      this.solving = null;
+      this.solveHere();
+      return;
+    }
     if (m?.type !== "baseline") return;
     if (m.key === this.solving) this.solving = null;
     if (typeof m.json === "string") {
@@ -117,10 +139,14 @@ export class Session {
     } else if (m.key === this.baselineKey) this.solveHere();
   }
 
-  adopt(json) { this.post({ type: "adopt-baseline", gen: this.gen, json, log: this.pace.log }); }
+  adopt(json) {
+    this.post({ type: "adopt-baseline", gen: this.gen, json, log: this.pace.log });
+  }
 
   /** The simulation solves the baseline itself (it ignores this when it already does, or has adopted one). */
-  solveHere() { this.post({ type: "solve-baseline", gen: this.gen, log: this.pace.log }); }
+  solveHere() {
+    this.post({ type: "solve-baseline", gen: this.gen, log: this.pace.log });
+  }
 
   /** Loads the same source again on the fallback simulation, keeping what was asked meanwhile (play, steps). */
   reload() {
@@ -136,8 +162,11 @@ export class Session {
   }
 
   play() {
-    if (this.status === "finished") { this.hooks.onStatus?.(this.snapshot(), "finished-play"); return; }
-    if (this.status === "error" || this.status === "loading" && !this.source) return;
+    if (this.status === "finished") {
+      this.hooks.onStatus?.(this.snapshot(), "finished-play");
+      return;
+    }
+    if (this.status === "error" || (this.status === "loading" && !this.source)) return;
     this.playing = true;
     this.anchor();
     if (this.status === "loading") return;
@@ -170,7 +199,8 @@ export class Session {
 
   /** Calls `fn` once the experiment has its first state: now if it has one, else with the first frame. */
   whenLoaded(fn) {
-    if (this.state) fn(); else this.waiting.push(fn);
+    if (this.state) fn();
+    else this.waiting.push(fn);
   }
 
   /** Exactly n more steps (of every run), spread over frames. */
@@ -205,7 +235,7 @@ export class Session {
       steps: s?.steps ?? 0,
       runs: (s?.runs ?? []).map((r) => ({ label: r.label, step: r.step, loss: r.loss, learned: r.learned ?? [] })),
       message: this.message,
-      cursor: s?.cursor ?? null,      // the time slider's recorded step (null: following the run)
+      cursor: s?.cursor ?? null, // the time slider's recorded step (null: following the run)
     };
   }
 
@@ -221,10 +251,11 @@ export class Session {
 
   /** Called every animation frame: sends a request when one is due; returns the newest answer, if any. */
   tick() {
-    if (this.inFlight === 0 && this.status !== "error" && this.status !== "loading" && this.wantsSteps()) this.request();
+    if (this.inFlight === 0 && this.status !== "error" && this.status !== "loading" && this.wantsSteps())
+      this.request();
     const answer = this.latest;
     const now = performance.now();
-    if (!answer || this.sparing() && now - (this.handed ?? 0) < SPARE_DRAW_MS) return null;
+    if (!answer || (this.sparing() && now - (this.handed ?? 0) < SPARE_DRAW_MS)) return null;
     this.latest = null;
     this.handed = now;
     return answer;
@@ -239,7 +270,7 @@ export class Session {
     const s = this.state;
     if (!s || !(this.playing || this.pendingSteps > 0)) return false;
     // A baseline solved by the helper arrives on its own (an unasked frame): nothing to ask for meanwhile.
-    return s.status === "running" || s.baseline_pending && this.baselineHere;
+    return s.status === "running" || (s.baseline_pending && this.baselineHere);
   }
 
   /** Whether the next answer should carry the slow parts (captions, claim lines, runs table): once a second. */
@@ -251,8 +282,13 @@ export class Session {
   }
 
   request() {
-    const msg = { type: "run", gen: this.gen, log: this.pace.log, slow: this.slowDue(),
-      budget: !this.remote ? LOCAL_BUDGET_MS : this.sparing() ? SPARE_DRAW_MS - 2 : WORKER_BUDGET_MS };
+    const msg = {
+      type: "run",
+      gen: this.gen,
+      log: this.pace.log,
+      slow: this.slowDue(),
+      budget: !this.remote ? LOCAL_BUDGET_MS : this.sparing() ? SPARE_DRAW_MS - 2 : WORKER_BUDGET_MS,
+    };
     if (this.pendingSteps > 0 && !this.playing) msg.steps = this.pendingSteps;
     else if (!this.pace.burst) {
       const elapsed = (performance.now() - this.pace.anchorTime) / 1000;
@@ -279,11 +315,16 @@ export class Session {
     });
   }
 
-  fail() { this.post({ type: "fail" }); }
+  fail() {
+    this.post({ type: "fail" });
+  }
 
   receive(m) {
     if (!m || typeof m !== "object") return;
-    if (m.type === "ready") { this.workerReady = true; return; }
+    if (m.type === "ready") {
+      this.workerReady = true;
+      return;
+    }
     if (m.type === "crashed" && this.remote && !this.workerReady) {
       // The worker could not start (e.g. no memory for a second instance): run on this thread instead.
       this.worker?.terminate();
@@ -306,19 +347,30 @@ export class Session {
     if (m.type === "export") {
       const p = this.exports?.get(m.id);
       this.exports?.delete(m.id);
-      if (m.error) p?.reject(new Error(m.error)); else p?.resolve(m);
+      if (m.error) p?.reject(new Error(m.error));
+      else p?.resolve(m);
       return;
     }
-    if (m.gen !== this.gen) return;          // an answer for an experiment since replaced
-    if (m.type === "error") { this.inFlight = 0; this.setStatus("error", m.message); this.hooks.onError?.(m.message, true); return; }
-    if (m.type === "loaded") { this.baselineFor(m.baselineKey); return; }   // the first frame follows
+    if (m.gen !== this.gen) return; // an answer for an experiment since replaced
+    if (m.type === "error") {
+      this.inFlight = 0;
+      this.setStatus("error", m.message);
+      this.hooks.onError?.(m.message, true);
+      return;
+    }
+    if (m.type === "loaded") {
+      this.baselineFor(m.baselineKey);
+      return;
+    } // the first frame follows
     if (m.type !== "frame") return;
     if (!m.unasked) this.inFlight = Math.max(0, this.inFlight - 1);
     this.baselineHere = m.baselineHere;
     const previous = this.state;
     this.state = JSON.parse(m.state);
     // `learned` comes with the slow parts (once a second): keep the last one in between.
-    this.state.runs?.forEach((r, i) => { if (!r.learned) r.learned = previous?.runs?.[i]?.learned ?? []; });
+    this.state.runs?.forEach((r, i) => {
+      if (!r.learned) r.learned = previous?.runs?.[i]?.learned ?? [];
+    });
     this.memory = { bytes: m.memory, heap: m.heap };
     if (this.pendingSteps > 0 && !this.playing) this.pendingSteps = Math.max(0, this.pendingSteps - m.done);
     // An answer not yet drawn is replaced by this newer one; its slow parts (once a second) are kept — but only this
@@ -334,9 +386,9 @@ export class Session {
       this.pendingSteps = 0;
       this.pace.burst = false;
       this.setStatus("finished", s.message ?? "");
-      if (!ownSlow) this.refresh(true);   // the final captions, claim lines and tables
+      if (!ownSlow) this.refresh(true); // the final captions, claim lines and tables
     } else if (s.status !== "running") {
-      this.pendingSteps = 0;        // the runs are done; the baseline is still being solved
+      this.pendingSteps = 0; // the runs are done; the baseline is still being solved
       if (this.status === "loading") this.setStatus("ready", "");
     } else if (this.status === "loading") {
       this.setStatus(this.playing ? "playing" : this.pendingSteps > 0 ? "paused" : "ready", "");
@@ -351,6 +403,6 @@ export class Session {
   maxPace() {
     // Whether the speed control is at its top (no step target) is asked every frame: kept until the pace changes.
     this.pace.top ??= !Number.isFinite(this.wasm.pace_target(this.pace.position, this.pace.log, 1, 1));
-    return this.pace.burst || this.pendingSteps > 0 && !this.playing || this.pace.top;
+    return this.pace.burst || (this.pendingSteps > 0 && !this.playing) || this.pace.top;
   }
 }

@@ -25,7 +25,11 @@ export function syncUrl(wasm, current, view, limits) {
   if (!$("log-steps").checked) params.push("log=0");
   const speed = Number($("speed").value);
   if (speed !== limits.speed_default) params.push(`speed=${speed === limits.speed_max ? "max" : speed}`);
-  try { history.replaceState(null, "", `${location.pathname}?${params.join("&")}`); } catch { /* some file:// pages */ }
+  try {
+    history.replaceState(null, "", `${location.pathname}?${params.join("&")}`);
+  } catch {
+    /* some file:// pages */
+  }
   const full = params.filter((p) => !/^(embed|controls|autoplay|figure|origin|hide|present)=/.test(p));
   $("open-full").href = `${location.pathname}?${full.join("&")}`;
 }
@@ -33,10 +37,19 @@ export function syncUrl(wasm, current, view, limits) {
 /** Hides what `hide=` names: page controls (the core's list) and config fields (their form rows). */
 export function hideControls(names) {
   const byName = {
-    preset: () => $("preset").closest("label"), play: () => $("play"), step: () => $("step"), reset: () => $("reset"),
-    speed: () => $("speed").closest("label"), log: () => $("log-steps").closest("label"), "copy-link": () => $("copy-link"),
-    export: () => $("export-menu"), help: () => $("help-button"), compare: () => $("compare-panel"),
-    import: () => $("import-file").closest("fieldset"), sweep: () => $("phase-view"), scrub: () => $("scrub-bar"),
+    preset: () => $("preset").closest("label"),
+    play: () => $("play"),
+    step: () => $("step"),
+    reset: () => $("reset"),
+    speed: () => $("speed").closest("label"),
+    log: () => $("log-steps").closest("label"),
+    "copy-link": () => $("copy-link"),
+    export: () => $("export-menu"),
+    help: () => $("help-button"),
+    compare: () => $("compare-panel"),
+    import: () => $("import-file").closest("fieldset"),
+    sweep: () => $("phase-view"),
+    scrub: () => $("scrub-bar"),
     present: () => $("present"),
   };
   for (const name of names) {
@@ -66,13 +79,19 @@ export function exportAs(what, { base, view, session, drawMatrices }) {
   const [kind, arg] = what.split(":");
   try {
     if (kind === "png") {
-      if (arg === "matrix-chart" && !$("matrix-view").open) { $("matrix-view").open = true; drawMatrices(); }
+      if (arg === "matrix-chart" && !$("matrix-view").open) {
+        $("matrix-view").open = true;
+        drawMatrices();
+      }
       $(arg).toBlob((b) => b && download(`${base}-${arg.replace("-chart", "")}.png`, b), "image/png");
     } else if (kind === "svg") {
       const svg = view.svg(arg, CANVAS[arg] ?? "sv-chart");
       download(`${base}-${arg}.svg`, new Blob([svg], { type: "image/svg+xml" }));
     } else {
-      session.requestExport(kind).then((m) => saveExport(m, base), (e) => showMessage(`Export failed: ${e.message}`));
+      session.requestExport(kind).then(
+        (m) => saveExport(m, base),
+        (e) => showMessage(`Export failed: ${e.message}`),
+      );
     }
   } catch (e) {
     showMessage(`Export failed: ${e.message}`);
@@ -84,6 +103,11 @@ export function exportAs(what, { base, view, session, drawMatrices }) {
 export function saveExport(m, base) {
   if (m.what === "csv") download(`${base}-trajectories.csv`, new Blob([m.text], { type: "text/csv" }));
   else if (m.what === "json") download(`${base}-trajectories.json`, new Blob([m.text], { type: "application/json" }));
-  else if (m.what === "experiment") download(`${base}-experiment.json`, new Blob([m.text + "\n"], { type: "application/json" }));
-  else download(`${base}-config.json`, new Blob([JSON.stringify(JSON.parse(m.text), null, 2) + "\n"], { type: "application/json" }));
+  else if (m.what === "experiment")
+    download(`${base}-experiment.json`, new Blob([m.text + "\n"], { type: "application/json" }));
+  else
+    download(
+      `${base}-config.json`,
+      new Blob([JSON.stringify(JSON.parse(m.text), null, 2) + "\n"], { type: "application/json" }),
+    );
 }

@@ -26,15 +26,19 @@ const WARM_MAX_BYTES = 4 << 20;
 export function createSimulation(wasm, post, { warm = false } = {}) {
   let lab = null;
   let gen = 0;
-  let stepCost = Infinity;          // ms per step, moving average over chunks long enough to time: sizes each advance()
-  let probe = 1;                    // steps in the next chunk while the cost is unknown (grows ×4 per untimeable chunk)
-  let frameCost = 1;                // ms to encode a frame's figures, moving average
-  let baselineHere = true;          // false while the helper worker solves the baseline
-  let stepped = false;              // whether a real slice has run since the last load (ends the warm-up)
+  let stepCost = Infinity; // ms per step, moving average over chunks long enough to time: sizes each advance()
+  let probe = 1; // steps in the next chunk while the cost is unknown (grows ×4 per untimeable chunk)
+  let frameCost = 1; // ms to encode a frame's figures, moving average
+  let baselineHere = true; // false while the helper worker solves the baseline
+  let stepped = false; // whether a real slice has run since the last load (ends the warm-up)
 
   function open(s) {
     if (s.experiment) return wasm.Lab.from_experiment(s.experiment);
-    return s.preset ? wasm.Lab.from_preset(s.preset, s.seed ?? undefined) : s.compare ? wasm.Lab.compare(s.compare) : new wasm.Lab(s.config);
+    return s.preset
+      ? wasm.Lab.from_preset(s.preset, s.seed ?? undefined)
+      : s.compare
+        ? wasm.Lab.compare(s.compare)
+        : new wasm.Lab(s.config);
   }
 
   function load(msg) {
@@ -67,7 +71,10 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
     let spent = 0;
     let more = true;
     const slice = () => {
-      if (mine !== gen || stepped || !more || spent >= WARM_MS) { copy?.free(); return; }
+      if (mine !== gen || stepped || !more || spent >= WARM_MS) {
+        copy?.free();
+        return;
+      }
       const t0 = performance.now();
       try {
         const fresh = !copy;
@@ -75,9 +82,13 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
         let n = 0;
         while ((n = copy.advance(1)) > 0 && performance.now() - t0 < CHUNK_MS);
         // A run shorter than the warm-up starts over (unless it cannot step at all).
-        if (n === 0) { copy.free(); copy = null; more = !fresh; }
+        if (n === 0) {
+          copy.free();
+          copy = null;
+          more = !fresh;
+        }
       } catch {
-        more = false;           // (the same source has just loaded) — give up quietly
+        more = false; // (the same source has just loaded) — give up quietly
       }
       spent += performance.now() - t0;
       setTimeout(slice, 0);
@@ -91,7 +102,8 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
       if (!lab || mine !== gen || !baselineHere || !lab.wants_baseline()) return;
       const t0 = performance.now();
       while (lab.wants_baseline() && performance.now() - t0 < 5) lab.advance_baseline(2);
-      if (!lab.wants_baseline()) frame({ log, slow: true }, 0); else idle(mine, log);
+      if (!lab.wants_baseline()) frame({ log, slow: true }, 0);
+      else idle(mine, log);
     }, 0);
   }
 
@@ -101,7 +113,8 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
     if (msg.steps !== 0) stepped = true;
     const t0 = performance.now();
     // At full speed a slice lasts at least 12 encodings, so sending figures costs at most ~8% of the stepping.
-    const asked = msg.target == null && msg.steps == null ? Math.max(msg.budget ?? 8, 12 * frameCost) : msg.budget ?? 8;
+    const asked =
+      msg.target == null && msg.steps == null ? Math.max(msg.budget ?? 8, 12 * frameCost) : (msg.budget ?? 8);
     const budget = Math.max(1, Math.min(asked, 50));
     let done = 0;
     const want = msg.steps != null ? msg.steps : Infinity;
@@ -134,27 +147,59 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
     const figures = lab.encode_figures(msg.log !== false);
     const data = lab.take_figure_data();
     frameCost = 0.8 * frameCost + 0.2 * (performance.now() - t0);
-    const reply = { type: "frame", gen, done, unasked: !!msg.unasked, baselineHere, state: lab.state_json(!!msg.slow), readout: lab.readout(), figures, data,
-      memory: wasm.wasm_memory_bytes(), heap: wasm.wasm_heap_bytes() };
-    if (msg.slow) { reply.claim = lab.claim_lines(); reply.runs = lab.runs_json(); }
+    const reply = {
+      type: "frame",
+      gen,
+      done,
+      unasked: !!msg.unasked,
+      baselineHere,
+      state: lab.state_json(!!msg.slow),
+      readout: lab.readout(),
+      figures,
+      data,
+      memory: wasm.wasm_memory_bytes(),
+      heap: wasm.wasm_heap_bytes(),
+    };
+    if (msg.slow) {
+      reply.claim = lab.claim_lines();
+      reply.runs = lab.runs_json();
+    }
     post(reply, [data.buffer]);
   }
 
   function exportText(msg) {
-    if (!lab || msg.gen !== gen) { post({ type: "export", gen, id: msg.id, error: "nothing is loaded yet" }); return; }
-    const text = msg.what === "csv" ? lab.csv() : msg.what === "json" ? lab.report_json()
-      : msg.what === "experiment" ? lab.experiment_json() : lab.config_json();
+    if (!lab || msg.gen !== gen) {
+      post({ type: "export", gen, id: msg.id, error: "nothing is loaded yet" });
+      return;
+    }
+    const text =
+      msg.what === "csv"
+        ? lab.csv()
+        : msg.what === "json"
+          ? lab.report_json()
+          : msg.what === "experiment"
+            ? lab.experiment_json()
+            : lab.config_json();
     post({ type: "export", gen, id: msg.id, what: msg.what, text });
   }
 
   return function handle(msg) {
     if (!msg || typeof msg !== "object") return;
     switch (msg.type) {
-      case "load": load(msg); break;
-      case "run": run(msg); break;
-      case "export": exportText(msg); break;
+      case "load":
+        load(msg);
+        break;
+      case "run":
+        run(msg);
+        break;
+      case "export":
+        exportText(msg);
+        break;
       case "cursor":
-        if (lab && msg.gen === gen) { lab.set_cursor(Number(msg.step)); frame({ log: msg.log, slow: true, unasked: true }, 0); }
+        if (lab && msg.gen === gen) {
+          lab.set_cursor(Number(msg.step));
+          frame({ log: msg.log, slow: true, unasked: true }, 0);
+        }
         break;
       case "adopt-baseline":
         if (lab && msg.gen === gen) {
@@ -165,9 +210,14 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
         }
         break;
       case "solve-baseline":
-        if (lab && msg.gen === gen && !baselineHere) { baselineHere = true; idle(gen, msg.log); }
+        if (lab && msg.gen === gen && !baselineHere) {
+          baselineHere = true;
+          idle(gen, msg.log);
+        }
         break;
-      case "fail": wasm.fail_for_test(); break;
+      case "fail":
+        wasm.fail_for_test();
+        break;
     }
   };
 }

@@ -24,23 +24,34 @@ export function showMessage(text, field) {
   box.hidden = !text;
   for (const el of document.querySelectorAll("[data-field][aria-invalid]")) el.removeAttribute("aria-invalid");
   if (field) {
-    const el = [...document.querySelectorAll("[data-field]")].find((f) =>
-      field === f.dataset.field || field.startsWith(f.dataset.field + ".") || field.startsWith(f.dataset.field + "["));
+    const el = [...document.querySelectorAll("[data-field]")].find(
+      (f) =>
+        field === f.dataset.field || field.startsWith(f.dataset.field + ".") || field.startsWith(f.dataset.field + "["),
+    );
     if (el) el.setAttribute("aria-invalid", "true");
   }
 }
 
-export function setStatus(text) { $("status").textContent = text; }
+export function setStatus(text) {
+  $("status").textContent = text;
+}
 
 /** A table element from {columns, rows}; `cell` formats a value. Text only, never HTML. */
 export function tableOf(t, cell) {
   const table = document.createElement("table");
   const head = table.createTHead().insertRow();
-  for (const c of t.columns) { const th = document.createElement("th"); th.scope = "col"; th.textContent = c; head.append(th); }
+  for (const c of t.columns) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = c;
+    head.append(th);
+  }
   const body = table.createTBody();
   for (const row of t.rows) {
     const tr = body.insertRow();
-    row.forEach((v, i) => { tr.insertCell().textContent = cell(v, i); });
+    row.forEach((v, i) => {
+      tr.insertCell().textContent = cell(v, i);
+    });
   }
   return table;
 }
