@@ -31,38 +31,6 @@ pub const MAX_ABS_VALUE: f64 = 1e6;
 /// Longest JSON text accepted by [`Config::from_json`] (bytes).
 pub const MAX_JSON_BYTES: usize = 1 << 20;
 
-/// Every config field by its dotted path, in the order a partial config is best applied (kinds first): the
-/// URL, the sweep axes and the page's form all name fields by these paths.
-pub const FIELDS: [&str; 27] = [
-    "problem.kind",
-    "optimizer.kind",
-    "problem.n",
-    "problem.m",
-    "problem.rank",
-    "problem.observed_fraction",
-    "problem.psd",
-    "problem.measurements",
-    "problem.singular_values",
-    "problem.values",
-    "model.depth",
-    "model.width",
-    "model.symmetric",
-    "model.init",
-    "model.init_scale",
-    "model.init_scales",
-    "model.init_convention",
-    "optimizer.lr",
-    "optimizer.noise",
-    "optimizer.anneal_steps",
-    "optimizer.epsilon",
-    "optimizer.tolerance",
-    "optimizer.max_phase_steps",
-    "seed",
-    "steps",
-    "record_every",
-    "hessian",
-];
-
 /// A rejected configuration: which field, and what is allowed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfigError {
@@ -290,7 +258,7 @@ impl TryFrom<OptimizerFields> for OptimizerConfig {
                 if fields.len() > 1 { "one of " } else { "" }
             ));
         }
-        let lr = f.lr.unwrap_or_else(default_lr);
+        let lr = f.lr.unwrap_or(DEFAULT_LR);
         Ok(match f.kind {
             OptimizerKind::Gd => OptimizerConfig::Gd { lr },
             OptimizerKind::NoisyGd => OptimizerConfig::NoisyGd {
@@ -304,9 +272,9 @@ impl TryFrom<OptimizerFields> for OptimizerConfig {
             },
             OptimizerKind::Glrl => OptimizerConfig::Glrl {
                 lr,
-                epsilon: f.epsilon.unwrap_or_else(default_epsilon),
-                tolerance: f.tolerance.unwrap_or_else(default_tolerance),
-                max_phase_steps: f.max_phase_steps.unwrap_or_else(default_max_phase_steps),
+                epsilon: f.epsilon.unwrap_or(DEFAULT_EPSILON),
+                tolerance: f.tolerance.unwrap_or(DEFAULT_TOLERANCE),
+                max_phase_steps: f.max_phase_steps.unwrap_or(DEFAULT_MAX_PHASE_STEPS),
             },
         })
     }
@@ -314,7 +282,7 @@ impl TryFrom<OptimizerFields> for OptimizerConfig {
 
 impl Default for OptimizerConfig {
     fn default() -> Self {
-        OptimizerConfig::Gd { lr: default_lr() }
+        OptimizerConfig::Gd { lr: DEFAULT_LR }
     }
 }
 
@@ -327,9 +295,7 @@ impl OptimizerConfig {
 
     fn validate(&self, factors: usize, model: &ModelConfig) -> Result<(), ConfigError> {
         let lr = self.lr();
-        if !(lr.is_finite() && lr > 0.0 && lr <= MAX_LR) {
-            return Err(ConfigError::new("optimizer.lr", format!("must be a number in (0, {MAX_LR}], got {lr}")));
-        }
+        check("optimizer.lr", lr)?;
         match self {
             OptimizerConfig::Gd { .. } => {}
             OptimizerConfig::NoisyGd { noise, anneal_steps, .. } => {
@@ -342,37 +308,15 @@ impl OptimizerConfig {
                         ),
                     ));
                 }
-                for (i, &s) in noise.iter().enumerate() {
-                    if !(s.is_finite() && (0.0..=MAX_NOISE).contains(&s)) {
-                        return Err(ConfigError::new(
-                            &format!("optimizer.noise[{i}]"),
-                            format!("must be a number in [0, {MAX_NOISE}], got {s}"),
-                        ));
-                    }
-                }
+                check_list("optimizer.noise", noise)?;
                 if let Some(t) = anneal_steps {
-                    if !(t.is_finite() && *t > 0.0 && *t <= MAX_STEPS as f64) {
-                        return Err(ConfigError::new(
-                            "optimizer.anneal_steps",
-                            format!("must be a number in (0, {MAX_STEPS}], got {t}"),
-                        ));
-                    }
+                    check("optimizer.anneal_steps", *t)?;
                 }
             }
             OptimizerConfig::Glrl { epsilon, tolerance, max_phase_steps, .. } => {
-                if !(epsilon.is_finite() && (1e-16..=1.0).contains(epsilon)) {
-                    return Err(ConfigError::new(
-                        "optimizer.epsilon",
-                        format!("must be a number in [1e-16, 1], got {epsilon}"),
-                    ));
-                }
-                if !(tolerance.is_finite() && *tolerance > 0.0 && *tolerance <= 1.0) {
-                    return Err(ConfigError::new(
-                        "optimizer.tolerance",
-                        format!("must be a number in (0, 1], got {tolerance}"),
-                    ));
-                }
-                in_range_u64("optimizer.max_phase_steps", *max_phase_steps, 1, MAX_STEPS)?;
+                check("optimizer.epsilon", *epsilon)?;
+                check("optimizer.tolerance", *tolerance)?;
+                check("optimizer.max_phase_steps", *max_phase_steps as f64)?;
                 if !model.symmetric && model.depth != 2 {
                     return Err(ConfigError::new(
                         "model.depth",
@@ -385,39 +329,37 @@ impl OptimizerConfig {
     }
 }
 
+pub const DEFAULT_SEED: u64 = 1;
+pub const DEFAULT_STEPS: u64 = 20_000;
+pub const DEFAULT_RECORD_EVERY: u64 = 20;
+pub const DEFAULT_DEPTH: usize = 3;
+pub const DEFAULT_INIT_SCALE: f64 = 1e-3;
+pub const DEFAULT_LR: f64 = 0.05;
+pub const DEFAULT_EPSILON: f64 = 1e-6;
+pub const DEFAULT_TOLERANCE: f64 = 1e-6;
+pub const DEFAULT_MAX_PHASE_STEPS: u64 = 1_000_000;
+pub const DEFAULT_N: usize = 20;
+pub const DEFAULT_RANK: usize = 3;
+pub const DEFAULT_OBSERVED_FRACTION: f64 = 0.3;
+
 fn default_seed() -> u64 {
-    1
+    DEFAULT_SEED
 }
 fn default_steps() -> u64 {
-    20_000
+    DEFAULT_STEPS
 }
 fn default_record_every() -> u64 {
-    20
+    DEFAULT_RECORD_EVERY
 }
 fn default_depth() -> usize {
-    3
+    DEFAULT_DEPTH
 }
 fn default_init() -> InitKind {
     InitKind::Gaussian
 }
 fn default_init_scale() -> f64 {
-    1e-3
+    DEFAULT_INIT_SCALE
 }
-fn default_lr() -> f64 {
-    0.05
-}
-fn default_epsilon() -> f64 {
-    1e-6
-}
-fn default_tolerance() -> f64 {
-    1e-6
-}
-pub(crate) fn default_max_phase_steps() -> u64 {
-    1_000_000
-}
-const DEFAULT_N: usize = 20;
-const DEFAULT_RANK: usize = 3;
-const DEFAULT_OBSERVED_FRACTION: f64 = 0.3;
 
 impl Config {
     /// Parses and validates a JSON config; see the module docs.
@@ -449,9 +391,9 @@ impl Config {
 
     /// Checks every field against its allowed range and fills in defaults.
     pub fn validated(mut self) -> Result<Config, ConfigError> {
-        in_range_u64("seed", self.seed, 0, MAX_SEED)?;
-        in_range_u64("steps", self.steps, 1, MAX_STEPS)?;
-        in_range_u64("record_every", self.record_every, 1, MAX_RECORD_EVERY)?;
+        check("seed", self.seed as f64)?;
+        check("steps", self.steps as f64)?;
+        check("record_every", self.record_every as f64)?;
         let (m, n) = self.problem.validate()?;
         self.model.validate(m, n)?;
         let factors = if self.model.symmetric { 1 } else { self.model.depth };
@@ -505,9 +447,9 @@ impl ProblemConfig {
             return Err(ConfigError::new("problem.values", "only used when problem.kind is \"entries\""));
         }
         let n = self.n.unwrap_or(DEFAULT_N);
-        in_range_usize("problem.n", n, 1, MAX_DIM)?;
+        check("problem.n", n as f64)?;
         let m = self.m.unwrap_or(n);
-        in_range_usize("problem.m", m, 1, MAX_DIM)?;
+        check("problem.m", m as f64)?;
         if self.psd && m != n {
             return Err(ConfigError::new(
                 "problem.psd",
@@ -523,14 +465,7 @@ impl ProblemConfig {
                         format!("must list between 1 and min(m, n) = {max_rank} values, got {}", s.len()),
                     ));
                 }
-                for (i, &v) in s.iter().enumerate() {
-                    if !(v.is_finite() && v > 0.0 && v <= MAX_ABS_VALUE) {
-                        return Err(ConfigError::new(
-                            &format!("problem.singular_values[{i}]"),
-                            format!("must be a number in (0, {MAX_ABS_VALUE}], got {v}"),
-                        ));
-                    }
-                }
+                check_list("problem.singular_values", s)?;
                 if let Some(r) = self.rank {
                     if r != s.len() {
                         return Err(ConfigError::new(
@@ -553,12 +488,7 @@ impl ProblemConfig {
         match self.kind {
             ProblemKind::Completion => {
                 let p = self.observed_fraction.unwrap_or(DEFAULT_OBSERVED_FRACTION);
-                if !(p.is_finite() && p > 0.0 && p <= 1.0) {
-                    return Err(ConfigError::new(
-                        "problem.observed_fraction",
-                        format!("must be a number in (0, 1], got {p}"),
-                    ));
-                }
+                check("problem.observed_fraction", p)?;
                 if observed_count(m, n, p, self.psd) == 0 {
                     return Err(ConfigError::new(
                         "problem.observed_fraction",
@@ -646,9 +576,9 @@ impl ProblemConfig {
 
 impl ModelConfig {
     fn validate(&mut self, m: usize, n: usize) -> Result<(), ConfigError> {
-        in_range_usize("model.depth", self.depth, 1, MAX_DEPTH)?;
+        check("model.depth", self.depth as f64)?;
         let width = self.width.unwrap_or(m.max(n));
-        in_range_usize("model.width", width, 1, MAX_WIDTH)?;
+        check("model.width", width as f64)?;
         self.width = Some(width);
         if self.symmetric {
             if self.depth != 2 {
@@ -661,13 +591,7 @@ impl ModelConfig {
                 return Err(ConfigError::new("model.symmetric", format!("needs a square target, but it is {m}×{n}")));
             }
         }
-        let a = self.init_scale;
-        if !(a.is_finite() && (MIN_INIT_SCALE..=MAX_INIT_SCALE).contains(&a)) {
-            return Err(ConfigError::new(
-                "model.init_scale",
-                format!("must be a number in [{MIN_INIT_SCALE:e}, {MAX_INIT_SCALE}], got {a}"),
-            ));
-        }
+        check("model.init_scale", self.init_scale)?;
         if let Some(scales) = &self.init_scales {
             let factors = if self.symmetric { 1 } else { self.depth };
             if scales.len() != factors {
@@ -676,14 +600,7 @@ impl ModelConfig {
                     format!("must list one α per factor ({factors}), got {}", scales.len()),
                 ));
             }
-            for (i, &a) in scales.iter().enumerate() {
-                if !(a.is_finite() && (MIN_INIT_SCALE..=MAX_INIT_SCALE).contains(&a)) {
-                    return Err(ConfigError::new(
-                        &format!("model.init_scales[{i}]"),
-                        format!("must be a number in [{MIN_INIT_SCALE:e}, {MAX_INIT_SCALE}], got {a}"),
-                    ));
-                }
-            }
+            check_list("model.init_scales", scales)?;
         }
         let flops = step_flops(m, n, width, self.depth, self.symmetric);
         if flops > MAX_STEP_FLOPS {
@@ -733,15 +650,23 @@ pub fn observed_count(m: usize, n: usize, p: f64, psd: bool) -> usize {
     ((p * cells as f64).round() as usize).min(cells)
 }
 
-fn in_range_u64(field: &str, v: u64, lo: u64, hi: u64) -> Result<(), ConfigError> {
+/// Checks `v` against the range of the field at `path` in the field table.
+fn check(path: &str, v: f64) -> Result<(), ConfigError> {
+    crate::fields::get(path).check(path, v)
+}
+
+/// Checks every entry of a list field, naming the entry (`optimizer.noise[1]`).
+fn check_list(path: &str, values: &[f64]) -> Result<(), ConfigError> {
+    let field = crate::fields::get(path);
+    values.iter().enumerate().try_for_each(|(i, &v)| field.check(&format!("{path}[{i}]"), v))
+}
+
+/// A range that depends on other fields (rank ≤ min(m, n), …).
+fn in_range_usize(field: &str, v: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
     if v < lo || v > hi {
         return Err(ConfigError::new(field, format!("must be an integer in [{lo}, {hi}], got {v}")));
     }
     Ok(())
-}
-
-fn in_range_usize(field: &str, v: usize, lo: usize, hi: usize) -> Result<(), ConfigError> {
-    in_range_u64(field, v as u64, lo as u64, hi as u64)
 }
 
 fn forbid(field: &str, present: bool, kind: &str) -> Result<(), ConfigError> {

@@ -17,6 +17,7 @@ pub mod claims;
 pub mod config;
 pub mod dynamics;
 pub mod experiment;
+pub mod fields;
 pub mod figure;
 mod json_path;
 pub mod order;

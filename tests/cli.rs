@@ -387,6 +387,16 @@ fn help_explains_every_subcommand_with_examples() {
     }
     let o = rankflow(&["sweep", "merge", "--help"]);
     assert_eq!(o.status.code(), Some(0));
+    // `run --help` lists every config field with its range and default, from the field table.
+    let run = String::from_utf8_lossy(&rankflow(&["run", "--help"]).stdout).to_string();
+    for f in &rankflow::fields::FIELDS {
+        let line = run.lines().find(|l| l.trim_start().starts_with(&format!("{} ", f.path)));
+        let line = line.unwrap_or_else(|| panic!("run --help does not list {}", f.path));
+        assert!(line.contains(&format!("default {}", f.default.text())), "{line}");
+        if let Some(r) = f.range {
+            assert!(line.contains(&r.text()), "{line}");
+        }
+    }
     // Usage errors still exit 2, naming what is wrong.
     let o = rankflow(&["run", "--preset", "incremental", "--config", "x.json"]);
     assert_eq!(o.status.code(), Some(2));

@@ -3,7 +3,7 @@
 // the core owns the state and validates everything (messages name the field).
 import init, * as wasm from "./pkg/rankflow.js";
 import { $, fieldOf, showMessage, setStatus } from "./js/ui.js";
-import { readForm, writeForm, syncVisibility, syncAlpha, checkFields, changes } from "./js/form.js";
+import { buildForm, readForm, writeForm, syncForm, sliderMoved } from "./js/form.js";
 import { Session } from "./js/session.js";
 import { ChartView } from "./js/charts.js";
 import { syncUrl, copyLink, exportAs, hideControls } from "./js/share.js";
@@ -22,25 +22,21 @@ let origin = null; // the preset a custom run was edited from: {name, config}
 let ghostArmed = true; // the next edit keeps the run on screen as the ghost
 let rate = { steps: 0, since: performance.now(), step: 0 };
 
-const read = () => readForm(wasm.parse_matrix);
-/** A config with the core's defaults filled in, so edits compare field by field (e.g. m = n left blank). */
-const normalized = (c) => {
-  const t = c ? wasm.normalize_config(JSON.stringify(c)) : "";
-  return t ? JSON.parse(t) : c;
-};
+const read = () => readForm();
 const presetSource = (p) => (p.runs.length > 1 || p.claim ? { preset: p.name } : null);
 
 // ---------- run control ----------
-/** Starts `config` (or the preset `name`, or a comparison); `opts.play`: play at once; `opts.burst`: at full speed. */
+/** Starts `config` (or the preset `name`, or a comparison); `opts.play`: play at once; `opts.burst`: at full speed;
+ * `opts.checked`: the config was just validated (read from the form). */
 function start({ config, preset, seed, compare, experiment }, opts = {}) {
   let source;
   if (compare) source = { compare: JSON.stringify(compare) };
   else if (preset) source = { preset, seed: seed ?? null };
   else {
-    // The form's config is checked first, so a bad field is named as the form names it (also when the edited
-    // preset runs as an experiment judged by its claim).
+    // The config is checked first, so a bad field is named as the form names it (also when the edited preset runs
+    // as an experiment judged by its claim).
     const json = JSON.stringify(config);
-    const msg = wasm.validate(json);
+    const msg = opts.checked ? "" : wasm.validate(json);
     if (msg) {
       showMessage(msg, fieldOf(msg));
       return false;
@@ -62,7 +58,7 @@ function start({ config, preset, seed, compare, experiment }, opts = {}) {
   sync();
   return true;
 }
-const sync = () => syncUrl(wasm, current, urlView, limits);
+const sync = () => syncUrl(wasm, current, urlView);
 
 function onStatus(st, why) {
   const play = $("play");
@@ -109,14 +105,21 @@ function frame() {
   view.matricesDue = false;
 }
 
-/** Runs side by side on the first run's problem and seed (the Compare panel, or a compare= link). */
-function runComparison(runs, play = true) {
-  $("preset").value = "custom";
+/** What runs is no preset: the preset menu says "custom", the title and explanation say where it came from. */
+function becomeCustom(title, explanation) {
   origin = null;
   $("edited").hidden = true;
-  $("preset-title").textContent = `Comparison: ${runs.map((c) => c.label).join(" vs ")}`;
-  $("preset-explanation").textContent =
-    "Runs side by side on the first run's problem and seed; colours follow the legend.";
+  $("preset").value = "custom";
+  $("preset-title").textContent = title;
+  $("preset-explanation").textContent = explanation;
+}
+
+/** Runs side by side on the first run's problem and seed (the Compare panel, or a compare= link). */
+function runComparison(runs, play = true) {
+  becomeCustom(
+    `Comparison: ${runs.map((c) => c.label).join(" vs ")}`,
+    "Runs side by side on the first run's problem and seed; colours follow the legend.",
+  );
   return start({ compare: runs }, { play });
 }
 
@@ -135,7 +138,7 @@ function applyPreset(name, seed = null) {
     ? `${p.explanation} (Re-seeded at seed ${seed}: the numbers above are for seed ${own}; the read-out says whether the claim holds here.)`
     : p.explanation;
   const config = { ...p.runs[0].config, seed: seed ?? own };
-  writeForm(config, wasm.matrix_text);
+  writeForm(config);
   view.charts.clear_ghost();
   syncGhost();
   return start(presetSource(p) ? { preset: name, seed: reseeded ? seed : null, config } : { config });
@@ -143,27 +146,27 @@ function applyPreset(name, seed = null) {
 
 /** An edit of the form: the run restarts at full speed with the new value, the last run kept faintly. */
 function onEdit() {
-  syncVisibility();
-  syncAlpha();
-  const r = read();
+  syncForm();
+  const before = current.config;
+  const preset = presets.find((p) => p.name === $("preset").value);
+  const from = preset
+    ? {
+        name: preset.name,
+        title: preset.title,
+        config: preset.runs[0].config,
+        claim: preset.claim,
+        runs: preset.runs.length,
+      }
+    : origin;
+  const r = readForm(from?.config, ghostArmed && session.state?.step > 0 ? before : null);
   if (r.error) {
     showMessage(r.error, r.field);
     return;
   }
-  const before = current.config;
-  const preset = presets.find((p) => p.name === $("preset").value);
-  if (preset) {
-    origin = {
-      name: preset.name,
-      title: preset.title,
-      config: preset.runs[0].config,
-      claim: preset.claim,
-      runs: preset.runs.length,
-    };
-    $("preset").value = "custom";
-  }
+  origin = from;
+  if (preset) $("preset").value = "custom";
   if (origin) {
-    const diff = changes(normalized(origin.config), normalized(r.config));
+    const diff = r.from_origin ?? [];
     $("edited-what").textContent = diff.length
       ? `edited: ${diff.map((d) => `${d.name} ${d.before} → ${d.after}`).join(", ")}`
       : "edited (as the preset's first run)";
@@ -172,8 +175,8 @@ function onEdit() {
     $("preset-title").textContent = "Custom configuration";
     $("preset-explanation").textContent = "Edited by hand. Pick a preset to return to a documented experiment.";
   }
-  if (ghostArmed && before && session.state?.step > 0) {
-    const diff = changes(normalized(before), normalized(r.config));
+  if (r.from_before) {
+    const diff = r.from_before;
     if (diff.length) {
       view.charts.keep_ghost(
         `previous: ${diff
@@ -195,7 +198,7 @@ function onEdit() {
         runs: [{ label: "", group: "", config: r.config }],
       })
     : undefined;
-  start({ config: r.config, experiment }, { play: true, burst: true });
+  start({ config: r.config, experiment }, { play: true, burst: true, checked: true });
 }
 
 function syncGhost() {
@@ -292,7 +295,8 @@ async function main() {
   module = await loadModule();
   await init({ module_or_path: module });
   limits = JSON.parse(wasm.limits_json());
-  checkFields(limits.fields);
+  buildForm(wasm, limits.fields, limits.groups);
+  $("limits-text").textContent = limits.limits_text;
   presets = JSON.parse(wasm.presets_json());
   view = new ChartView(wasm);
   view.onLead = (lead) => showClaim(lead === "claim");
@@ -319,7 +323,7 @@ async function main() {
   });
   form.addEventListener("input", (ev) => {
     if (ev.target.type !== "range") return;
-    if (ev.target.dataset.field === "model.init_scale") delete ev.target.dataset.exact;
+    sliderMoved(ev.target);
     onEdit();
   });
   $("speed").max = String(limits.speed_max);
@@ -361,7 +365,7 @@ async function main() {
   $("import-apply").addEventListener("click", () => importConfig($("import-text").value));
   $("help-button").addEventListener("click", () => $("help").showModal());
   compare = setupCompare(wasm, limits, read, runComparison);
-  const sweep = setupSweep(wasm, module, read);
+  const sweep = setupSweep(wasm, module, read, limits.sweep);
   document.addEventListener("keydown", onKey);
   // Workers hold a wasm instance each: end them with the page rather than waiting for garbage collection.
   addEventListener("pagehide", () => {
@@ -428,15 +432,15 @@ async function main() {
   $("speed").value = String(urlView.speed ?? limits.speed_default);
   syncSpeed();
   if (state.compare) {
-    writeForm(state.compare[0].config, wasm.matrix_text);
+    writeForm(state.compare[0].config);
     compare.show(state.compare);
     runComparison(state.compare, false);
   } else if (!(state.preset && applyPreset(state.preset, state.seed))) {
-    writeForm(state.config, wasm.matrix_text);
-    $("preset").value = "custom";
-    $("preset-title").textContent = "Custom configuration (from the link)";
-    $("preset-explanation").textContent =
-      "Every field comes from the page address. Pick a preset to return to a documented experiment.";
+    writeForm(state.config);
+    becomeCustom(
+      "Custom configuration (from the link)",
+      "Every field comes from the page address. Pick a preset to return to a documented experiment.",
+    );
     start({ config: state.config });
   }
   if (state.messages.length) showMessage(`Some link parameters were ignored:\n${state.messages.join("\n")}`);
@@ -474,13 +478,11 @@ function importConfig(text) {
     return;
   }
   const config = JSON.parse(text);
-  writeForm(config, wasm.matrix_text);
-  origin = null;
-  $("edited").hidden = true;
-  $("preset").value = "custom";
-  $("preset-title").textContent = "Imported configuration";
-  $("preset-explanation").textContent =
-    "Loaded from a config file; the CLI runs the same file with rankflow run --config.";
+  writeForm(config);
+  becomeCustom(
+    "Imported configuration",
+    "Loaded from a config file; the CLI runs the same file with rankflow run --config.",
+  );
   start({ config }, { play: session.status === "playing" });
 }
 
@@ -493,13 +495,11 @@ function importExperiment(text, parsed) {
     return;
   }
   const config = parsed.runs[0].config;
-  writeForm(normalized(config), wasm.matrix_text);
-  origin = null;
-  $("edited").hidden = true;
-  $("preset").value = "custom";
-  $("preset-title").textContent = parsed.title || "Imported experiment";
-  $("preset-explanation").textContent =
-    `${parsed.runs.length} run${parsed.runs.length > 1 ? "s" : ""}${parsed.claim ? `, judged by the claim ${parsed.claim}` : ""}; the CLI runs the same file with rankflow run --experiment FILE --check.`;
+  writeForm(config);
+  becomeCustom(
+    parsed.title || "Imported experiment",
+    `${parsed.runs.length} run${parsed.runs.length > 1 ? "s" : ""}${parsed.claim ? `, judged by the claim ${parsed.claim}` : ""}; the CLI runs the same file with rankflow run --experiment FILE --check.`,
+  );
   start({ config, experiment: text }, { play: session.status === "playing" });
 }
 
@@ -508,13 +508,11 @@ function setConfigFromHost(config) {
   const json = JSON.stringify(config);
   const msg = wasm.validate(json);
   if (msg) return msg;
-  writeForm(config, wasm.matrix_text);
-  origin = null;
-  $("edited").hidden = true;
-  $("preset").value = "custom";
-  $("preset-title").textContent = "Custom configuration (set by the host page)";
-  $("preset-explanation").textContent =
-    "The page embedding this lab chose these settings. Pick a preset to return to a documented experiment.";
+  writeForm(config);
+  becomeCustom(
+    "Custom configuration (set by the host page)",
+    "The page embedding this lab chose these settings. Pick a preset to return to a documented experiment.",
+  );
   view.charts.clear_ghost();
   syncGhost();
   start({ config });

@@ -35,17 +35,28 @@ struct Cli {
     command: Command,
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Run a config, a preset or an experiment file to its end; print the read-out and the claim's verdict.
-    #[command(after_help = "Examples:
+const RUN_EXAMPLES: &str = "Examples:
   rankflow run --preset incremental
   rankflow run --preset depth-alpha --seed 3 --out report.json
   rankflow run --config my-config.json --csv trajectories.csv --svg sigma.svg --log-steps
   rankflow run --experiment my-experiment.json --check   (exit 3 when the claim fails)
 
 A config is the JSON the page exports (Export → config); an experiment file is one preset object as
-`rankflow presets --json` prints it (runs with their configs, and the claim that judges them).")]
+`rankflow presets --json` prints it (runs with their configs, and the claim that judges them).";
+
+/// `run --help`: the examples, then every config field with its range and default (from the field table).
+fn run_long_help() -> String {
+    format!(
+        "{RUN_EXAMPLES}\n\nConfig fields (dotted path in the JSON; allowed; default; what it does):\n{}\n{}",
+        rankflow::fields::table_text(),
+        rankflow::fields::limits_text()
+    )
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a config, a preset or an experiment file to its end; print the read-out and the claim's verdict.
+    #[command(after_help = RUN_EXAMPLES, after_long_help = run_long_help())]
     Run(RunArgs),
     /// Run a preset or config to its end and write every figure the page shows for it, plus figures.json.
     #[command(after_help = "Examples:

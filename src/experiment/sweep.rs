@@ -8,6 +8,7 @@ use crate::dynamics::baseline;
 use crate::experiment::glrl_path::Tracker;
 use crate::experiment::run::{Run, Status};
 use crate::experiment::Experiment;
+use crate::fields::Kind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -15,8 +16,6 @@ use serde_json::Value;
 pub const MAX_CELLS: usize = 400;
 /// Most seeds per cell.
 pub const MAX_SEEDS: u64 = 20;
-/// List fields an axis may index.
-const LIST_FIELDS: [&str; 3] = ["problem.singular_values", "model.init_scales", "optimizer.noise"];
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +49,58 @@ impl Outcome {
     pub fn name(self) -> String {
         serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
     }
+}
+
+/// The page's ready-made axes: `(name, menu label, offered across (x) or down (y))`.
+pub const PAGE_AXES: [(&str, &str, bool); 7] = [
+    ("alpha", "α = 1e-1 … 1e-6", true),
+    ("lr", "η × 0.25 … 2", true),
+    ("noise", "noise on W_L × 0.5 … 4", true),
+    ("rows", "rows m = n × 0.5 … 4", true),
+    ("depth", "depth 2, 3, 4", false),
+    ("observed", "observed fraction 0.1 … 0.5", false),
+    ("seed", "seeds 1 … 4", false),
+];
+
+/// Outcomes the page offers, with their menu labels.
+pub const PAGE_OUTCOMES: [(Outcome, &str); 7] = [
+    (Outcome::EffectiveRank, "final effective rank"),
+    (Outcome::TestError, "final test error"),
+    (Outcome::NuclearNormRatio, "‖W‖* / convex baseline"),
+    (Outcome::Loss, "final loss"),
+    (Outcome::GlrlDistance, "largest distance to GLRL's path"),
+    (Outcome::FirstLearnedStep, "step σ₁ is learned"),
+    (Outcome::NormRatio, "‖W_L‖/‖W₁‖ (noisy GD law)"),
+];
+
+/// A page axis for `config` (values relative to its η, n or noise): `(axis, description)`; None for an unknown name.
+pub fn page_axis(name: &str, config: &Config) -> Option<(Axis, String)> {
+    let scaled = |base: f64, factors: &[f64]| {
+        factors.iter().map(|f| crate::notation::round_sig(f * base, 3)).collect::<Vec<_>>()
+    };
+    let (field, values, desc) = match name {
+        "alpha" => ("model.init_scale".to_string(), vec![1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6], "α (init scale)"),
+        "lr" => ("optimizer.lr".into(), scaled(config.optimizer.lr(), &[0.25, 0.5, 1.0, 2.0]), "η"),
+        "depth" => ("model.depth".into(), vec![2.0, 3.0, 4.0], "depth L"),
+        "observed" => ("problem.observed_fraction".into(), vec![0.1, 0.2, 0.3, 0.4, 0.5], "observed fraction"),
+        "seed" => ("seed".into(), vec![1.0, 2.0, 3.0, 4.0], "seed"),
+        // Rows m of the target against a fixed n (noisy GD's law: ‖W_L‖/‖W₁‖ ∝ √(m/n)).
+        "rows" => {
+            let n = config.dims().1 as f64;
+            ("problem.m".into(), [0.5, 1.0, 2.0, 4.0].iter().map(|f| (f * n).round().max(1.0)).collect(), "rows m")
+        }
+        // The noise on the last factor, relative to the first factor's (noisy GD; the law's x axis).
+        "noise" => {
+            let noise = match &config.optimizer {
+                crate::config::OptimizerConfig::NoisyGd { noise, .. } => noise.clone(),
+                _ => vec![0.05],
+            };
+            let last = noise.len().saturating_sub(1);
+            (format!("optimizer.noise[{last}]"), scaled(noise[0], &[0.5, 1.0, 2.0, 4.0]), "noise on W_L")
+        }
+        _ => return None,
+    };
+    Some((Axis { field, values }, desc.to_string()))
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -112,11 +163,11 @@ impl SweepSpec {
         for (name, axis) in [("x", Some(&spec.x)), ("y", spec.y.as_ref()), ("series", spec.series.as_ref())] {
             let Some(axis) = axis else { continue };
             let (field, index) = split_index(&axis.field);
-            let numeric = crate::config::FIELDS.contains(&field)
-                && !field.ends_with("kind")
-                && field != "problem.values"
-                && (index.is_none() || LIST_FIELDS.contains(&field))
-                && (index.is_some() || !LIST_FIELDS.contains(&field));
+            let numeric = crate::fields::find(field).is_some_and(|f| match f.kind {
+                Kind::Integer | Kind::Number | Kind::LogNumber { .. } => index.is_none(),
+                Kind::List => index.is_some(),
+                Kind::Choice { .. } | Kind::Flag | Kind::Matrix => false,
+            });
             if !numeric || index.is_some_and(|i| i.is_none() || i.is_some_and(|i| i >= 20)) {
                 return Err(err(
                     &format!("sweep.{name}.field"),
@@ -236,7 +287,7 @@ impl SweepSpec {
             lr: config.optimizer.lr(),
             epsilon: 1e-6,
             tolerance: 1e-6,
-            max_phase_steps: crate::config::default_max_phase_steps(),
+            max_phase_steps: crate::config::DEFAULT_MAX_PHASE_STEPS,
         };
         let mut exp =
             Experiment::new(vec![("GLRL".into(), "GLRL".into(), glrl), ("GD".into(), "GD".into(), config)], None);

@@ -1,6 +1,7 @@
 //! The shells' shared part (the page's URL state) and, on wasm, the browser bindings. Shells only translate
 //! and render: every number and every figure comes from the layers below.
 
+pub mod form;
 pub mod pace;
 pub mod url_state;
 

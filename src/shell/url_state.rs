@@ -3,18 +3,17 @@
 //! (`embed`, `controls`, `autoplay`, `figure`, `log`, `speed`, `present`, `theme`, `t`, …). Parsing never fails: an unknown or bad
 //! parameter becomes a message naming it, and that field keeps its default.
 
-use crate::config::{matrix_text, parse_matrix_text, Config, FIELDS};
+use crate::config::{matrix_text, parse_matrix_text, Config};
 use crate::experiment::presets;
-use serde::Serialize;
+use crate::fields::{self, Kind, FIELDS};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Longest query accepted (characters); longer ones are ignored whole, with a message.
 pub const MAX_QUERY: usize = 100_000;
-const LISTS: [&str; 3] = ["problem.singular_values", "model.init_scales", "optimizer.noise"];
-const BOOLS: [&str; 3] = ["problem.psd", "model.symmetric", "hessian"];
-const STRINGS: [&str; 4] = ["problem.kind", "optimizer.kind", "model.init", "model.init_convention"];
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct View {
     pub embed: bool,
     pub controls: bool,
@@ -113,7 +112,7 @@ pub fn parse(query: &str) -> UrlState {
         ));
         return state;
     }
-    let mut fields: Vec<(String, String)> = vec![];
+    let mut given: Vec<(String, String)> = vec![];
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let (k, v) = (decode(k), decode(v));
@@ -176,7 +175,7 @@ pub fn parse(query: &str) -> UrlState {
             },
             "hide" => {
                 for name in v.split(',').map(str::trim).filter(|n| !n.is_empty()).take(64) {
-                    if CONTROLS.contains(&name) || FIELDS.contains(&name) {
+                    if CONTROLS.contains(&name) || fields::find(name).is_some_and(|f| f.path == name) {
                         if !state.view.hide.iter().any(|h| h == name) {
                             state.view.hide.push(name.to_string());
                         }
@@ -197,15 +196,12 @@ pub fn parse(query: &str) -> UrlState {
                     shorten(&v)
                 )),
             },
-            // Which wasm build the page loads (read by the page itself; for benchmarks).
-            "simd" if v == "plain" || v == "auto" => {}
-            "simd" => state.messages.push(format!("parameter simd: expected plain or auto, got {:?}", shorten(&v))),
-            _ if FIELDS.contains(&k.as_str()) => fields.push((k, v)),
+            _ if fields::find(&k).is_some_and(|f| f.path == k) => given.push((k, v)),
             _ => state.messages.push(format!("unknown parameter {:?} ignored", shorten(&k))),
         }
     }
     // A preset with only `seed=` is that preset re-seeded, not a custom config.
-    if let (Some(name), [(k, v)]) = (&state.preset, fields.as_slice()) {
+    if let (Some(name), [(k, v)]) = (&state.preset, given.as_slice()) {
         if k == "seed" {
             let p = presets::find(name).expect("found above");
             match v.trim().parse::<u64>().ok().and_then(|s| p.at_seed(s).map(|q| (s, q))) {
@@ -222,10 +218,10 @@ pub fn parse(query: &str) -> UrlState {
             return state;
         }
     }
-    if !fields.is_empty() {
+    if !given.is_empty() {
         state.preset = None;
-        crate::order::by_key(&mut fields, |(k, _)| FIELDS.iter().position(|f| f == k).map_or(-1.0, |p| p as f64));
-        let (config, mut msgs) = apply_fields(&state.config, &fields);
+        crate::order::by_key(&mut given, |(k, _)| FIELDS.iter().position(|f| f.path == k).map_or(-1.0, |p| p as f64));
+        let (config, mut msgs) = apply_fields(&state.config, &given);
         state.config = config;
         state.messages.append(&mut msgs);
     }
@@ -325,19 +321,16 @@ fn to_json_value(path: &str, v: &str) -> Result<Value, String> {
             .map(|m| serde_json::to_value(m).expect("matrix serializes"))
             .map_err(|e| e.message);
     }
-    if BOOLS.contains(&path) {
-        return parse_bool(v)
-            .map(Value::Bool)
-            .ok_or_else(|| format!("expected 1/0 or true/false, got {:?}", shorten(v)));
+    match fields::get(path).kind {
+        Kind::Flag => {
+            parse_bool(v).map(Value::Bool).ok_or_else(|| format!("expected 1/0 or true/false, got {:?}", shorten(v)))
+        }
+        Kind::Choice { .. } => Ok(Value::String(v.to_string())),
+        Kind::List => {
+            v.split([',', ' ']).filter(|s| !s.is_empty()).map(number).collect::<Result<_, _>>().map(Value::Array)
+        }
+        Kind::Integer | Kind::Number | Kind::LogNumber { .. } | Kind::Matrix => number(v),
     }
-    if STRINGS.contains(&path) {
-        return Ok(Value::String(v.to_string()));
-    }
-    if LISTS.contains(&path) {
-        let items: Result<Vec<Value>, String> = v.split([',', ' ']).filter(|s| !s.is_empty()).map(number).collect();
-        return items.map(Value::Array);
-    }
-    number(v)
 }
 
 fn number(s: &str) -> Result<Value, String> {
@@ -357,11 +350,82 @@ fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
+/// What the page shows, as it writes it to its URL: the source of the run (a preset, maybe re-seeded; a
+/// comparison; or a config) and the view.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PageState {
+    pub preset: Option<String>,
+    pub seed: Option<u64>,
+    pub config: Option<Value>,
+    /// `[{label, config}, …]` as the page runs them.
+    pub compare: Option<Value>,
+    pub view: View,
+}
+
+/// The page's query (without `?`) for `state`, and the same without the embedding parameters (the embed's
+/// "open in full" link). `parse(write(s))` gives `s` back.
+pub fn write(state: &PageState) -> (String, String) {
+    let mut params: Vec<(bool, String)> = vec![]; // (belongs to the embedding, text)
+    let mut push = |embedding: bool, text: String| params.push((embedding, text));
+    // A preset (maybe re-seeded) is named, not spelled out: the link then restores the preset, claim included.
+    if let Some(p) = &state.preset {
+        push(false, format!("preset={}", encode(p)));
+        if let Some(seed) = state.seed {
+            push(false, format!("seed={seed}"));
+        }
+    } else if let Some(runs) = &state.compare {
+        push(false, format!("compare={}", encode(&runs.to_string())));
+    } else if let Some(config) = &state.config {
+        if let Ok(c) = Config::from_json(&config.to_string()) {
+            let q = to_query(&c);
+            if !q.is_empty() {
+                push(false, q);
+            }
+        }
+    }
+    let v = &state.view;
+    if v.embed {
+        push(true, "embed=1".into());
+    }
+    if v.embed && !v.controls {
+        push(true, "controls=0".into());
+    }
+    for (name, on) in [("autoplay", v.autoplay), ("figure", v.figure), ("present", v.present)] {
+        if on {
+            push(true, format!("{name}=1"));
+        }
+    }
+    if let Some(o) = &v.origin {
+        push(true, format!("origin={}", encode(o)));
+    }
+    if !v.hide.is_empty() {
+        push(true, format!("hide={}", v.hide.iter().map(|h| encode(h)).collect::<Vec<_>>().join(",")));
+    }
+    if let Some(t) = &v.theme {
+        push(false, format!("theme={}", encode(t)));
+    }
+    if let Some(t) = v.t {
+        push(false, format!("t={t}"));
+    }
+    if !v.log_steps {
+        push(false, "log=0".into());
+    }
+    match v.speed {
+        Some(s) if s == super::pace::MAX => push(false, "speed=max".into()),
+        Some(s) if s != super::pace::DEFAULT => push(false, format!("speed={s}")),
+        _ => {}
+    }
+    let join =
+        |all: bool| params.iter().filter(|(e, _)| all || !e).map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("&");
+    (join(true), join(false))
+}
+
 /// The query string (without `?`) that restores `config` exactly: every field, by dotted path.
 pub fn to_query(config: &Config) -> String {
     let doc = serde_json::to_value(config).expect("config serializes");
     let mut pairs = vec![];
-    for path in FIELDS {
+    for path in fields::paths() {
         let (section, key) = path.split_once('.').map_or((None, path), |(s, k)| (Some(s), k));
         let v = match section {
             Some(s) => doc.get(s).and_then(|o| o.get(key)),
@@ -551,5 +615,40 @@ mod tests {
         assert_eq!(s.view.hide, ["speed", "model.depth", "export"]);
         assert_eq!(s.messages.len(), 1);
         assert!(s.messages[0].starts_with("parameter hide: unknown control \"bogus\""), "{:?}", s.messages);
+    }
+
+    #[test]
+    fn the_page_state_survives_its_query() {
+        let view = View {
+            embed: true,
+            controls: false,
+            autoplay: true,
+            figure: true,
+            log_steps: false,
+            speed: Some(super::super::pace::MAX),
+            origin: Some("https://notes.example.org".into()),
+            hide: vec!["speed".into(), "model.depth".into()],
+            present: true,
+            theme: Some("projector".into()),
+            t: Some(6000),
+        };
+        let state =
+            PageState { preset: Some("noisy-gd".into()), seed: Some(3), view: view.clone(), ..Default::default() };
+        let (query, full) = write(&state);
+        let back = parse(&query);
+        assert_eq!((back.preset.as_deref(), back.seed, &back.view), (Some("noisy-gd"), Some(3), &view), "{query}");
+        assert!(back.messages.is_empty(), "{:?}", back.messages);
+        let open = parse(&full);
+        assert_eq!((open.view.embed, open.view.present, open.view.hide.len()), (false, false, 0), "{full}");
+        assert_eq!(
+            (open.view.theme.as_deref(), open.view.t, open.view.log_steps),
+            (Some("projector"), Some(6000), false)
+        );
+        // A config: every field restored; the default view writes nothing.
+        let config = presets::find("counterexample").expect("preset").config().clone();
+        let state = PageState { config: Some(serde_json::to_value(&config).expect("json")), ..Default::default() };
+        let (query, _) = write(&state);
+        assert_eq!(parse(&query).config, config);
+        assert!(!query.contains("speed=") && !query.contains("log="), "{query}");
     }
 }

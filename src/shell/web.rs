@@ -18,12 +18,22 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
-/// What the page needs to know of the core's limits and names: config fields (dotted paths), the most compared
-/// runs, the speed slider's top (= max) and default.
+/// What the page needs to know of the core's fields, limits and names: the field table (the form is built from
+/// it), the page controls `hide=` names, the sweep panel's axes and outcomes, the most compared runs, the speed
+/// slider's top (= max) and default.
 #[wasm_bindgen]
 pub fn limits_json() -> String {
+    use crate::experiment::sweep;
     json!({
-        "fields": crate::config::FIELDS,
+        "fields": crate::fields::FIELDS,
+        "groups": crate::fields::GROUPS,
+        "controls": crate::shell::url_state::CONTROLS,
+        "limits_text": crate::fields::limits_text(),
+        "sweep": {
+            "axes": sweep::PAGE_AXES.iter().map(|(name, label, across)| json!({"name": name, "label": label, "across": across})).collect::<Vec<_>>(),
+            "outcomes": sweep::PAGE_OUTCOMES.iter().map(|(o, label)| json!({"name": o.name(), "label": label})).collect::<Vec<_>>(),
+            "max_seeds": sweep::MAX_SEEDS,
+        },
         "max_compared": crate::experiment::MAX_COMPARED,
         "speed_max": crate::shell::pace::MAX,
         "speed_default": crate::shell::pace::DEFAULT,
@@ -76,12 +86,6 @@ pub fn validate_experiment(json: &str) -> String {
     crate::claims::experiment_file(json).err().unwrap_or_default()
 }
 
-/// `config_json` validated with every default filled in (so two configs compare field by field); "" when invalid.
-#[wasm_bindgen]
-pub fn normalize_config(config_json: &str) -> String {
-    Config::from_json(config_json).ok().and_then(|c| serde_json::to_string(&c).ok()).unwrap_or_default()
-}
-
 /// The presets as a JSON array of {name, title, explanation, runs: [{label, group, config}], claim}, as
 /// `rankflow presets --json` prints them.
 #[wasm_bindgen]
@@ -94,32 +98,60 @@ pub fn default_preset() -> String {
     presets::DEFAULT.to_string()
 }
 
-/// Parses matrix text (`? 1 1 / 1 ? 0.1 / 1 0.1 ?`) into the JSON of `problem.values`; throws a message
-/// naming the row and entry when malformed.
-#[wasm_bindgen]
-pub fn parse_matrix(text: &str) -> Result<String, JsError> {
-    let values = crate::config::parse_matrix_text(text).map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(serde_json::to_string(&values).unwrap_or_default())
-}
-
-/// Matrix text for `problem.values` JSON (`null` → `?`); "" when the JSON is not such a matrix.
-#[wasm_bindgen]
-pub fn matrix_text(values_json: &str) -> String {
-    serde_json::from_str::<Vec<Vec<Option<f64>>>>(values_json)
-        .map(|v| crate::config::matrix_text(&v))
-        .unwrap_or_default()
-}
-
 /// Reads the page URL's query: {preset, config, view, messages} as JSON (never throws).
 #[wasm_bindgen]
 pub fn parse_url(query: &str) -> String {
     serde_json::to_string(&crate::shell::url_state::parse(query)).unwrap_or_else(|_| "{}".into())
 }
 
-/// The query string (without `?`) that restores a config exactly; "" for an invalid config.
+/// One edit of the form, with one parse of the edited config: the controls (`{path: text | bool}`) read into
+/// `{config, normalized, from_origin, from_before}` — the config as written and validated with every default,
+/// and what changed from `origin_json` (the preset edited from) and `before_json` (the run on screen) as
+/// `[{name, before, after}]` (null where that config is "" or invalid) — or `{error, field}` naming the field as
+/// the form does.
 #[wasm_bindgen]
-pub fn config_query(config_json: &str) -> String {
-    Config::from_json(config_json).map(|c| crate::shell::url_state::to_query(&c)).unwrap_or_default()
+pub fn form_edit(values_json: &str, origin_json: &str, before_json: &str) -> String {
+    let values: serde_json::Map<String, serde_json::Value> = match serde_json::from_str(values_json) {
+        Ok(v) => v,
+        Err(e) => return json!({"error": format!("form: {e}"), "field": "form"}).to_string(),
+    };
+    let r = match crate::shell::form::read(&values) {
+        Ok(r) => r,
+        Err(e) => return json!({"error": e.to_string(), "field": e.field}).to_string(),
+    };
+    let diff = |other: &str| Config::from_json(other).ok().map(|o| crate::shell::form::changes(&o, &r.normalized));
+    json!({
+        "config": r.config,
+        "normalized": r.normalized,
+        "from_origin": diff(origin_json),
+        "from_before": diff(before_json),
+    })
+    .to_string()
+}
+
+/// What each form control shows for a config: `{path: text | bool}` (see `shell::form::values`).
+#[wasm_bindgen]
+pub fn form_values(config_json: &str) -> String {
+    let config = serde_json::from_str(config_json).unwrap_or(serde_json::Value::Null);
+    serde_json::Value::Object(crate::shell::form::values(&config)).to_string()
+}
+
+/// The page's URL query for `{preset, seed, config, compare, view}`: `{query, full}` (full: without the
+/// embedding parameters, for "open in full").
+#[wasm_bindgen]
+pub fn page_query(state_json: &str) -> String {
+    let state = serde_json::from_str(state_json).unwrap_or_default();
+    let (query, full) = crate::shell::url_state::write(&state);
+    json!({"query": query, "full": full}).to_string()
+}
+
+/// The sweep panel's axis `name` for a config: `{field, values, desc}`, or "" for an unknown name or config.
+#[wasm_bindgen]
+pub fn sweep_axis(name: &str, config_json: &str) -> String {
+    let Ok(config) = Config::from_json(config_json) else { return String::new() };
+    crate::experiment::sweep::page_axis(name, &config)
+        .map(|(axis, desc)| json!({"field": axis.field, "values": axis.values, "desc": desc}).to_string())
+        .unwrap_or_default()
 }
 
 /// Bytes of linear memory the wasm module holds (flat over long runs: the history is bounded).

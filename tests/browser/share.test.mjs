@@ -219,7 +219,7 @@ test("an exact α from a link survives editing other fields", async () => {
   await page.fill('[data-field="seed"]', "5");
   await page.press('[data-field="seed"]', "Tab");
   assert.match(page.url(), /model\.init_scale=0\.00018&/);
-  assert.match(await page.$eval("#alpha-value", (e) => e.textContent), /1\.8e-4/);
+  assert.match(await page.$eval('output[data-value-of="model.init_scale"]', (e) => e.textContent), /1\.8e-4/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,147 +1,152 @@
-// The configuration form ↔ a config object. Which fields exist comes from the core (limits_json().fields);
-// the core validates everything (messages name the field).
+// The configuration form, built from the core's field table (limits.fields): one control per field, grouped,
+// with the table's label, help, range and default. Reading and writing go through the core (form_read,
+// form_values): which fields show, what a blank means and how lists and matrices are written are decided there.
 import { $, fmt } from "./ui.js";
 
+let wasm;
+let table = [];
 const form = () => $("config");
-const LISTS = new Set(["problem.singular_values", "model.init_scales", "optimizer.noise"]);
-export const control = (path) => form().querySelector(`[data-field="${path}"]`);
-const fields = () => [...form().querySelectorAll("[data-field]")];
+const controls = () => [...form().querySelectorAll("[data-field]")];
+export const control = (path) => form().querySelector(`[data-field="${CSS.escape(path)}"]`);
 
-export function setPath(obj, path, value) {
-  const keys = path.split(".");
-  let o = obj;
-  for (const k of keys.slice(0, -1)) o = o[k] ??= {};
-  o[keys.at(-1)] = value;
-}
-export function getPath(obj, path) {
-  return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
-}
+/** Allowed range as the form states it: "[1, 8]", "(0, 1]". */
+const rangeText = (r) => `${r.lo_open ? "(" : "["}${r.lo}, ${r.hi}${r.hi_open ? ")" : "]"}`;
+const defaultText = (d) => {
+  const [kind, v] = Object.entries(d)[0];
+  return kind === "number" ? fmt(v, 3) : String(v);
+};
 
-/** Checks that every control names a field the core knows (a renamed field fails loudly in the console). */
-export function checkFields(known) {
-  for (const el of fields())
-    if (!known.includes(el.dataset.field)) console.error(`form control for unknown field ${el.dataset.field}`);
-}
-
-/** Whether a control is shown: its `data-show-if="path=v1 v2"` holder matches the current form. */
-function visible(el) {
-  const holder = el.closest("[data-show-if]");
-  if (!holder) return true;
-  const [path, values] = holder.dataset.showIf.split("=");
-  return values.split(" ").includes(control(path).value);
-}
-
-/** Reads the form into a config object; returns {config} or {error, field}. */
-export function readForm(parseMatrix) {
-  const config = {};
-  const sv = control("problem.singular_values");
-  const givenSpectrum = visible(sv) && sv.value.trim() !== "";
-  for (const el of fields()) {
-    const path = el.dataset.field;
-    if (!visible(el)) continue;
-    if (path === "problem.rank" && givenSpectrum) continue; // the rank is the number of singular values
-    if (el.type === "checkbox") {
-      if (el.checked || path === "model.symmetric") setPath(config, path, el.checked);
-      continue;
-    }
-    const raw = el.value.trim();
-    // The slider moves on a 0.1-decade grid; an α that came from a preset, link or import stays exact until moved.
-    if (path === "model.init_scale") {
-      setPath(config, path, el.dataset.exact ? Number(el.dataset.exact) : 10 ** +raw);
-      continue;
-    }
-    if (path === "problem.values") {
-      try {
-        setPath(config, path, JSON.parse(parseMatrix(raw)));
-      } catch (e) {
-        return { error: e.message, field: path };
+function controlFor(f) {
+  let el;
+  if (f.kind === "choice") {
+    el = document.createElement("select");
+    for (const [value, label] of f.choices) el.add(new Option(label, value));
+  } else if (f.kind === "matrix") {
+    el = document.createElement("textarea");
+    el.rows = 4;
+    el.spellcheck = false;
+  } else {
+    el = document.createElement("input");
+    if (f.kind === "flag") el.type = "checkbox";
+    else if (f.kind === "log_number") {
+      // log₁₀ of the value; an exact value from a preset, link or import stays exact until the slider moves.
+      el.type = "range";
+      el.min = String(Math.floor(Math.log10(f.range.lo)));
+      el.max = String(Math.ceil(Math.log10(f.range.hi)));
+      el.step = String(f.slider_step);
+    } else if (f.kind === "list") {
+      el.type = "text";
+      el.spellcheck = false;
+    } else {
+      el.type = "number";
+      el.step = f.kind === "integer" ? "1" : "any";
+      if (f.kind === "integer") el.inputMode = "numeric";
+      if (f.range) {
+        // A bound that is open, or a bound of a list, is not a valid value: only closed bounds become min/max.
+        if (!f.range.lo_open) el.min = String(f.range.lo);
+        if (!f.range.hi_open) el.max = String(f.range.hi);
       }
-      continue;
     }
-    if (LISTS.has(path)) {
-      if (raw === "") continue;
-      const parts = raw.split(/[\s,]+/).filter(Boolean);
-      // Pass non-numbers through as strings: the core's message then names the field.
-      setPath(
-        config,
-        path,
-        parts.map((p) => (Number.isFinite(Number(p)) ? Number(p) : p)),
-      );
-      continue;
-    }
-    if (el.tagName === "SELECT") {
-      setPath(config, path, raw);
-      continue;
-    }
-    if (raw === "") continue; // blank = default
-    const num = Number(raw);
-    setPath(config, path, Number.isFinite(num) ? num : raw);
   }
-  return { config };
+  el.dataset.field = f.path;
+  el.dataset.kind = f.kind;
+  if (f.kind !== "flag" && f.kind !== "choice" && f.kind !== "log_number") {
+    const d = defaultText(f.default);
+    el.placeholder = "derived" in f.default ? `auto: ${d}` : d;
+  }
+  return el;
 }
 
-export function writeForm(config, matrixText) {
-  for (const el of fields()) {
+/** Builds the form's fields from the core's table, in fieldsets by group (in the core's order). */
+export function buildForm(core, fields, groupOrder) {
+  wasm = core;
+  table = fields;
+  const groups = new Map();
+  for (const name of groupOrder) {
+    const set = document.createElement("fieldset");
+    const legend = document.createElement("legend");
+    legend.textContent = name;
+    set.append(legend);
+    groups.set(name, set);
+  }
+  for (const f of fields) {
+    const el = controlFor(f);
+    const label = document.createElement("label");
+    const limits = [f.range ? rangeText(f.range) : "", f.limit].filter(Boolean).join(", ");
+    label.title = `${f.help}${limits ? ` Allowed: ${limits}.` : ""} (${f.path})`;
+    if (f.kind === "flag") {
+      label.className = "check";
+      label.append(el, ` ${f.label}`);
+    } else {
+      label.className = f.kind === "matrix" ? "block" : "row";
+      label.append(`${f.label} `, el);
+      if (f.kind === "log_number") {
+        const out = document.createElement("output");
+        out.dataset.valueOf = f.path;
+        el.setAttribute("aria-describedby", (out.id = `value-${f.path.replace(/\W/g, "-")}`));
+        label.append(out);
+      }
+    }
+    if (f.only_when) label.dataset.showIf = `${f.only_when[0]}=${f.only_when[1].join(" ")}`;
+    groups.get(f.group).append(label);
+  }
+  $("config-fields").replaceChildren(...groups.values());
+}
+
+/** What the controls hold: {path: text | bool}, a log-scale slider as its exact value. */
+function controlValues() {
+  const values = {};
+  for (const el of controls()) {
     const path = el.dataset.field;
-    const v = getPath(config, path);
-    if (el.type === "checkbox") el.checked = !!v;
-    else if (path === "model.init_scale") {
-      el.value = Math.log10(v ?? 1e-3).toFixed(1);
-      el.dataset.exact = String(v ?? 1e-3);
-    } else if (path === "problem.values") el.value = v ? matrixText(JSON.stringify(v)) : "? 1 1 / 1 ? 0.1 / 1 0.1 ?";
-    else if (LISTS.has(path)) el.value = v ? v.join(" ") : "";
-    else if (path === "model.width" || path === "problem.m") {
-      // Leave auto-filled sizes blank so they follow n.
-      const n = getPath(config, "problem.n");
-      el.value =
-        v === undefined ||
-        (path === "problem.m" && v === n) ||
-        (path === "model.width" && v === Math.max(n ?? 0, getPath(config, "problem.m") ?? 0))
-          ? ""
-          : v;
-    } else if (el.tagName === "SELECT")
-      el.value = v ?? el.options[0].value; // a field left at its default
-    else el.value = v ?? "";
+    if (el.type === "checkbox") values[path] = el.checked;
+    else if (el.dataset.kind === "log_number") values[path] = el.dataset.exact ?? String(10 ** +el.value);
+    else values[path] = el.value;
   }
-  syncVisibility();
-  syncAlpha();
+  return values;
 }
 
-export function syncVisibility() {
+/** Reads the form: {config, normalized} or {error, field}; with `origin` and `before` (configs) also what changed
+ * from each, as from_origin and from_before ([{name, before, after}]). One core call, one parse of the config. */
+export const readForm = (origin = null, before = null) =>
+  JSON.parse(
+    wasm.form_edit(
+      JSON.stringify(controlValues()),
+      origin ? JSON.stringify(origin) : "",
+      before ? JSON.stringify(before) : "",
+    ),
+  );
+
+/** Shows `config` in the controls. */
+export function writeForm(config) {
+  const values = JSON.parse(wasm.form_values(JSON.stringify(config)));
+  for (const el of controls()) {
+    const v = values[el.dataset.field];
+    if (el.type === "checkbox") el.checked = !!v;
+    else if (el.dataset.kind === "log_number") {
+      el.value = Math.log10(Number(v)).toFixed(1);
+      el.dataset.exact = v;
+    } else el.value = v ?? "";
+  }
+  syncForm();
+}
+
+/** Shows the controls the current choices use, and the log sliders' values. */
+export function syncForm() {
   for (const holder of form().querySelectorAll("[data-show-if]")) {
     const [path, values] = holder.dataset.showIf.split("=");
     holder.hidden = !values.split(" ").includes(control(path).value);
   }
-}
-
-export function alphaOf(el = control("model.init_scale")) {
-  return el.dataset.exact ? Number(el.dataset.exact) : 10 ** +el.value;
-}
-
-export function syncAlpha() {
-  const el = control("model.init_scale");
-  const text = `α = ${fmt(alphaOf(el), 2)}`;
-  $("alpha-value").textContent = text;
-  el.setAttribute("aria-valuetext", text);
-}
-
-const SYMBOL = { "model.init_scale": "α", "optimizer.lr": "η", "model.depth": "L", "problem.n": "n", seed: "seed" };
-const flat = (o, prefix = "", out = {}) => {
-  for (const [k, v] of Object.entries(o ?? {})) {
-    const p = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === "object" && !Array.isArray(v)) flat(v, p, out);
-    else out[p] = v;
+  for (const out of form().querySelectorAll("output[data-value-of]")) {
+    const el = control(out.dataset.valueOf);
+    const f = table.find((x) => x.path === el.dataset.field);
+    const v = el.dataset.exact ? Number(el.dataset.exact) : 10 ** +el.value;
+    const text = `${f.symbol || f.label} = ${fmt(v, 2)}`;
+    out.textContent = text;
+    el.setAttribute("aria-valuetext", text);
   }
-  return out;
-};
-const show = (v) => (typeof v === "number" ? fmt(v, 3) : Array.isArray(v) ? v.join(" ") : String(v ?? "default"));
+}
 
-/** What differs between two configs, as [{name, before, after}] ("α", 1e-3, 1e-4). */
-export function changes(before, after) {
-  const a = flat(before),
-    b = flat(after);
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-  return keys
-    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-    .map((k) => ({ name: SYMBOL[k] ?? k, before: show(a[k]), after: show(b[k]) }));
+/** A slider moved by hand: its value is the slider's, no longer an exact one. */
+export function sliderMoved(el) {
+  delete el.dataset.exact;
 }

@@ -3,57 +3,32 @@
 import { $, showMessage, setStatus, download } from "./ui.js";
 import { CANVAS } from "./charts.js";
 
-/** Writes the URL for `current` ({preset} | {config} | {compare}) and the view options. */
-export function syncUrl(wasm, current, view, limits) {
-  const params = [];
-  if (current.preset) params.push(`preset=${encodeURIComponent(current.preset)}`);
-  if (current.compare) params.push(`compare=${encodeURIComponent(JSON.stringify(current.compare))}`);
-  else if (current.preset && current.seed !== null && current.seed !== undefined) params.push(`seed=${current.seed}`);
-  else if (current.config) {
-    const q = wasm.config_query(JSON.stringify(current.config));
-    if (q) params.push(q);
-  }
-  if (view.embed) params.push("embed=1");
-  if (view.embed && !view.controls) params.push("controls=0");
-  if (view.autoplay) params.push("autoplay=1");
-  if (view.figure) params.push("figure=1");
-  if (view.origin) params.push(`origin=${encodeURIComponent(view.origin)}`);
-  if (view.hide?.length) params.push(`hide=${view.hide.map(encodeURIComponent).join(",")}`);
-  if (view.present) params.push("present=1");
-  if (view.theme) params.push(`theme=${view.theme}`);
-  if (view.t !== null && view.t !== undefined) params.push(`t=${view.t}`);
-  if (!$("log-steps").checked) params.push("log=0");
-  const speed = Number($("speed").value);
-  if (speed !== limits.speed_default) params.push(`speed=${speed === limits.speed_max ? "max" : speed}`);
+/** Writes the URL for `current` ({preset, seed} | {config} | {compare}) and the view options (the core writes
+ * the query, as it reads it). */
+export function syncUrl(wasm, current, view) {
+  const state = {
+    preset: current.preset ?? null,
+    seed: current.seed ?? null,
+    config: current.config ?? null,
+    compare: current.compare ?? null,
+    view: { ...view, log_steps: $("log-steps").checked, speed: Number($("speed").value) },
+  };
+  const { query, full } = JSON.parse(wasm.page_query(JSON.stringify(state)));
   try {
-    history.replaceState(null, "", `${location.pathname}?${params.join("&")}`);
+    history.replaceState(null, "", `${location.pathname}?${query}`);
   } catch {
     /* some file:// pages */
   }
-  const full = params.filter((p) => !/^(embed|controls|autoplay|figure|origin|hide|present)=/.test(p));
-  $("open-full").href = `${location.pathname}?${full.join("&")}`;
+  $("open-full").href = `${location.pathname}?${full}`;
 }
 
-/** Hides what `hide=` names: page controls (the core's list) and config fields (their form rows). */
+/** Hides what `hide=` names (the core checked the names): page controls (marked data-control) and config fields
+ * (their form rows). */
 export function hideControls(names) {
-  const byName = {
-    preset: () => $("preset").closest("label"),
-    play: () => $("play"),
-    step: () => $("step"),
-    reset: () => $("reset"),
-    speed: () => $("speed").closest("label"),
-    log: () => $("log-steps").closest("label"),
-    "copy-link": () => $("copy-link"),
-    export: () => $("export-menu"),
-    help: () => $("help-button"),
-    compare: () => $("compare-panel"),
-    import: () => $("import-file").closest("fieldset"),
-    sweep: () => $("phase-view"),
-    scrub: () => $("scrub-bar"),
-    present: () => $("present"),
-  };
   for (const name of names) {
-    const el = byName[name]?.() ?? document.querySelector(`[data-field="${CSS.escape(name)}"]`)?.closest("label");
+    const el =
+      document.querySelector(`[data-control="${CSS.escape(name)}"]`) ??
+      document.querySelector(`[data-field="${CSS.escape(name)}"]`)?.closest("label");
     if (el) el.classList.add("hidden-by-link");
   }
 }

@@ -4,39 +4,19 @@ import { $, showMessage } from "./ui.js";
 import { helper, onHelper } from "./helper.js";
 import { resizeCanvas, pageTheme } from "./charts.js";
 
-const SWEEP_AXES = {
-  alpha: () => ({ field: "model.init_scale", values: [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6], desc: "α (init scale)" }),
-  lr: (c) => ({
-    field: "optimizer.lr",
-    values: [0.25, 0.5, 1, 2].map((f) => +(f * (c.optimizer?.lr ?? 0.05)).toPrecision(3)),
-    desc: "η",
-  }),
-  depth: () => ({ field: "model.depth", values: [2, 3, 4], desc: "depth L" }),
-  observed: () => ({
-    field: "problem.observed_fraction",
-    values: [0.1, 0.2, 0.3, 0.4, 0.5],
-    desc: "observed fraction",
-  }),
-  seed: () => ({ field: "seed", values: [1, 2, 3, 4], desc: "seed" }),
-  // Rows m of the target against a fixed n (noisy GD's law: ‖W_L‖/‖W₁‖ ∝ √(m/n)).
-  rows: (c) => {
-    const n = c.problem?.n ?? 10;
-    return { field: "problem.m", values: [0.5, 1, 2, 4].map((f) => Math.max(1, Math.round(f * n))), desc: "rows m" };
-  },
-  // The noise on the last factor, relative to the first factor's (noisy GD; the law's x axis).
-  noise: (c) => {
-    const n = c.optimizer?.noise ?? [0.05];
-    const base = n[0] ?? 0.05;
-    return {
-      field: `optimizer.noise[${Math.max(n.length - 1, 0)}]`,
-      values: [0.5, 1, 2, 4].map((f) => +(f * base).toPrecision(3)),
-      desc: "noise on W_L",
-    };
-  },
-};
 const axisLabel = (v) => (Math.abs(v) < 1e-2 && v !== 0 ? v.toExponential(0) : String(v));
 
-export function setupSweep(wasm, module, readConfig) {
+/** `menu`: the core's axes ({name, label, across}), outcomes ({name, label}) and max_seeds. */
+export function setupSweep(wasm, module, readConfig, menu) {
+  for (const a of menu.axes) $(a.across ? "sweep-x" : "sweep-y").add(new Option(a.label, a.name));
+  $("sweep-y").add(new Option("none (lines only)", "none"));
+  for (const o of menu.outcomes) $("sweep-outcome").add(new Option(o.label, o.name));
+  $("sweep-seeds").min = "1";
+  $("sweep-seeds").max = String(menu.max_seeds);
+  const axis = (name, config) => {
+    const t = wasm.sweep_axis(name, JSON.stringify(config));
+    return t ? JSON.parse(t) : null;
+  };
   let data = null;
   let figure = "";
   let axes = null;
@@ -120,12 +100,12 @@ export function setupSweep(wasm, module, readConfig) {
       return;
     }
     const seeds = Number($("sweep-seeds").value);
-    if (lines && !(Number.isInteger(seeds) && seeds >= 1 && seeds <= 20)) {
-      showMessage("sweep.seeds: must be a whole number from 1 to 20", "sweep-seeds");
+    if (lines && !(Number.isInteger(seeds) && seeds >= 1 && seeds <= menu.max_seeds)) {
+      showMessage(`sweep.seeds: must be a whole number from 1 to ${menu.max_seeds}`, "sweep-seeds");
       return;
     }
-    const x = SWEEP_AXES[$("sweep-x").value](read.config);
-    const y = yKey === "none" ? null : SWEEP_AXES[yKey](read.config);
+    const x = axis($("sweep-x").value, read.config);
+    const y = yKey === "none" ? null : axis(yKey, read.config);
     axes = { x, y };
     const spec = { base: read.config, x: { field: x.field, values: x.values }, outcome: $("sweep-outcome").value };
     if (y) spec[lines ? "series" : "y"] = { field: y.field, values: y.values };

@@ -14,7 +14,7 @@ export const fmt = (v, digits = 4) => {
   return a >= 1e4 || a < 1e-3 ? v.toExponential(digits - 1) : String(+v.toPrecision(digits));
 };
 
-/** The field path a core message starts with ("model.depth: must be …" → "model.depth"). */
+/** The field path a core message starts with ("PATH: must be …" → "PATH"). */
 export const fieldOf = (msg) => String(msg).split(":")[0];
 
 /** Shows `text` in the alert box (text only, never HTML) and marks the control of `field` invalid. */
