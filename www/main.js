@@ -16,7 +16,6 @@ import { setupScrub } from "./js/scrub.js";
 
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 let limits, presets, session, view, module, scrub, compare;
-let current = { preset: null, config: null, compare: null }; // what runs (for the URL and the baseline)
 let urlView = { embed: false, controls: true, autoplay: false, figure: false };
 let origin = null; // the preset a custom run was edited from: {name, config}
 let ghostArmed = true; // the next edit keeps the run on screen as the ghost
@@ -44,7 +43,7 @@ function start({ config, preset, seed, compare, experiment }, opts = {}) {
     source = experiment ? { experiment } : { config: json };
   }
   showMessage("");
-  current = {
+  const what = {
     preset: preset ?? null,
     seed: seed ?? null,
     config: compare ? compare[0].config : config,
@@ -54,11 +53,11 @@ function start({ config, preset, seed, compare, experiment }, opts = {}) {
   $("r-rate").textContent = "–";
   scrub?.clear();
   urlView.t = null;
-  session.load(source, opts);
+  session.load(source, { ...opts, what });
   sync();
   return true;
 }
-const sync = () => syncUrl(wasm, current, urlView);
+const sync = () => syncUrl(wasm, session.what, urlView);
 
 function onStatus(st, why) {
   const play = $("play");
@@ -147,7 +146,7 @@ function applyPreset(name, seed = null) {
 /** An edit of the form: the run restarts at full speed with the new value, the last run kept faintly. */
 function onEdit() {
   syncForm();
-  const before = current.config;
+  const before = session.what.config;
   const preset = presets.find((p) => p.name === $("preset").value);
   const from = preset
     ? {
@@ -338,7 +337,7 @@ async function main() {
     sync();
     copyLink();
   });
-  const base = () => current.preset ?? "rankflow";
+  const base = () => session.what.preset ?? "rankflow";
   for (const b of document.querySelectorAll("[data-export]")) {
     b.addEventListener("click", () =>
       exportAs(b.dataset.export, {
@@ -452,7 +451,7 @@ async function main() {
   setupEmbed(
     window.rankflow,
     {
-      config: () => read().config ?? current.config, // what the form shows (a preset's first run)
+      config: () => read().config ?? session.what.config, // what the form shows (a preset's first run)
       setConfig: setConfigFromHost,
       setPreset: (name) => applyPreset(name),
     },

@@ -4,7 +4,7 @@
 // with the next request sent as soon as an answer arrives) and hands the latest answer to `onFrame`.
 import { createSimulation } from "./simulation.js";
 import { startWorker } from "./ui.js";
-import { helper, onHelper } from "./helper.js";
+import { Baselines } from "./baselines.js";
 
 const WORKER_BUDGET_MS = 14; // a worker slice: about one frame, so the charts move at display rate
 // At full speed on a machine with at most two cores the charts redraw at most this often (and the worker's slices
@@ -24,7 +24,8 @@ export class Session {
     this.gen = 0;
     this.status = "loading";
     this.message = "";
-    this.source = null;
+    this.source = null; // what the simulation loads: {preset, seed} | {config: JSON} | {compare: JSON} | {experiment}
+    this.what = { preset: null, seed: null, config: null, compare: null }; // the same, as the page names it (URL, form)
     this.state = null; // the simulation's last state {status, step, steps, runs, message, baseline_pending}
     this.playing = false;
     this.pendingSteps = 0; // owed to step(n)
@@ -33,10 +34,12 @@ export class Session {
     this.latest = null; // the newest answer not yet drawn
     this.worker = null;
     this.remote = false;
-    this.baselines = new Map(); // baseline key → the baseline the helper solved for it (Reset, edits: no new solve)
-    this.solving = null; // the key the helper is solving
+    // The convex baseline of what runs: solved once per key by the helper worker, else by the simulation.
+    this.baselines = new Baselines({
+      adopt: (json) => this.post({ type: "adopt-baseline", gen: this.gen, json, log: this.pace.log }),
+      solveHere: () => this.post({ type: "solve-baseline", gen: this.gen, log: this.pace.log }),
+    });
     this.waiting = []; // what waits for the first state (a Step pressed while loading)
-    onHelper((m) => this.fromHelper(m));
     this.connect();
   }
 
@@ -87,9 +90,11 @@ export class Session {
     this.receive({ type: "crashed", message });
   }
 
-  /** Starts the experiment `source` ({preset} | {config: JSON} | {compare: JSON}) at step 0. */
-  load(source, { play = false, burst = false } = {}) {
+  /** Starts the experiment `source` ({preset} | {config: JSON} | {compare: JSON}) at step 0; `what`: the same as
+   * the page names it ({preset, seed, config, compare}; kept on reloads). */
+  load(source, { play = false, burst = false, what = this.what } = {}) {
     this.source = source;
+    this.what = what;
     this.gen++;
     this.inFlight = 0;
     this.latest = null;
@@ -99,53 +104,8 @@ export class Session {
     this.playing = play;
     this.pace.burst = burst;
     this.setStatus("loading", "");
-    this.baselineKey = null;
-    // In a worker, the convex baseline is solved by the helper worker on the other core (see baselineFor).
+    this.baselines.drop();
     this.post({ type: "load", gen: this.gen, source, log: this.pace.log, slow: true, baselineElsewhere: this.remote });
-  }
-
-  /** The convex baseline of the experiment just loaded, named by its key (problem, seed and form: edits of the
-   * model or optimiser keep it): from the cache, or solved once by the helper worker, or by the simulation itself
-   * when no helper runs. */
-  baselineFor(key) {
-    this.baselineKey = key || null;
-    if (!key) return;
-    if (this.baselines.has(key)) {
-      this.adopt(this.baselines.get(key));
-      return;
-    }
-    const h = this.remote ? helper(this.module) : null;
-    if (!h) {
-      this.solveHere();
-      return;
-    }
-    if (this.solving === key) return; // under way for an earlier load (an α drag): its answer will do
-    this.solving = key;
-    h.postMessage({ type: "baseline", key });
-  }
-
-  fromHelper(m) {
-    if (m?.type === "helper-failed") {
-      this.solving = null;
-      this.solveHere();
-      return;
-    }
-    if (m?.type !== "baseline") return;
-    if (m.key === this.solving) this.solving = null;
-    if (typeof m.json === "string") {
-      if (this.baselines.size > 8) this.baselines.clear();
-      this.baselines.set(m.key, m.json);
-      if (m.key === this.baselineKey) this.adopt(m.json);
-    } else if (m.key === this.baselineKey) this.solveHere();
-  }
-
-  adopt(json) {
-    this.post({ type: "adopt-baseline", gen: this.gen, json, log: this.pace.log });
-  }
-
-  /** The simulation solves the baseline itself (it ignores this when it already does, or has adopted one). */
-  solveHere() {
-    this.post({ type: "solve-baseline", gen: this.gen, log: this.pace.log });
   }
 
   /** Loads the same source again on the fallback simulation, keeping what was asked meanwhile (play, steps). */
@@ -359,9 +319,10 @@ export class Session {
       return;
     }
     if (m.type === "loaded") {
-      this.baselineFor(m.baselineKey);
+      // The first frame follows. In a worker the baseline is solved by the helper on the other core.
+      this.baselines.want(m.baselineKey, this.remote ? this.module : null);
       return;
-    } // the first frame follows
+    }
     if (m.type !== "frame") return;
     if (!m.unasked) this.inFlight = Math.max(0, this.inFlight - 1);
     this.baselineHere = m.baselineHere;
