@@ -167,27 +167,41 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 
 fn ensure_chromium() -> Result<PathBuf, String> {
     let path = PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()));
+    ensure_apt("Chromium", &path, &["chromium", "fonts-dejavu-core"], "CHROMIUM")?;
+    Ok(path)
+}
+
+/// The two other engines of the smoke subset, from Debian's packages: Firefox ESR (driven over WebDriver BiDi) and
+/// WebKitGTK's MiniBrowser through WebKitWebDriver, under Xvfb.
+fn ensure_other_engines() -> Result<(), String> {
+    let firefox = PathBuf::from(std::env::var("FIREFOX").unwrap_or_else(|_| "/usr/bin/firefox-esr".into()));
+    ensure_apt("Firefox ESR", &firefox, &["firefox-esr"], "FIREFOX")?;
+    ensure_apt("WebKitWebDriver", Path::new("/usr/bin/WebKitWebDriver"), &["webkit2gtk-driver"], "")?;
+    ensure_apt("xvfb-run", Path::new("/usr/bin/xvfb-run"), &["xvfb", "xauth"], "")
+}
+
+/// Installs `packages` with apt-get when `path` is missing (as root; otherwise says what to install).
+fn ensure_apt(what: &str, path: &Path, packages: &[&str], env: &str) -> Result<(), String> {
     if path.exists() {
-        return Ok(path);
+        return Ok(());
     }
     let is_root = output(Command::new("id").arg("-u")).map(|s| s.trim() == "0").unwrap_or(false);
     if !is_root {
+        let or_env = if env.is_empty() { String::new() } else { format!(" or set {env}") };
         return Err(format!(
-            "Chromium not found at {}; install it (Debian: apt-get install chromium) or set CHROMIUM",
-            path.display()
+            "{what} not found at {}; install it (Debian: apt-get install {}){or_env}",
+            path.display(),
+            packages.join(" ")
         ));
     }
-    eprintln!("xtask: installing Chromium with apt-get");
+    eprintln!("xtask: installing {what} with apt-get ({})", packages.join(", "));
     run(Command::new("apt-get").arg("update").arg("-q"))?;
-    run(Command::new("apt-get")
-        .args(["install", "-y", "-q", "chromium", "fonts-dejavu-core"])
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
-    Ok(path)
+    run(Command::new("apt-get").args(["install", "-y", "-q"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 /// Every test, timed by phase: the native build and `cargo test` (profile `fast`), the wasm build and dist/, then the
 /// browser tests against the served page — the files concurrently in one shared Chromium, then those that measure
-/// time alone. With `soak`, instead, the long robustness runs: the ignored Rust tests (every preset at seeds 2–5)
+/// time alone, then the smoke subset (engines.smoke.mjs) in Firefox ESR and WebKitGTK. With `soak`, instead, the long robustness runs: the ignored Rust tests (every preset at seeds 2–5)
 /// and the browser's `*.soak.mjs` (≥ 200 hostile URLs, 1,000 random actions, 10⁷ steps).
 fn test(soak: bool) -> Result<(), String> {
     let root = root();
@@ -210,7 +224,8 @@ fn test(soak: bool) -> Result<(), String> {
     timed("wasm build and dist", &mut || dist().map(|_| ()))?;
     let chromium = ensure_chromium()?;
     let browser_dir = root.join("tests/browser");
-    if !browser_dir.join("node_modules/playwright-core").exists() {
+    let installed = ["playwright-core", "puppeteer-core", "@biomejs/biome"];
+    if installed.iter().any(|p| !browser_dir.join("node_modules").join(p).exists()) {
         run(Command::new("npm").current_dir(&browser_dir).args(["ci", "--no-audit", "--no-fund"]))?;
     }
     let (url, _server) = server::spawn(&root.join("www"))?;
@@ -244,7 +259,17 @@ fn test(soak: bool) -> Result<(), String> {
         return timed("browser soak", &mut || node(2, files(".soak.mjs", &[])?));
     }
     timed("browser", &mut || node(2, files(".test.mjs", &[TIMING_TESTS])?))?;
-    timed("browser, timed alone", &mut || node(1, vec![TIMING_TESTS.to_string()]))
+    timed("browser, timed alone", &mut || node(1, vec![TIMING_TESTS.to_string()]))?;
+    // The smoke subset in the other engines (in Chromium the suite above covers it: api, embed and offline tests).
+    ensure_other_engines()?;
+    timed("Firefox ESR and WebKitGTK smoke", &mut || {
+        run(Command::new("node")
+            .current_dir(&browser_dir)
+            .args(["--test", "--test-concurrency=1", "engines.smoke.mjs"])
+            .env("RANKFLOW_URL", &url)
+            .env("RANKFLOW_CLI", root.join("target/fast/rankflow"))
+            .env("RANKFLOW_ENGINES", std::env::var("RANKFLOW_ENGINES").unwrap_or_else(|_| "firefox,webkit".into())))
+    })
 }
 
 /// The browser tests that measure time (frames, gaps between steps): run alone, after the others.
