@@ -95,7 +95,7 @@ const play = (page) =>
 // A reader's pause between the page being ready and pressing Play (the simulation warms its code up meanwhile).
 const PAUSE_MS = 1000;
 const rows = Object.fromEntries(
-  presets.map((p) => [p, { page: [], at_once: [], flat: [], native: [], long: [], gaps: [] }]),
+  presets.map((p) => [p, { page: [], at_once: [], flat: [], native: [], long: [], long_at_once: [], gaps: [] }]),
 );
 for (let rep = 0; rep < REPS; rep++) {
   for (const name of presets) {
@@ -105,7 +105,9 @@ for (let rep = 0; rep < REPS; rep++) {
     r.native.push((performance.now() - t0) / 1000);
     // Play pressed the moment the page is ready (code still cold), then, on a fresh page, after a reader's pause.
     const first = await open(`?preset=${name}&speed=max`);
-    r.at_once.push((await play(first.page)).seconds);
+    const atOnce = await play(first.page);
+    r.at_once.push(atOnce.seconds);
+    r.long_at_once.push(...atOnce.long);
     await first.context.close();
     const { page, context } = await open(`?preset=${name}&speed=max`);
     await page.waitForTimeout(PAUSE_MS);
@@ -132,6 +134,8 @@ for (const name of presets) {
       native_s: median(r.native),
       long_tasks: r.long.length,
       longest_task_ms: r.long.length ? Math.max(...r.long) : 0,
+      long_tasks_at_once: r.long_at_once.length,
+      longest_task_at_once_ms: r.long_at_once.length ? Math.max(...r.long_at_once) : 0,
       frames: r.gaps.length,
       gap_p95_ms: quantile(r.gaps, 0.95),
       gap_median_ms: quantile(r.gaps, 0.5),

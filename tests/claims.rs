@@ -1,5 +1,6 @@
 //! The papers' claims, checked in numbers (science.md: claims 2, 3, 4, 6, 7 and the test oracles).
 
+use crate::common::finished;
 use nalgebra::{DMatrix, DVector};
 use rankflow::claims::glrl_equivalence;
 use rankflow::dynamics::landscape::hessian_extremes;
@@ -12,14 +13,6 @@ use rankflow::experiment::Experiment;
 use rankflow::{Config, Run};
 use serde_json::{json, Value};
 
-fn finished(name: &str) -> Experiment {
-    let mut exp = presets::find(name).unwrap().experiment();
-    while exp.running() {
-        exp.advance(1 << 20);
-    }
-    exp
-}
-
 fn run(cfg: Value) -> Run {
     let mut r = Run::new(Config::from_json(&cfg.to_string()).unwrap());
     let steps = r.config.steps;
@@ -29,9 +22,8 @@ fn run(cfg: Value) -> Run {
 
 #[test]
 fn counterexample_nuclear_norm_grows_as_alpha_shrinks_and_baseline_is_3_8() {
-    let mut exp = finished("counterexample");
-    exp.finish_baseline();
-    let v = rankflow::claims::readout(&exp).values;
+    let exp = finished("counterexample");
+    let v = rankflow::claims::readout(exp).values;
     let nn: Vec<f64> =
         ["α = 1e-2", "α = 1e-4", "α = 1e-6"].iter().map(|k| v[*k]["nuclear_norm"].as_f64().unwrap()).collect();
     assert!(nn[0] < nn[1] && nn[1] < nn[2], "not increasing as α shrinks: {nn:?}");
@@ -161,7 +153,7 @@ fn glrl_under_full_observation_adds_eigenvectors_in_order() {
 #[test]
 fn gd_approaches_glrl_phases_closer_as_alpha_shrinks() {
     let exp = finished("glrl-equivalence");
-    let v = rankflow::claims::readout(&exp).values;
+    let v = rankflow::claims::readout(exp).values;
     let worst: Vec<f64> =
         ["GD α = 1e-2", "GD α = 1e-4", "GD α = 1e-6"].iter().map(|k| v[*k]["worst"].as_f64().unwrap()).collect();
     assert!(worst[0] > worst[1] && worst[1] > worst[2], "{worst:?}");
@@ -211,7 +203,7 @@ fn distance_to_glrls_path_is_exact_on_its_points_and_between_them() {
 #[test]
 fn closest_approaches_do_not_depend_on_how_the_steps_are_sliced() {
     // The page advances by however many steps fit in a frame; the read-out must not depend on it.
-    let whole = rankflow::claims::readout(&finished("glrl-equivalence")).values;
+    let whole = rankflow::claims::readout(finished("glrl-equivalence")).values;
     let mut exp = presets::find("glrl-equivalence").unwrap().experiment();
     let slices = [37u64, 1, 999, 20, 7, 4096];
     let mut k = 0;
@@ -278,7 +270,7 @@ fn the_baseline_key_names_the_problem_not_the_model() {
 #[test]
 fn depth_weakens_the_dependence_on_alpha() {
     let exp = finished("depth-alpha");
-    let v = rankflow::claims::readout(&exp).values;
+    let v = rankflow::claims::readout(exp).values;
     let median = |g: &str, i: usize| v[g]["cells"][i]["median"].as_f64().unwrap();
     // Predictions at w₀ = 1e-6 (cells in w₀ order: 1e-8, 1e-6, 1e-4; λ₂/λ₁ = 0.5): 1e-3 at depth 2,
     // 8e-6 at depth 3, 4e-6 at depth 4.

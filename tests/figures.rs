@@ -9,14 +9,8 @@ use rankflow::figure::render::Style;
 use rankflow::figure::{export, Drawing, Figure};
 use rankflow::notation::has_tex;
 
-fn finished(name: &str) -> (presets::Preset, Experiment) {
-    let preset = presets::find(name).expect("preset");
-    let mut exp = preset.experiment();
-    while exp.running() {
-        exp.advance(1 << 20);
-    }
-    exp.finish_baseline();
-    (preset, exp)
+fn finished(name: &str) -> (presets::Preset, &'static Experiment) {
+    (presets::find(name).expect("preset"), crate::common::finished(name))
 }
 
 fn chart(exp: &Experiment, id: &str) -> Figure {
@@ -107,8 +101,8 @@ fn before_the_first_step_every_figure_shows_step_zero_over_the_planned_run() {
 #[test]
 fn incremental_marks_each_learned_value_and_states_its_steps() {
     let (p, exp) = finished("incremental");
-    common(&p, &exp);
-    let sv = chart(&exp, "singular_values");
+    common(&p, exp);
+    let sv = chart(exp, "singular_values");
     let steps = exp.members[0].run.learned();
     assert_eq!(sv.marks.len(), 4);
     for (mark, step) in sv.marks.iter().zip(&steps) {
@@ -119,7 +113,7 @@ fn incremental_marks_each_learned_value_and_states_its_steps() {
         stated(&p, text, s.unwrap() as f64);
     }
     // The staircase's references are ½(sₖ₊₁² + … + sᵣ²)/mn.
-    let claim = chart(&exp, "claim");
+    let claim = chart(exp, "claim");
     let levels: Vec<f64> = claim.references.iter().map(|r| r.y).collect();
     let expect = staircase::plateau_levels(&[12.0, 6.0, 3.0, 1.5], 1.0 / 900.0);
     assert!(close(&levels, &expect), "{levels:?}");
@@ -134,8 +128,8 @@ fn incremental_marks_each_learned_value_and_states_its_steps() {
 #[test]
 fn incremental_depth_learns_later_and_sharper_with_depth() {
     let (p, exp) = finished("incremental-depth");
-    common(&p, &exp);
-    let sv = chart(&exp, "singular_values");
+    common(&p, exp);
+    let sv = chart(exp, "singular_values");
     assert_eq!(sv.marks.len(), 12, "four milestones per depth");
     let learned: Vec<Vec<f64>> =
         exp.members.iter().map(|m| m.run.learned().iter().map(|s| s.unwrap() as f64).collect()).collect();
@@ -150,8 +144,8 @@ fn incremental_depth_learns_later_and_sharper_with_depth() {
 #[test]
 fn glrl_distance_floor_drops_as_alpha_shrinks() {
     let (p, exp) = finished("glrl-equivalence");
-    common(&p, &exp);
-    let claim = chart(&exp, "claim");
+    common(&p, exp);
+    let claim = chart(exp, "claim");
     assert!(claim.y.log);
     let ends: Vec<f64> = ["GD α = 1e-2", "GD α = 1e-4", "GD α = 1e-6"]
         .iter()
@@ -164,7 +158,7 @@ fn glrl_distance_floor_drops_as_alpha_shrinks() {
     for (text, w) in ["0.125", "0.061", "0.027"].iter().zip(&far) {
         stated(&p, text, *w);
     }
-    let alpha = chart(&exp, "glrl_alpha");
+    let alpha = chart(exp, "glrl_alpha");
     assert!(alpha.x.log && alpha.y.log);
     // GLRL's output is the target here: the end point is not drawn against it, and the caption says why.
     assert!(alpha.ys("final distance to GLRL's output").is_none());
@@ -176,8 +170,8 @@ fn glrl_distance_floor_drops_as_alpha_shrinks() {
 #[test]
 fn counterexample_norms_end_in_order_between_the_two_references() {
     let (p, exp) = finished("counterexample");
-    common(&p, &exp);
-    let claim = chart(&exp, "claim");
+    common(&p, exp);
+    let claim = chart(exp, "claim");
     let ends: Vec<f64> =
         ["α = 1e-2", "α = 1e-4", "α = 1e-6"].iter().map(|l| last_y(&claim, &format!("{l} ‖W‖*"))).collect();
     let refs: Vec<f64> = claim.references.iter().map(|r| r.y).collect();
@@ -192,10 +186,10 @@ fn counterexample_norms_end_in_order_between_the_two_references() {
 #[test]
 fn depth_alpha_exponents_match_the_predictions() {
     let (p, exp) = finished("depth-alpha");
-    common(&p, &exp);
-    let claim = chart(&exp, "claim");
+    common(&p, exp);
+    let claim = chart(exp, "claim");
     assert!(claim.x.log && claim.y.log);
-    let v = claims::readout(&exp).values;
+    let v = claims::readout(exp).values;
     for (group, text, want) in [("L = 2", "0.492", 0.5), ("L = 3", "0.993", 1.0), ("L = 4", "1", 1.0)] {
         let fitted = v[group]["exponent"].as_f64().unwrap();
         assert!((fitted - want).abs() < 0.05, "{group}: exponent {fitted}");
@@ -216,14 +210,14 @@ fn depth_alpha_exponents_match_the_predictions() {
 #[test]
 fn saddle_to_saddle_draws_lambda_min_on_its_own_axis_at_minus_s() {
     let (p, exp) = finished("saddle-to-saddle");
-    common(&p, &exp);
-    let claim = chart(&exp, "claim");
+    common(&p, exp);
+    let claim = chart(exp, "claim");
     assert!(!claim.y.log && claim.series.iter().all(|s| s.label.ends_with("λₘᵢₙ")), "λₘₐₓ lives in the hessian figure");
     let refs: Vec<f64> = claim.references.iter().map(|r| r.y).collect();
     assert!(close(&refs, &[-10.0, -5.0, -2.5, -1.25]), "{refs:?}");
     let labels: Vec<String> = claim.bands.iter().filter_map(|b| b.label.clone()).collect();
     assert!(labels.starts_with(&["k = 1".into(), "k = 2".into(), "k = 3".into(), "k = 4".into()]), "{labels:?}");
-    let hessian = chart(&exp, "hessian");
+    let hessian = chart(exp, "hessian");
     assert!(hessian.series.iter().all(|s| s.label.ends_with("λₘₐₓ")));
     let curv: Vec<Vec<f64>> = exp
         .members
@@ -251,8 +245,8 @@ fn saddle_to_saddle_draws_lambda_min_on_its_own_axis_at_minus_s() {
 #[test]
 fn noisy_gd_ratio_ends_on_its_reference_and_plain_gd_conserves_the_gap() {
     let (p, exp) = finished("noisy-gd");
-    common(&p, &exp);
-    let claim = chart(&exp, "claim");
+    common(&p, exp);
+    let claim = chart(exp, "claim");
     let predicted = claim
         .references
         .iter()
@@ -293,8 +287,8 @@ fn noisy_gd_ratio_ends_on_its_reference_and_plain_gd_conserves_the_gap() {
 #[test]
 fn norms_diverge_grows_w11_while_the_ratio_vanishes() {
     let (p, exp) = finished("norms-diverge");
-    common(&p, &exp);
-    let claim = chart(&exp, "claim");
+    common(&p, exp);
+    let claim = chart(exp, "claim");
     for (label, stated_text) in [("L = 2", "26.9"), ("L = 3", "45")] {
         let w11 = claim.series.iter().find(|s| s.label == format!("{label} |W₁₁|")).expect("|W₁₁|");
         let pts: Vec<f64> = w11.points.iter().flatten().map(|q| q.1).collect();
@@ -308,8 +302,8 @@ fn norms_diverge_grows_w11_while_the_ratio_vanishes() {
 #[test]
 fn full_staircase_plateaus_sit_on_the_predicted_levels() {
     let (p, exp) = finished("full-staircase");
-    common(&p, &exp);
-    let claim = chart(&exp, "claim");
+    common(&p, exp);
+    let claim = chart(exp, "claim");
     let refs: Vec<f64> = claim.references.iter().map(|r| r.y).collect();
     assert!(close(&refs, &staircase::plateau_levels(&[10.0, 5.0, 2.5, 1.25], 1.0)), "{refs:?}");
     let levels: Vec<f64> = claim
@@ -330,8 +324,8 @@ fn full_staircase_plateaus_sit_on_the_predicted_levels() {
 #[test]
 fn sensing_marks_three_values() {
     let (p, exp) = finished("sensing");
-    common(&p, &exp);
-    let sv = chart(&exp, "singular_values");
+    common(&p, exp);
+    let sv = chart(exp, "singular_values");
     assert_eq!(sv.marks.len(), 3);
     for (text, m) in ["1.9k", "4.3k", "9.5k"].iter().zip(&sv.marks) {
         stated(&p, text, m.x);
@@ -352,10 +346,10 @@ fn png_export_needs_no_system_font() {
 #[test]
 fn escape_time_slopes_match_the_predicted_laws() {
     let (p, exp) = finished("escape-time");
-    common(&p, &exp);
-    let claim = chart(&exp, "claim");
+    common(&p, exp);
+    let claim = chart(exp, "claim");
     assert!(claim.x.log && claim.y.log, "log–log axes");
-    let times = escape_time::escape_times(&exp);
+    let times = escape_time::escape_times(exp);
     assert_eq!(times.iter().map(|e| e.depth).collect::<Vec<_>>(), [2, 3, 4]);
     for e in &times {
         assert_eq!(e.points.len(), 4, "{}: every α learns σ₁", e.group);
@@ -375,7 +369,7 @@ fn escape_time_slopes_match_the_predicted_laws() {
 #[test]
 fn tied_top_values_are_learned_together_and_the_third_later() {
     let (p, exp) = finished("tied-spectrum");
-    common(&p, &exp);
+    common(&p, exp);
     let steps: Vec<f64> = exp.members[0].run.learned().into_iter().map(|s| s.expect("learned") as f64).collect();
     assert!(steps[1] <= 1.15 * steps[0], "tied values apart: {steps:?}");
     assert!(steps[2] >= 2.0 * steps[1], "third not later: {steps:?}");
@@ -387,10 +381,10 @@ fn tied_top_values_are_learned_together_and_the_third_later() {
 #[test]
 fn fewer_observations_deeper_recovers_first() {
     let (p, exp) = finished("fewer-observations");
-    common(&p, &exp);
-    let claim = chart(&exp, "claim");
+    common(&p, exp);
+    let claim = chart(exp, "claim");
     assert!(!claim.x.log && claim.y.log);
-    let v = claims::readout(&exp).values;
+    let v = claims::readout(exp).values;
     let median = |g: &str, n: usize| {
         v[g]["medians"].as_array().unwrap().iter().find(|m| m["observed"] == n).unwrap()["median"].as_f64().unwrap()
     };

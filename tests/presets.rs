@@ -1,20 +1,10 @@
 //! Every preset runs cleanly and shows the numbers its explanation promises.
 
+use crate::common::{finished, run_preset};
 use rankflow::experiment::presets;
 use rankflow::experiment::Experiment;
-use rankflow::{Run, Status};
+use rankflow::Run;
 use serde_json::Value;
-
-fn finished(name: &str) -> Experiment {
-    let mut exp = presets::find(name).unwrap_or_else(|| panic!("no preset {name}")).experiment();
-    while exp.running() {
-        exp.advance(1 << 20);
-    }
-    for m in &exp.members {
-        assert_eq!(m.run.status(), &Status::Finished, "{name} [{}]", m.label);
-    }
-    exp
-}
 
 fn value(exp: &Experiment, key: &str) -> Value {
     rankflow::claims::readout(exp).values[key].clone()
@@ -30,7 +20,7 @@ fn every_preset_is_valid_explained_and_finishes_without_divergence() {
         let exp = finished(&p.name);
         assert!(exp.diverged().is_none());
         if p.claim.is_some() {
-            assert!(!rankflow::claims::readout(&exp).lines.is_empty(), "{}: no claim read-out", p.name);
+            assert!(!rankflow::claims::readout(exp).lines.is_empty(), "{}: no claim read-out", p.name);
         }
     }
 }
@@ -94,7 +84,7 @@ fn saddle_to_saddle_counts_r_stages_with_curvature_only_at_depth_two() {
     let exp = finished("saddle-to-saddle");
     let s = [10.0, 5.0, 2.5, 1.25];
     for (label, member) in [("L = 2", 0), ("L = 4", 1)] {
-        let v = value(&exp, label);
+        let v = value(exp, label);
         assert_eq!(v["stages"], 4, "{label}: {v}");
         let levels: Vec<f64> = v["plateaus"].as_array().unwrap().iter().map(|p| p["loss"].as_f64().unwrap()).collect();
         for (k, level) in levels.iter().enumerate() {
@@ -117,7 +107,7 @@ fn saddle_to_saddle_counts_r_stages_with_curvature_only_at_depth_two() {
 #[test]
 fn same_seed_same_trajectory() {
     let a = finished("sensing");
-    let b = finished("sensing");
+    let b = run_preset("sensing");
     assert_eq!(a.members[0].run.trace.samples(), b.members[0].run.trace.samples());
 }
 

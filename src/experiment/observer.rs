@@ -4,8 +4,9 @@
 use crate::experiment::run::Run;
 use std::any::Any;
 
-/// Watches the members of an experiment as they step.
-pub trait Observer {
+/// Watches the members of an experiment as they step (`Send + Sync`: a finished experiment can be shared across
+/// threads).
+pub trait Observer: Send + Sync {
     /// Member `i` at its current step (step 0 when attached, then every `record_every` steps and at its end).
     fn observe(&mut self, i: usize, run: &Run);
     /// For reading the observer back as its own type ([`crate::experiment::Experiment::observer`]).

@@ -29,8 +29,8 @@ pub struct Phase {
     pub output: Option<DMatrix<f64>>,
 }
 
-/// One update rule.
-pub trait Optimizer {
+/// One update rule (`Send + Sync`, so that runs and experiments can be shared across threads).
+pub trait Optimizer: Send + Sync {
     /// A copy in the same state (the same next step, the same random draws): runs replay a stretch from it.
     fn boxed(&self) -> Box<dyn Optimizer>;
     /// Called once before the first step (GLRL resets the model to its first greedy phase here).
