@@ -20,6 +20,7 @@ pub mod experiment;
 pub mod fields;
 pub mod figure;
 mod json_path;
+pub mod lessons;
 pub mod order;
 pub mod shell;
 pub use rankflow_kernel as kernel;

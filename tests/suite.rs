@@ -9,6 +9,7 @@ mod dynamics;
 mod fields;
 mod figures;
 mod gradients;
+mod lessons;
 mod presets;
 mod robustness;
 mod sweep;

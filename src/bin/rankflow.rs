@@ -1,8 +1,8 @@
 //! Native command-line front end of the rankflow core: `run`, `figures`, `presets`, `sweep` (and `sweep merge`),
-//! `bench`. `rankflow --help` and `rankflow SUBCOMMAND --help` say what each takes, with examples.
+//! `bench`, `lesson`. `rankflow --help` and `rankflow SUBCOMMAND --help` say what each takes, with examples.
 //!
 //! Exit codes: 0 success, 1 the run diverged, 2 bad input (usage or config; the message names the field),
-//! 3 with `--check`: the claim does not hold.
+//! 3 with `--check`: the claim does not hold (`lesson --answers`: a prediction no choice answers).
 
 use clap::{Args, Parser, Subcommand};
 use plotters::prelude::IntoDrawingArea;
@@ -85,6 +85,29 @@ enum Command {
     #[command(after_help = "Example:
   rankflow bench --config bench/n100-l3.json --reps 5 --seconds 0.5")]
     Bench(BenchArgs),
+    /// Lessons: list the shipped ones, print one, check a lesson file (exit 2 with the field named).
+    #[command(after_help = "Examples:
+  rankflow lesson                                   (the shipped lessons)
+  rankflow lesson implicit-bias --json              (a lesson as the page reads it)
+  rankflow lesson --check my-lesson.json            (exit 0 when valid, 2 naming the field)
+  rankflow lesson --check my-lesson.json --answers  (also run each step: every prediction's answer)")]
+    Lesson(LessonArgs),
+}
+
+#[derive(Args)]
+struct LessonArgs {
+    /// A shipped lesson by name.
+    #[arg(value_name = "NAME", conflicts_with = "check")]
+    name: Option<String>,
+    /// A lesson file (JSON) to check.
+    #[arg(long, value_name = "FILE")]
+    check: Option<String>,
+    /// Print the lesson as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Run every step that asks a prediction and print the choice its run makes right.
+    #[arg(long)]
+    answers: bool,
 }
 
 /// Exactly one of --config, --preset and --experiment.
@@ -234,6 +257,7 @@ fn main() -> ExitCode {
             None => sweep(args),
         },
         Command::Bench(args) => bench_command(args),
+        Command::Lesson(args) => lesson_command(args),
     };
     result.unwrap_or_else(|msg| {
         eprintln!("{msg}");
@@ -601,4 +625,62 @@ fn figures(args: FiguresArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `rankflow lesson`: the shipped lessons, one of them, or a lesson file checked (and with --answers, run).
+fn lesson_command(args: LessonArgs) -> Result<ExitCode, String> {
+    use rankflow::lessons;
+    use rankflow::notation::number;
+    let lesson = match (&args.name, &args.check) {
+        (None, None) => {
+            for l in lessons::all() {
+                println!("{:<16} {} ({} steps)", l.name, l.title, l.steps.len());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        (Some(name), _) => {
+            lessons::find(name).ok_or_else(|| format!("lesson: no lesson {name:?}; one of {}", lessons::names()))?
+        }
+        (None, Some(file)) => {
+            let text = std::fs::read_to_string(file).map_err(|e| format!("--check: cannot read {file}: {e}"))?;
+            lessons::from_json(&text)?
+        }
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&lesson).expect("lessons serialize"));
+    } else {
+        println!("{}: {} ({} steps)", lesson.name, lesson.title, lesson.steps.len());
+    }
+    if !args.answers {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut missing = 0;
+    for (i, step) in lesson.steps.iter().enumerate() {
+        let Some(p) = &step.predict else { continue };
+        let mut exp = step.experiment.experiment();
+        while exp.running() {
+            exp.advance(1 << 20);
+        }
+        exp.finish_baseline();
+        match p.answer(&exp) {
+            Ok(a) => match a.choice {
+                Some(c) => println!(
+                    "step {}: {} → {} (measured {})",
+                    i + 1,
+                    p.question,
+                    p.choices[c].label,
+                    number(a.value, 4)
+                ),
+                None => {
+                    missing += 1;
+                    println!("step {}: {} → no choice holds the measured {}", i + 1, p.question, number(a.value, 4));
+                }
+            },
+            Err(e) => {
+                missing += 1;
+                println!("step {}: {} → {e}", i + 1, p.question);
+            }
+        }
+    }
+    Ok(if missing == 0 { ExitCode::SUCCESS } else { ExitCode::from(3) })
 }
