@@ -7,6 +7,7 @@ import { buildForm, readForm, writeForm, syncForm, sliderMoved } from "./js/form
 import { Session } from "./js/session.js";
 import { ChartView } from "./js/charts.js";
 import { syncUrl, copyLink, exportAs, hideControls } from "./js/share.js";
+import { LessonBar } from "./js/lesson.js";
 import { setupCompare } from "./js/compare.js";
 import { setupSweep } from "./js/sweep.js";
 import { endHelper } from "./js/helper.js";
@@ -16,6 +17,7 @@ import { setupScrub } from "./js/scrub.js";
 
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 let limits, presets, session, view, module, scrub, compare;
+let lesson = null; // the lesson bar, when the link names a lesson (lesson=NAME&step=K)
 let urlView = { embed: false, controls: true, autoplay: false, figure: false };
 let origin = null; // the preset a custom run was edited from: {name, config}
 let ghostArmed = true; // the next edit keeps the run on screen as the ghost
@@ -57,7 +59,7 @@ function start({ config, preset, seed, compare, experiment }, opts = {}) {
   sync();
   return true;
 }
-const sync = () => syncUrl(wasm, session.what, urlView);
+const sync = () => syncUrl(wasm, { ...session.what, lesson: lesson?.at() ?? null }, urlView);
 
 function onStatus(st, why) {
   const play = $("play");
@@ -218,7 +220,12 @@ function onKey(ev) {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const t = ev.target;
   if (t.closest && t.closest("input, textarea, select, dialog")) return;
-  if (ev.key === " " && t.tagName !== "BUTTON" && t.tagName !== "SUMMARY") {
+  if (lesson && (ev.key === "PageDown" || ev.key === "PageUp")) {
+    // Presentation clickers send these: the lesson's next and previous step.
+    ev.preventDefault();
+    if (ev.key === "PageDown") lesson.next();
+    else lesson.prev();
+  } else if (ev.key === " " && t.tagName !== "BUTTON" && t.tagName !== "SUMMARY") {
     ev.preventDefault();
     togglePlay();
   } else if (ev.key === "s") stepOnce();
@@ -430,7 +437,10 @@ async function main() {
   $("log-steps").checked = urlView.log_steps;
   $("speed").value = String(urlView.speed ?? limits.speed_default);
   syncSpeed();
-  if (state.compare) {
+  if (state.lesson) {
+    lesson = new LessonBar(JSON.parse(wasm.lesson_json(state.lesson.name)), state.lesson.step, openLessonStep);
+    openLessonStep(lesson.step());
+  } else if (state.compare) {
     writeForm(state.compare[0].config);
     compare.show(state.compare);
     runComparison(state.compare, false);
@@ -518,6 +528,14 @@ function setConfigFromHost(config) {
   return null;
 }
 
+/** Runs a lesson's step: its preset (or its experiment), with the figure it points at in front. */
+function openLessonStep(step) {
+  if (step.preset) applyPreset(step.preset);
+  else importExperiment(JSON.stringify(step.experiment), step.experiment);
+  if (step.figure === "claim" || step.figure === "singular_values") showClaim(step.figure === "claim");
+  sync();
+}
+
 /** `window.rankflow`: the page API for tests and embedding hosts (see README). */
 function installApi() {
   window.rankflow = Object.freeze({
@@ -531,7 +549,11 @@ function installApi() {
       if (step > now) session.step(step - now);
       else scrub.at(step);
     },
-    state: () => session.snapshot(),
+    state: () => ({ ...session.snapshot(), lesson: lesson?.at() ?? null }),
+    /** The lesson's next / previous step, or step `k` (from 1); false where there is none. */
+    lessonNext: () => lesson?.next() ?? false,
+    lessonPrev: () => lesson?.prev() ?? false,
+    lessonGoto: (k) => lesson?.go(k) ?? false,
     /** The same JSON document as `rankflow run --out` for what runs now (a Promise of the text). */
     report: () => session.requestExport("json").then((m) => m.text),
     /** Bytes of wasm linear memory {page, simulation} and of it live on the heap {pageHeap, simulationHeap} (the

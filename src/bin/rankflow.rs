@@ -631,10 +631,11 @@ fn figures(args: FiguresArgs) -> Result<ExitCode, String> {
 fn lesson_command(args: LessonArgs) -> Result<ExitCode, String> {
     use rankflow::lessons;
     use rankflow::notation::number;
+    let steps = |n: usize| if n == 1 { "1 step".to_string() } else { format!("{n} steps") };
     let lesson = match (&args.name, &args.check) {
         (None, None) => {
             for l in lessons::all() {
-                println!("{:<16} {} ({} steps)", l.name, l.title, l.steps.len());
+                println!("{:<16} {} ({})", l.name, l.title, steps(l.steps.len()));
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -649,7 +650,7 @@ fn lesson_command(args: LessonArgs) -> Result<ExitCode, String> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&lesson).expect("lessons serialize"));
     } else {
-        println!("{}: {} ({} steps)", lesson.name, lesson.title, lesson.steps.len());
+        println!("{}: {} ({})", lesson.name, lesson.title, steps(lesson.steps.len()));
     }
     if !args.answers {
         return Ok(ExitCode::SUCCESS);

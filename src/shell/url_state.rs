@@ -79,8 +79,17 @@ pub struct CompareRun {
     pub config: Config,
 }
 
+/// `lesson=NAME&step=K`: a shipped lesson at its step K (from 1).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct LessonAt {
+    pub name: String,
+    pub step: usize,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct UrlState {
+    /// `lesson=NAME&step=K` (then `preset` is the step's preset).
+    pub lesson: Option<LessonAt>,
     /// The preset to run (None: a custom config from the fields).
     pub preset: Option<String>,
     /// `preset=NAME&seed=S`: every run of the preset re-seeded (see [`presets::Preset::at_seed`]).
@@ -97,6 +106,7 @@ pub struct UrlState {
 pub fn parse(query: &str) -> UrlState {
     let default = presets::find(presets::DEFAULT).expect("default preset");
     let mut state = UrlState {
+        lesson: None,
         preset: Some(default.name.clone()),
         seed: None,
         config: default.config().clone(),
@@ -113,10 +123,20 @@ pub fn parse(query: &str) -> UrlState {
         return state;
     }
     let mut given: Vec<(String, String)> = vec![];
+    let mut lesson_step: Option<String> = None;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let (k, v) = (decode(k), decode(v));
         match k.as_str() {
+            "lesson" => match crate::lessons::find(&v) {
+                Some(l) => state.lesson = Some(LessonAt { name: l.name, step: 1 }),
+                None => state.messages.push(format!(
+                    "parameter lesson: unknown name {:?}; one of {}",
+                    shorten(&v),
+                    crate::lessons::names()
+                )),
+            },
+            "step" => lesson_step = Some(v),
             "preset" => match presets::find(&v) {
                 Some(p) => {
                     state.preset = Some(p.name.clone());
@@ -199,6 +219,31 @@ pub fn parse(query: &str) -> UrlState {
             _ if fields::find(&k).is_some_and(|f| f.path == k) => given.push((k, v)),
             _ => state.messages.push(format!("unknown parameter {:?} ignored", shorten(&k))),
         }
+    }
+    if let Some(at) = &mut state.lesson {
+        let lesson = crate::lessons::find(&at.name).expect("found above");
+        if let Some(v) = &lesson_step {
+            match v.trim().parse::<usize>().ok().filter(|k| (1..=lesson.steps.len()).contains(k)) {
+                Some(k) => at.step = k,
+                None => state.messages.push(format!(
+                    "parameter step: expected a step of lesson {} from 1 to {}, got {:?}",
+                    at.name,
+                    lesson.steps.len(),
+                    shorten(v)
+                )),
+            }
+        }
+        // The lesson decides what runs: its step's preset (fields given beside it are ignored).
+        let step = &lesson.steps[at.step - 1];
+        state.preset = step.preset.clone();
+        state.config = step.experiment.config().clone();
+        state.compare = None;
+        for (k, _) in &given {
+            state.messages.push(format!("parameter {k}: ignored, the lesson decides what runs"));
+        }
+        return state;
+    } else if lesson_step.is_some() {
+        state.messages.push("parameter step: ignored without lesson=".into());
     }
     // A preset with only `seed=` is that preset re-seeded, not a custom config.
     if let (Some(name), [(k, v)]) = (&state.preset, given.as_slice()) {
@@ -355,6 +400,7 @@ fn parse_bool(v: &str) -> Option<bool> {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PageState {
+    pub lesson: Option<LessonAt>,
     pub preset: Option<String>,
     pub seed: Option<u64>,
     pub config: Option<Value>,
@@ -368,8 +414,10 @@ pub struct PageState {
 pub fn write(state: &PageState) -> (String, String) {
     let mut params: Vec<(bool, String)> = vec![]; // (belongs to the embedding, text)
     let mut push = |embedding: bool, text: String| params.push((embedding, text));
-    // A preset (maybe re-seeded) is named, not spelled out: the link then restores the preset, claim included.
-    if let Some(p) = &state.preset {
+    // A lesson's step, or a preset (maybe re-seeded), is named, not spelled out: the link then restores it.
+    if let Some(l) = &state.lesson {
+        push(false, format!("lesson={}&step={}", encode(&l.name), l.step));
+    } else if let Some(p) = &state.preset {
         push(false, format!("preset={}", encode(p)));
         if let Some(seed) = state.seed {
             push(false, format!("seed={seed}"));
@@ -615,6 +663,34 @@ mod tests {
         assert_eq!(s.view.hide, ["speed", "model.depth", "export"]);
         assert_eq!(s.messages.len(), 1);
         assert!(s.messages[0].starts_with("parameter hide: unknown control \"bogus\""), "{:?}", s.messages);
+    }
+
+    #[test]
+    fn a_lesson_link_runs_its_step_and_is_written_back() {
+        let s = parse("?lesson=first-look&step=3&speed=max");
+        assert_eq!(s.lesson, Some(LessonAt { name: "first-look".into(), step: 3 }));
+        assert_eq!(s.preset.as_deref(), Some("counterexample"));
+        assert_eq!(&s.config, presets::find("counterexample").unwrap().config());
+        assert!(s.messages.is_empty(), "{:?}", s.messages);
+        let page = PageState {
+            lesson: s.lesson.clone(),
+            preset: s.preset.clone(),
+            view: s.view.clone(),
+            ..Default::default()
+        };
+        let (query, _) = write(&page);
+        assert_eq!(query, "lesson=first-look&step=3&speed=max");
+        // Without a step: the first; a bad step, a bad name, fields beside a lesson, a step alone: each named.
+        assert_eq!(parse("lesson=implicit-bias").lesson.unwrap().step, 1);
+        let s = parse("lesson=implicit-bias&step=0");
+        assert_eq!(s.lesson.unwrap().step, 1);
+        assert_eq!(s.messages, ["parameter step: expected a step of lesson implicit-bias from 1 to 10, got \"0\""]);
+        let s = parse("lesson=nope");
+        assert!(s.lesson.is_none() && s.messages[0].starts_with("parameter lesson: unknown name \"nope\""));
+        let s = parse("lesson=first-look&model.depth=4");
+        assert_eq!(s.preset.as_deref(), Some("incremental"));
+        assert_eq!(s.messages, ["parameter model.depth: ignored, the lesson decides what runs"]);
+        assert_eq!(parse("step=2").messages, ["parameter step: ignored without lesson="]);
     }
 
     #[test]

@@ -233,3 +233,25 @@ test("Copy link inside an iframe offers a selected field instead of a clipboard 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a host moves an embedded lesson with lesson-next, lesson-prev and lesson-goto and hears lesson-step", async () => {
+  const { page, context, errors } = await openHost(
+    `embed=1&lesson=first-look&step=1&origin=${encodeURIComponent(hostOrigin)}`,
+  );
+  try {
+    await waitEvent(page, '(e) => e.event === "ready"');
+    await page.evaluate(() => window.send({ type: "rankflow", command: "lesson-next" }));
+    await waitEvent(page, '(e) => e.event === "lesson-step" && e.lesson.step === 2');
+    await page.evaluate(() => window.send({ type: "rankflow", command: "lesson-goto", step: 3 }));
+    await waitEvent(page, '(e) => e.event === "lesson-step" && e.lesson.step === 3 && e.lesson.steps === 3');
+    await page.evaluate(() => window.send({ type: "rankflow", command: "lesson-prev" }));
+    await waitEvent(page, '(e) => e.event === "lesson-step" && e.lesson.step === 2');
+    await page.evaluate(() => window.send({ type: "rankflow", command: "get-state" }));
+    await waitEvent(page, '(e) => e.event === "state" && e.state.lesson && e.state.lesson.step === 2');
+    await page.evaluate(() => window.send({ type: "rankflow", command: "lesson-goto", step: 7 }));
+    await waitEvent(page, '(e) => e.event === "error" && e.command === "lesson-goto" && /from 1 to 3/.test(e.message)');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

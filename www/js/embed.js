@@ -1,6 +1,7 @@
 // The embed API: a host page (lecture notes, slides) drives the lab with postMessage and hears its events.
-// Commands {type: "rankflow", command: "play"|"pause"|"reset"|"step"|"seek"|"set"|"get-state", …}; events
-// {type: "rankflow", event: "ready"|"statechange"|"milestone"|"finished"|"resize"|"state"|"error", …}.
+// Commands {type: "rankflow", command: "play"|"pause"|"reset"|"step"|"seek"|"set"|"get-state"|"lesson-next"|
+// "lesson-prev"|"lesson-goto" (step: K), …}; events {type: "rankflow", event: "ready"|"statechange"|"milestone"|
+// "finished"|"resize"|"state"|"lesson-step"|"error", …}.
 // reveal.js's "slide:start" / "slide:stop" play and pause. Anything else is ignored without error; with
 // `origin=` in the page's link only that origin is heard and answered.
 
@@ -67,6 +68,7 @@ export function setupEmbed(api, lab, origin) {
     if (state.status === "finished") send("finished", { state });
   };
   document.addEventListener("rankflow:statechange", statechange);
+  document.addEventListener("rankflow:lesson", (ev) => send("lesson-step", { lesson: ev.detail }));
   // Values are learned between status changes (the last ones arrive with the final refresh, once a second at most
   // while playing): look for new ones twice a second.
   if (window.parent !== window) setInterval(() => milestones(api.state()), 500);
@@ -135,6 +137,25 @@ export function setupEmbed(api, lab, origin) {
       case "get-state":
         send("state", { state: api.state() });
         break;
+      case "lesson-next":
+      case "lesson-prev":
+      case "lesson-goto": {
+        const moved =
+          msg.command === "lesson-next"
+            ? api.lessonNext()
+            : msg.command === "lesson-prev"
+              ? api.lessonPrev()
+              : api.lessonGoto(msg.step);
+        const lesson = api.state().lesson;
+        if (!moved)
+          send("error", {
+            command: msg.command,
+            message: lesson
+              ? `step: expected a step from 1 to ${lesson.steps} other than the current ${lesson.step}`
+              : "no lesson: open the lab with lesson=NAME",
+          });
+        break;
+      }
       default:
         send("error", { command: String(msg.command).slice(0, 40), message: "unknown command" });
     }

@@ -3,10 +3,11 @@
 import { $, showMessage, setStatus, download } from "./ui.js";
 import { CANVAS } from "./charts.js";
 
-/** Writes the URL for `current` ({preset, seed} | {config} | {compare}) and the view options (the core writes
+/** Writes the URL for `current` ({lesson} | {preset, seed} | {config} | {compare}) and the view options (the core writes
  * the query, as it reads it). */
 export function syncUrl(wasm, current, view) {
   const state = {
+    lesson: current.lesson ? { name: current.lesson.name, step: current.lesson.step } : null,
     preset: current.preset ?? null,
     seed: current.seed ?? null,
     config: current.config ?? null,

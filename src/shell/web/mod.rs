@@ -89,6 +89,12 @@ pub fn presets_json() -> String {
     serde_json::to_string(&presets::all()).unwrap_or_else(|_| "[]".into())
 }
 
+/// The shipped lesson `name` as JSON (as `rankflow lesson NAME --json` prints it), or "null".
+#[wasm_bindgen]
+pub fn lesson_json(name: &str) -> String {
+    crate::lessons::find(name).and_then(|l| serde_json::to_string(&l).ok()).unwrap_or_else(|| "null".into())
+}
+
 #[wasm_bindgen]
 pub fn default_preset() -> String {
     presets::DEFAULT.to_string()
