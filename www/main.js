@@ -147,6 +147,7 @@ function applyPreset(name, seed = null) {
 
 /** An edit of the form: the run restarts at full speed with the new value, the last run kept faintly. */
 function onEdit() {
+  leaveLesson();
   syncForm();
   const before = session.what.config;
   const preset = presets.find((p) => p.name === $("preset").value);
@@ -317,6 +318,7 @@ async function main() {
   form.addEventListener("submit", (e) => e.preventDefault());
   form.addEventListener("change", (ev) => {
     if (ev.target.id === "preset") {
+      leaveLesson();
       applyPreset(ev.target.value);
       return;
     }
@@ -526,6 +528,12 @@ function setConfigFromHost(config) {
   syncGhost();
   start({ config });
   return null;
+}
+
+/** Leaves the lesson (the reader picked a preset or edited a field): no bar, no lesson in the link. */
+function leaveLesson() {
+  lesson?.leave();
+  lesson = null;
 }
 
 /** Runs a lesson's step: its preset (or its experiment), with the figure it points at in front. */

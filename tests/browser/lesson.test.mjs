@@ -50,6 +50,13 @@ test("a lesson link opens its step; PageDown, PageUp and the buttons move throug
     // The step plays to its claim like the preset itself.
     await page.evaluate(() => window.rankflow.play());
     await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 60000 });
+    // Picking another preset leaves the lesson: no bar, no lesson in the link or the state.
+    await page.selectOption("#preset", "sensing");
+    await page.waitForFunction(() => window.rankflow.state().lesson === null);
+    assert.ok(await page.$eval("#lesson", (e) => e.hidden));
+    assert.equal(await page.evaluate(() => location.search), "?preset=sensing");
+    assert.equal(await page.keyboard.press("PageDown"), undefined);
+    assert.equal(await page.evaluate(() => window.rankflow.state().lesson), null);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

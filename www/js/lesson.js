@@ -42,6 +42,13 @@ export class LessonBar {
     return this.go(this.k - 1);
   }
 
+  /** The reader went their own way (picked a preset, edited a field): the bar goes, the link drops the lesson. */
+  leave() {
+    $("lesson").hidden = true;
+    document.body.classList.remove("in-lesson");
+    document.dispatchEvent(new CustomEvent("rankflow:lesson", { detail: null }));
+  }
+
   show() {
     const n = this.lesson.steps.length;
     const s = this.step();
