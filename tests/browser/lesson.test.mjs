@@ -30,6 +30,11 @@ test("a lesson link opens its step; PageDown, PageUp and the buttons move throug
     assert.equal(w.query, "?lesson=first-look&step=2");
     assert.equal(w.title, "Equal values rise together");
     assert.equal(w.count, "Step 2 of 3");
+    // `b` (a clicker's black screen) blanks the whole screen, and again brings it back.
+    await page.keyboard.press("b");
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body, "::after").backgroundColor), "rgb(0, 0, 0)");
+    await page.keyboard.press("b");
+    assert.equal(await page.evaluate(() => document.body.classList.contains("blank")), false);
     await page.keyboard.press("PageDown");
     await page.waitForFunction(() => window.rankflow.state().lesson.step === 3);
     w = await where(page);
