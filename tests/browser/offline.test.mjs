@@ -117,3 +117,18 @@ window.send = (m) => document.getElementById("lab").contentWindow.postMessage({ 
   console.log(`# dist/rankflow.html: ${Math.round(statSync(FILE).size / 1024)} KB`);
   await context.close();
 });
+
+test("dist/rankflow.html opens a lesson from file:// and PageDown moves to its next step", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${pathToFileURL(FILE).href}?lesson=first-look&step=2`);
+  await page.waitForFunction(() => window.rankflow?.state().status === "ready", null, { timeout: 30000 });
+  assert.equal(await page.$eval("#lesson-step-title", (e) => e.textContent), "Equal values rise together");
+  await page.keyboard.press("PageDown");
+  await page.waitForFunction(() => window.rankflow.state().lesson?.step === 3);
+  assert.equal(await page.$eval("#preset", (e) => e.value), "counterexample");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
