@@ -124,12 +124,16 @@ pub fn parse(query: &str) -> UrlState {
     }
     let mut given: Vec<(String, String)> = vec![];
     let mut lesson_step: Option<String> = None;
+    let mut lesson: Option<crate::lessons::Lesson> = None; // validated once, read again below
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let (k, v) = (decode(k), decode(v));
         match k.as_str() {
             "lesson" => match crate::lessons::find(&v) {
-                Some(l) => state.lesson = Some(LessonAt { name: l.name, step: 1 }),
+                Some(l) => {
+                    state.lesson = Some(LessonAt { name: l.name.clone(), step: 1 });
+                    lesson = Some(l);
+                }
                 None => state.messages.push(format!(
                     "parameter lesson: unknown name {:?}; one of {}",
                     shorten(&v),
@@ -220,8 +224,7 @@ pub fn parse(query: &str) -> UrlState {
             _ => state.messages.push(format!("unknown parameter {:?} ignored", shorten(&k))),
         }
     }
-    if let Some(at) = &mut state.lesson {
-        let lesson = crate::lessons::find(&at.name).expect("found above");
+    if let (Some(at), Some(lesson)) = (&mut state.lesson, &lesson) {
         if let Some(v) = &lesson_step {
             match v.trim().parse::<usize>().ok().filter(|k| (1..=lesson.steps.len()).contains(k)) {
                 Some(k) => at.step = k,
