@@ -233,7 +233,8 @@ function onKey(ev) {
   else if (ev.key === "r") $("reset").click();
   else if (ev.key === "?") $("help").showModal();
   else if (ev.key === "f") setPresent(!urlView.present, true);
-  else if (ev.key === "b" || ev.key === ".") document.body.classList.toggle("blank"); // a clicker's black screen
+  else if (ev.key === "b" || ev.key === ".")
+    document.body.classList.toggle("blank"); // a clicker's black screen
   else if (ev.key === "c" && !$("fig-tabs").hidden) showClaim(!document.body.classList.contains("show-claim"));
   else if (ev.key === "Escape" && urlView.present) setPresent(false, true);
   else if (scrub.key(ev)) ev.preventDefault();
