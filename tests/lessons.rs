@@ -175,3 +175,34 @@ fn cli_lists_checks_and_answers_lessons() {
     let o = cli(&["lesson", "nope"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A run held for a question stops at its moment, however the calls are sliced: a step moment exactly, "σ₁
+/// learned" within one recording interval after the learned step (the step itself being the finished run's).
+#[test]
+fn a_question_holds_the_run_at_its_moment_and_no_later() {
+    let preset = rankflow::experiment::presets::find("incremental").unwrap();
+    let whole = finished("incremental");
+    let learned = whole.members[0].run.learned()[0].expect("σ₁ is learned");
+    let every = whole.members[0].run.config.record_every;
+    for slice in [1, 37, 5_000] {
+        let mut exp = preset.experiment();
+        let moment = Moment::Learned(1);
+        let (mut total, mut reached) = (0, false);
+        while !reached {
+            let (n, r) = moment.advance_to(&mut exp, slice);
+            assert!(n > 0 || r, "slice {slice}: stuck at step {}", exp.members[0].run.step());
+            (total, reached) = (total + n, r);
+        }
+        let at = exp.members[0].run.step();
+        assert_eq!(total, at);
+        assert!(at >= learned && at < learned + every, "slice {slice}: held at {at}, learned at {learned}");
+        assert_eq!(moment.step(&exp), Some(learned), "the same learned step as the whole run's");
+        assert_eq!(moment.advance_to(&mut exp, slice), (0, true), "held: no further step");
+        assert!(exp.members[0].run.running(), "the future is still to run");
+    }
+    let mut exp = preset.experiment();
+    assert_eq!(Moment::Step(0).advance_to(&mut exp, 10), (0, true));
+    assert_eq!(Moment::Step(250).advance_to(&mut exp, 100), (100, false));
+    assert_eq!(Moment::Step(250).advance_to(&mut exp, 1_000), (150, true));
+    assert_eq!(exp.members[0].run.step(), 250);
+}

@@ -29,7 +29,7 @@ const presetSource = (p) => (p.runs.length > 1 || p.claim ? { preset: p.name } :
 // ---------- run control ----------
 /** Starts `config` (or the preset `name`, or a comparison); `opts.play`: play at once; `opts.burst`: at full speed;
  * `opts.checked`: the config was just validated (read from the form). */
-function start({ config, preset, seed, compare, experiment }, opts = {}) {
+function start({ config, preset, seed, compare, experiment, ask }, opts = {}) {
   let source;
   if (compare) source = { compare: JSON.stringify(compare) };
   else if (preset) source = { preset, seed: seed ?? null };
@@ -44,6 +44,7 @@ function start({ config, preset, seed, compare, experiment }, opts = {}) {
     }
     source = experiment ? { experiment } : { config: json };
   }
+  if (ask) source = { ...source, ask };
   showMessage("");
   const what = {
     preset: preset ?? null,
@@ -68,6 +69,7 @@ function onStatus(st, why) {
   play.setAttribute("aria-pressed", String(playing));
   for (const b of ["play", "step", "reset"]) $(b).disabled = st.status === "loading" && !session.source;
   $("play-overlay").hidden = !overlayWanted() || playing || st.status === "finished" || st.status === "error";
+  if (st.status === "finished") lesson?.answered(st.answer);
   if (why === "finished-play") {
     setStatus(`This run has finished at step ${st.step.toLocaleString()}. Press Reset to replay it, or raise “steps”.`);
     return;
@@ -126,7 +128,7 @@ function runComparison(runs, play = true) {
 
 // ---------- presets and edits ----------
 /** Runs the preset `name`, re-seeded when `seed` is given (the explanation's numbers are for its own seed). */
-function applyPreset(name, seed = null) {
+function applyPreset(name, seed = null, ask = null) {
   const p = presets.find((x) => x.name === name);
   if (!p) return false;
   origin = null;
@@ -142,7 +144,7 @@ function applyPreset(name, seed = null) {
   writeForm(config);
   view.charts.clear_ghost();
   syncGhost();
-  return start(presetSource(p) ? { preset: name, seed: reseeded ? seed : null, config } : { config });
+  return start(presetSource(p) ? { preset: name, seed: reseeded ? seed : null, config, ask } : { config, ask });
 }
 
 /** An edit of the form: the run restarts at full speed with the new value, the last run kept faintly. */
@@ -233,6 +235,7 @@ function onKey(ev) {
   else if (ev.key === "r") $("reset").click();
   else if (ev.key === "?") $("help").showModal();
   else if (ev.key === "f") setPresent(!urlView.present, true);
+  else if (lesson && /^[1-5]$/.test(ev.key) && lesson.choose(Number(ev.key) - 1)) ev.preventDefault();
   else if (ev.key === "b" || ev.key === ".")
     document.body.classList.toggle("blank"); // a clicker's black screen
   else if (ev.key === "c" && !$("fig-tabs").hidden) showClaim(!document.body.classList.contains("show-claim"));
@@ -311,6 +314,10 @@ async function main() {
   view.onLead = (lead) => showClaim(lead === "claim");
   session = new Session(wasm, module, {
     onStatus,
+    onHeld: (_, pressedPlay) => {
+      lesson?.held(pressedPlay);
+      setStatus("Paused for a question: choose your prediction, and the run goes on.");
+    },
     onError: (message, field) => showMessage(message, field ? fieldOf(message) : undefined),
   });
   const select = $("preset");
@@ -442,7 +449,10 @@ async function main() {
   $("speed").value = String(urlView.speed ?? limits.speed_default);
   syncSpeed();
   if (state.lesson) {
-    lesson = new LessonBar(JSON.parse(wasm.lesson_json(state.lesson.name)), state.lesson.step, openLessonStep);
+    lesson = new LessonBar(JSON.parse(wasm.lesson_json(state.lesson.name)), state.lesson.step, {
+      open: openLessonStep,
+      release: () => session.release(),
+    });
     openLessonStep(lesson.step());
   } else if (state.compare) {
     writeForm(state.compare[0].config);
@@ -501,7 +511,7 @@ function importConfig(text) {
 
 /** An experiment file (a preset object with its runs and claim, as the export writes it): its runs side by side,
  * judged by its claim; the form shows its first run. */
-function importExperiment(text, parsed) {
+function importExperiment(text, parsed, ask = null) {
   const msg = wasm.validate_experiment(text);
   if (msg) {
     showMessage(`Imported experiment rejected: ${msg}`);
@@ -513,7 +523,7 @@ function importExperiment(text, parsed) {
     parsed.title || "Imported experiment",
     `${parsed.runs.length} run${parsed.runs.length > 1 ? "s" : ""}${parsed.claim ? `, judged by the claim ${parsed.claim}` : ""}; the CLI runs the same file with rankflow run --experiment FILE --check.`,
   );
-  start({ config, experiment: text }, { play: session.status === "playing" });
+  start({ config, experiment: text, ask }, { play: session.status === "playing" });
 }
 
 /** A config from the host page (embed API `set`): validated, shown in the form, started paused; the error or null. */
@@ -540,8 +550,10 @@ function leaveLesson() {
 
 /** Runs a lesson's step: its preset (or its experiment), with the figure it points at in front. */
 function openLessonStep(step) {
-  if (step.preset) applyPreset(step.preset);
-  else importExperiment(JSON.stringify(step.experiment), step.experiment);
+  // A step that asks a question holds its run at the question's moment (the simulation knows the lesson by name).
+  const ask = step.predict ? { lesson: lesson.lesson.name, step: lesson.k } : null;
+  if (step.preset) applyPreset(step.preset, null, ask);
+  else importExperiment(JSON.stringify(step.experiment), step.experiment, ask);
   if (step.figure === "claim" || step.figure === "singular_values") showClaim(step.figure === "claim");
   sync();
 }
@@ -564,6 +576,8 @@ function installApi() {
     lessonNext: () => lesson?.next() ?? false,
     lessonPrev: () => lesson?.prev() ?? false,
     lessonGoto: (k) => lesson?.go(k) ?? false,
+    /** The student's prediction for the question the run holds at: choice `i` (from 0); false when none waits. */
+    lessonChoose: (i) => lesson?.choose(i) ?? false,
     /** The same JSON document as `rankflow run --out` for what runs now (a Promise of the text). */
     report: () => session.requestExport("json").then((m) => m.text),
     /** Bytes of wasm linear memory {page, simulation} and of it live on the heap {pageHeap, simulationHeap} (the

@@ -107,6 +107,39 @@ impl Moment {
             Moment::Learned(k) => exp.members.first()?.run.learned().get(k - 1).copied().flatten(),
         }
     }
+
+    /// Advances `exp` by up to `k` steps without passing this moment; returns (steps done, reached). A step moment
+    /// is met exactly. "σₖ learned" is found at the first run's next check (a multiple of its `record_every`), so
+    /// the runs stop at most one recording interval past it; the page shows the moment itself through its time
+    /// cursor. A first run that ends before the moment has reached it (the question is asked at its end).
+    pub fn advance_to(&self, exp: &mut Experiment, k: u64) -> (u64, bool) {
+        let Some(first) = exp.members.first() else { return (0, true) };
+        let (every, at) = (first.run.config.record_every.max(1), first.run.step());
+        let reached = |exp: &Experiment| {
+            let run = &exp.members[0].run;
+            !run.running() || self.step(exp).is_some_and(|s| run.step() >= s)
+        };
+        if reached(exp) {
+            return (0, true);
+        }
+        if let Moment::Step(s) = *self {
+            let done = exp.advance(k.min(s - at));
+            return (done, reached(exp));
+        }
+        let mut done = 0;
+        while done < k {
+            let step = exp.members[0].run.step();
+            let n = exp.advance((every - step % every).min(k - done));
+            done += n;
+            if reached(exp) {
+                return (done, true);
+            }
+            if n == 0 {
+                break;
+            }
+        }
+        (done, false)
+    }
 }
 
 impl Measure {

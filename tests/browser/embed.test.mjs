@@ -234,7 +234,7 @@ test("Copy link inside an iframe offers a selected field instead of a clipboard 
   await context.close();
 });
 
-test("a host moves an embedded lesson with lesson-next, lesson-prev and lesson-goto and hears lesson-step", async () => {
+test("a host moves an embedded lesson (lesson-next, -prev, -goto, -choose) and hears lesson-step, -question, -answer", async () => {
   const { page, context, errors } = await openHost(
     `embed=1&lesson=first-look&step=1&origin=${encodeURIComponent(hostOrigin)}`,
   );
@@ -250,6 +250,18 @@ test("a host moves an embedded lesson with lesson-next, lesson-prev and lesson-g
     await waitEvent(page, '(e) => e.event === "state" && e.state.lesson && e.state.lesson.step === 2');
     await page.evaluate(() => window.send({ type: "rankflow", command: "lesson-goto", step: 7 }));
     await waitEvent(page, '(e) => e.event === "error" && e.command === "lesson-goto" && /from 1 to 3/.test(e.message)');
+    // Step 2 asks its question at step 0: the host hears it, answers it, and hears the run's answer.
+    await waitEvent(page, '(e) => e.event === "lesson-question" && e.lesson.step === 2 && e.lesson.question.asking');
+    await page.evaluate(() => window.send({ type: "rankflow", command: "lesson-choose", choice: 5 }));
+    await waitEvent(
+      page,
+      '(e) => e.event === "error" && e.command === "lesson-choose" && /from 0 to 1/.test(e.message)',
+    );
+    await page.evaluate(() => window.send({ type: "rankflow", command: "lesson-choose", choice: 0 }));
+    await waitEvent(page, '(e) => e.event === "lesson-answer"', 60000);
+    const answer = await page.evaluate(() => window.events.find((e) => e.event === "lesson-answer"));
+    assert.equal(answer.lesson.question.chosen, 0);
+    assert.equal(answer.lesson.question.answer.choice, 0, "σ₁ and σ₂ of a tied target rise together");
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

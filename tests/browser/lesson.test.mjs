@@ -2,7 +2,9 @@
 // PageDown/PageUp and the buttons move between steps, the link and state().lesson follow; a bad name is named.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { launch, openPage } from "./harness.mjs";
+import { CLI } from "./every-preset.mjs";
 
 let browser;
 before(async () => {
@@ -25,7 +27,10 @@ test("a lesson link opens its step; PageDown, PageUp and the buttons move throug
   const { page, errors, context } = await openPage(browser, { query: "?lesson=first-look&step=2" });
   try {
     let w = await where(page);
-    assert.deepEqual(w.lesson, { name: "first-look", step: 2, steps: 3 });
+    assert.deepEqual(
+      { ...w.lesson, question: undefined },
+      { name: "first-look", step: 2, steps: 3, question: undefined },
+    );
     assert.equal(w.preset, "tied-spectrum");
     assert.equal(w.query, "?lesson=first-look&step=2");
     assert.equal(w.title, "Equal values rise together");
@@ -52,8 +57,9 @@ test("a lesson link opens its step; PageDown, PageUp and the buttons move throug
     assert.equal(await page.evaluate(() => window.rankflow.lessonGoto(9)), false);
     assert.equal(await page.evaluate(() => window.rankflow.lessonGoto(2)), true);
     assert.equal((await where(page)).preset, "tied-spectrum");
-    // The step plays to its claim like the preset itself.
-    await page.evaluate(() => window.rankflow.play());
+    // The step asks its question at step 0; once answered it plays to its claim like the preset itself.
+    await page.waitForFunction(() => window.rankflow.state().lesson.question?.asking === true);
+    assert.equal(await page.evaluate(() => window.rankflow.lessonChoose(0)), true);
     await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 60000 });
     // Picking another preset leaves the lesson: no bar, no lesson in the link or the state.
     await page.selectOption("#preset", "sensing");
@@ -82,6 +88,83 @@ test("a bad lesson or step is named, and the page still runs", async () => {
       await page.evaluate(() => document.body.innerText),
       /parameter step: expected a step of lesson implicit-bias from 1 to 10, got "11"/,
     );
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** The CLI's answers to a lesson's questions: step → {label, measured} (`rankflow lesson NAME --answers`). */
+function cliAnswers(name) {
+  const out = execFileSync(CLI, ["lesson", name, "--answers"], { encoding: "utf8" });
+  const answers = {};
+  for (const m of out.matchAll(/^step (\d+): .* → (.*) \(measured ([^)]+)\)$/gm))
+    answers[m[1]] = { label: m[2], measured: Number(m[3]) };
+  return answers;
+}
+
+test("predict, then reveal: the run holds at the question's moment, goes on once chosen, and its own numbers answer", async () => {
+  const cli = cliAnswers("first-look");
+  const { page, errors, context } = await openPage(browser, { query: "?lesson=first-look&step=1" });
+  const question = () => page.evaluate(() => window.rankflow.state().lesson.question);
+  try {
+    // Step 1 stops when σ₁ is learned: before Play nothing is asked, the choices wait disabled.
+    let q = await question();
+    assert.equal(q.asking, false);
+    assert.match(q.text, /When does σ₂ rise/);
+    assert.ok(await page.$eval("#lesson-choices button", (b) => b.disabled));
+    await page.keyboard.press(" ");
+    await page.waitForFunction(() => window.rankflow.state().lesson.question.asking, null, { timeout: 60000 });
+    const held = await page.evaluate(() => window.rankflow.state());
+    assert.equal(held.status, "paused");
+    assert.ok(held.held > 0, `held at ${held.held}`);
+    const every = JSON.parse(await page.evaluate(() => window.rankflow.report())).config.record_every;
+    assert.ok(held.cursor <= held.held && held.cursor > held.held - every, "the figures show the moment, not after");
+    // Held: Play does not pass the question (it nudges it), and the run does not move.
+    await page.keyboard.press(" ");
+    await page.waitForTimeout(400);
+    const still = await page.evaluate(() => window.rankflow.state());
+    assert.equal(still.step, held.step);
+    assert.equal(still.status, "paused");
+    assert.ok(await page.$eval("#lesson-question", (e) => e.classList.contains("asking")));
+    assert.match(await page.$eval("#status", (e) => e.textContent), /question/);
+    // Key 2: the second choice; the run goes on to its end.
+    await page.keyboard.press("2");
+    await page.waitForFunction(() => window.rankflow.state().status === "finished", null, { timeout: 60000 });
+    await page.waitForFunction(() => window.rankflow.state().lesson.question.answer !== null);
+    q = await question();
+    assert.equal(q.chosen, 1);
+    // The answer is the run's: the same measure and choice as the CLI's, and σ₁'s exact learned step is where it held.
+    const report = JSON.parse(await page.evaluate(() => window.rankflow.report()));
+    assert.equal(held.held, report.learned[0].step, "held exactly at σ₁'s learned step");
+    assert.equal(Number(q.answer.value.toPrecision(4)), cli[1].measured);
+    assert.equal(q.choices[q.answer.choice], cli[1].label);
+    const outcome = await page.$eval("#lesson-outcome", (e) => e.textContent);
+    assert.ok(outcome.includes(cli[1].label), outcome);
+    assert.match(outcome, q.answer.choice === 1 ? /✓ as you predicted/ : /✗ you predicted/);
+    assert.equal(await page.$$eval("#lesson-choices .right", (b) => b.length), 1);
+    // Reset: the same question is asked again.
+    await page.keyboard.press("r");
+    await page.waitForFunction(() => window.rankflow.state().step === 0);
+    await page.keyboard.press(" ");
+    await page.waitForFunction(() => window.rankflow.state().lesson.question.asking, null, { timeout: 60000 });
+    assert.equal((await question()).chosen, null);
+
+    // Step 3 asks at step 0: at once, before Play. A wrong choice is shown beside the run's answer.
+    await page.keyboard.press("PageDown");
+    await page.keyboard.press("PageDown");
+    await page.waitForFunction(() => window.rankflow.state().lesson.question?.asking === true, null, {
+      timeout: 20000,
+    });
+    assert.equal(await page.evaluate(() => window.rankflow.state().step), 0);
+    assert.equal(await page.evaluate(() => window.rankflow.lessonChoose(7)), false, "no such choice");
+    assert.equal(await page.evaluate(() => window.rankflow.lessonChoose(0)), true);
+    assert.equal(await page.evaluate(() => window.rankflow.lessonChoose(1)), false, "chosen once");
+    await page.waitForFunction(() => window.rankflow.state().lesson.question.answer !== null, null, { timeout: 90000 });
+    q = await question();
+    assert.equal(q.choices[q.answer.choice], cli[3].label);
+    assert.notEqual(q.answer.choice, 0, "GD does not end at the nuclear-norm minimum");
+    assert.match(await page.$eval("#lesson-outcome", (e) => e.textContent), /✗ you predicted: Near 3\.8/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -1,7 +1,8 @@
 // The embed API: a host page (lecture notes, slides) drives the lab with postMessage and hears its events.
 // Commands {type: "rankflow", command: "play"|"pause"|"reset"|"step"|"seek"|"set"|"get-state"|"lesson-next"|
-// "lesson-prev"|"lesson-goto" (step: K), …}; events {type: "rankflow", event: "ready"|"statechange"|"milestone"|
-// "finished"|"resize"|"state"|"lesson-step"|"error", …}.
+// "lesson-prev"|"lesson-goto" (step: K)|"lesson-choose" (choice: I, from 0), …}; events {type: "rankflow", event:
+// "ready"|"statechange"|"milestone"|"finished"|"resize"|"state"|"lesson-step"|"lesson-question"|"lesson-answer"|
+// "error", …}.
 // reveal.js's "slide:start" / "slide:stop" play and pause. Anything else is ignored without error; with
 // `origin=` in the page's link only that origin is heard and answered.
 
@@ -69,6 +70,8 @@ export function setupEmbed(api, lab, origin) {
   };
   document.addEventListener("rankflow:statechange", statechange);
   document.addEventListener("rankflow:lesson", (ev) => send("lesson-step", { lesson: ev.detail }));
+  document.addEventListener("rankflow:lesson-question", (ev) => send("lesson-question", { lesson: ev.detail }));
+  document.addEventListener("rankflow:lesson-answer", (ev) => send("lesson-answer", { lesson: ev.detail }));
   // Values are learned between status changes (the last ones arrive with the final refresh, once a second at most
   // while playing): look for new ones twice a second.
   if (window.parent !== window) setInterval(() => milestones(api.state()), 500);
@@ -153,6 +156,19 @@ export function setupEmbed(api, lab, origin) {
             message: lesson
               ? `step: expected a step from 1 to ${lesson.steps} other than the current ${lesson.step}`
               : "no lesson: open the lab with lesson=NAME",
+          });
+        break;
+      }
+      case "lesson-choose": {
+        const q = api.state().lesson?.question;
+        if (!api.lessonChoose(msg.choice))
+          send("error", {
+            command: "lesson-choose",
+            message: !q
+              ? "no question: this lesson step asks none"
+              : !q.asking
+                ? "no question waits: the run has not reached it, or it is answered"
+                : `choice: expected a whole number from 0 to ${q.choices.length - 1}`,
           });
         break;
       }

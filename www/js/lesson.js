@@ -1,13 +1,17 @@
-// The lesson bar: a shipped lesson (the core's lesson JSON) at one step — its title, its text, previous/next and
-// progress. `open(step)` runs the step (its preset); PageDown/PageUp (what presentation clickers send) move on.
+// The lesson bar: a lesson (the core's lesson JSON) at one step — its title, its text, previous/next and progress,
+// and the step's question: the run holds at the question's moment (the future not yet drawn), the student picks a
+// choice, the run goes on, and at its end the choice the run's own numbers give is shown beside theirs.
+// `open(step)` runs the step; PageDown/PageUp (what presentation clickers send) move on; 1–5 choose.
 import { $ } from "./ui.js";
 
 export class LessonBar {
-  /** `lesson`: {name, title, steps: [{title, preset, text, figure, …}]}; `k`: the step shown, from 1. */
-  constructor(lesson, k, open) {
+  /** `lesson`: {name, title, steps: [{title, preset, text, figure, predict?, …}]}; `k`: the step shown, from 1;
+   * `open(step)`: runs a step; `release()`: lets the held run go on once a choice is made. */
+  constructor(lesson, k, { open, release }) {
     this.lesson = lesson;
     this.k = k;
     this.open = open;
+    this.release = release;
     $("lesson-prev").addEventListener("click", () => this.prev());
     $("lesson-next").addEventListener("click", () => this.next());
     $("lesson").hidden = false;
@@ -15,9 +19,21 @@ export class LessonBar {
     this.show();
   }
 
-  /** Where the lesson is, for the link and `state()`: {name, step, steps}. */
+  /** Where the lesson is, for the link and `state()`: {name, step, steps, question?}. `question` (a step that asks
+   * one): {text, choices, asking (the run holds for it), chosen, answer: {choice, value, shown} once known}. */
   at() {
-    return { name: this.lesson.name, step: this.k, steps: this.lesson.steps.length };
+    const at = { name: this.lesson.name, step: this.k, steps: this.lesson.steps.length };
+    const p = this.step().predict;
+    if (p) {
+      at.question = {
+        text: p.question,
+        choices: p.choices.map((c) => c.label),
+        asking: this.asking,
+        chosen: this.chosen,
+        answer: this.answer,
+      };
+    }
+    return at;
   }
 
   step() {
@@ -28,9 +44,9 @@ export class LessonBar {
   go(k) {
     if (!Number.isInteger(k) || k < 1 || k > this.lesson.steps.length || k === this.k) return false;
     this.k = k;
-    this.open(this.step());
     this.show();
-    document.dispatchEvent(new CustomEvent("rankflow:lesson", { detail: this.at() }));
+    this.open(this.step());
+    this.changed("lesson");
     return true;
   }
 
@@ -49,6 +65,10 @@ export class LessonBar {
     document.dispatchEvent(new CustomEvent("rankflow:lesson", { detail: null }));
   }
 
+  changed(what) {
+    document.dispatchEvent(new CustomEvent(`rankflow:${what}`, { detail: this.at() }));
+  }
+
   show() {
     const n = this.lesson.steps.length;
     const s = this.step();
@@ -60,5 +80,96 @@ export class LessonBar {
     $("lesson-text").textContent = s.text;
     $("lesson-prev").disabled = this.k === 1;
     $("lesson-next").disabled = this.k === n;
+    this.ask();
+  }
+
+  /** The step's question, not yet asked (at the step's start, and when its run is reset). */
+  ask() {
+    const s = this.step();
+    this.asking = false;
+    this.chosen = null;
+    this.answer = null;
+    const box = $("lesson-question");
+    box.hidden = !s.predict;
+    box.classList.remove("asking", "nudge");
+    if (!s.predict) return;
+    $("lesson-ask").textContent = s.predict.question;
+    const list = $("lesson-choices");
+    list.replaceChildren(
+      ...s.predict.choices.map((c, i) => {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "choice";
+        b.dataset.choice = String(i);
+        b.setAttribute("aria-pressed", "false");
+        b.disabled = true;
+        const key = document.createElement("kbd");
+        key.textContent = String(i + 1);
+        b.append(key, ` ${c.label}`);
+        b.addEventListener("click", () => this.choose(i));
+        return b;
+      }),
+    );
+    const when = s.predict.stop.step === 0 ? "" : " The run will stop and ask it; press Play.";
+    $("lesson-outcome").textContent = `Predict before you see it.${when}`;
+  }
+
+  /** The run holds at the question's moment (`pressedPlay`: the student pressed Play instead of choosing). */
+  held(pressedPlay) {
+    const box = $("lesson-question");
+    if (!this.step().predict) return;
+    if (this.chosen !== null) this.ask(); // the run was reset: the question again
+    if (!this.asking) {
+      this.asking = true;
+      box.classList.add("asking");
+      for (const b of $("lesson-choices").children) b.disabled = false;
+      $("lesson-outcome").textContent = "Choose one: the run goes on once you have (keys 1–5).";
+      this.changed("lesson-question");
+    }
+    if (pressedPlay) {
+      box.classList.remove("nudge");
+      void box.offsetWidth; // restart the animation
+      box.classList.add("nudge");
+      $("lesson-choices").children[0]?.focus();
+    }
+  }
+
+  /** The student's choice `i` (from 0): shown, then the run goes on. False when no question waits for it. */
+  choose(i) {
+    const p = this.step().predict;
+    if (!p || !this.asking || this.chosen !== null || !Number.isInteger(i) || i < 0 || i >= p.choices.length)
+      return false;
+    this.chosen = i;
+    this.asking = false;
+    $("lesson-question").classList.remove("asking", "nudge");
+    for (const b of $("lesson-choices").children) {
+      b.disabled = true;
+      b.setAttribute("aria-pressed", String(Number(b.dataset.choice) === i));
+    }
+    $("lesson-outcome").textContent = `Your prediction: ${p.choices[i].label}. The run goes on…`;
+    this.release();
+    return true;
+  }
+
+  /** The finished run's answer ({value, choice, shown} or {error}): shown beside the student's choice. */
+  answered(answer) {
+    const p = this.step().predict;
+    if (!p || !answer || this.answer || this.chosen === null) return;
+    this.answer = answer;
+    const out = $("lesson-outcome");
+    if (answer.error) {
+      out.textContent = `The run cannot answer this question: ${answer.error}.`;
+    } else {
+      for (const b of $("lesson-choices").children) {
+        const c = Number(b.dataset.choice);
+        b.classList.toggle("right", c === answer.choice);
+        b.classList.toggle("wrong", c === this.chosen && c !== answer.choice);
+      }
+      const said = answer.choice === null ? "none of the choices" : p.choices[answer.choice].label;
+      const verdict =
+        answer.choice === this.chosen ? "✓ as you predicted." : `✗ you predicted: ${p.choices[this.chosen].label}.`;
+      out.textContent = `The run says: ${said} (measured ${answer.shown}) — ${verdict}`;
+    }
+    this.changed("lesson-answer");
   }
 }

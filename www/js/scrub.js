@@ -57,7 +57,8 @@ export function setupScrub(session, { onChange }) {
         pendingT = null;
         session.setCursor(t);
       }
-      const cursor = state.cursor ?? null;
+      // A question's hold puts the cursor on its moment: for the reader that is the run's latest step (not a t= link).
+      const cursor = state.held != null ? null : (state.cursor ?? null);
       // The link keeps the step the simulation snapped the cursor to (a recorded sample).
       if (cursor !== shown && pendingT === null) {
         shown = cursor;

@@ -18,7 +18,7 @@ const SLOW_MS = 1000; // captions, the claim's lines and tables refresh at most 
 
 export class Session {
   /** `wasm`: the module's exports; `module`: the compiled WebAssembly.Module (posted to workers);
-   * `hooks`: {onStatus(state, why?), onError(message, fromCore?)}. */
+   * `hooks`: {onStatus(state, why?), onError(message, fromCore?), onHeld(state, pressedPlay)}. */
   constructor(wasm, module, hooks) {
     Object.assign(this, { wasm, module, hooks });
     this.gen = 0;
@@ -100,6 +100,7 @@ export class Session {
     this.latest = null;
     this.pendingSteps = 0;
     this.state = null;
+    this.releasing = false;
     this.waiting = [];
     this.playing = play;
     this.pace.burst = burst;
@@ -122,6 +123,10 @@ export class Session {
   }
 
   play() {
+    if (this.state?.status === "held") {
+      this.hooks.onHeld?.(this.snapshot(), true); // a question waits: it is answered first
+      return;
+    }
     if (this.status === "finished") {
       this.hooks.onStatus?.(this.snapshot(), "finished-play");
       return;
@@ -134,6 +139,15 @@ export class Session {
     // before the page updates its controls.
     if (this.remote && this.inFlight === 0 && this.wantsSteps()) this.request();
     this.setStatus("playing");
+  }
+
+  /** The student has answered the lesson's question: the held run goes on, playing. */
+  release() {
+    if (this.state?.status !== "held") return;
+    this.post({ type: "release", gen: this.gen, log: this.pace.log });
+    this.state = { ...this.state, status: "running", held: null };
+    this.releasing = true; // frames sent before the release still say "held": not a new hold
+    this.play();
   }
 
   /** Plays at full speed (a `t=` link, a host's seek). */
@@ -186,7 +200,7 @@ export class Session {
     this.pace.anchorTime = performance.now();
   }
 
-  /** {status, step, steps, runs: [{label, step, loss}], message}. */
+  /** {status, step, steps, runs: [{label, step, loss, learned}], message, cursor, held, answer}. */
   snapshot() {
     const s = this.state;
     return {
@@ -196,6 +210,8 @@ export class Session {
       runs: (s?.runs ?? []).map((r) => ({ label: r.label, step: r.step, loss: r.loss, learned: r.learned ?? [] })),
       message: this.message,
       cursor: s?.cursor ?? null, // the time slider's recorded step (null: following the run)
+      held: s?.held ?? null, // the step a lesson's question holds the run at (null: none waits)
+      answer: s?.answer ?? null, // once finished: what the run says about the question {value, choice, shown}
     };
   }
 
@@ -341,7 +357,16 @@ export class Session {
     this.latest = m;
     const s = this.state;
     if (this.status === "loading") this.anchor();
-    if (s.status !== "running" && !s.baseline_pending) {
+    if (s.status === "held" && this.releasing) s.status = "running";
+    else this.releasing = false;
+    if (s.status === "held") {
+      // A lesson's question holds the run at its moment until the student answers (release()).
+      this.playing = false;
+      this.pendingSteps = 0;
+      this.pace.burst = false;
+      this.setStatus(s.step === 0 ? "ready" : "paused", "");
+      this.hooks.onHeld?.(this.snapshot(), false);
+    } else if (s.status !== "running" && !s.baseline_pending) {
       // Every run and the baseline are done.
       this.playing = false;
       this.pendingSteps = 0;

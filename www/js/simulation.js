@@ -2,13 +2,15 @@
 // with its state and its figures encoded for the main thread. It runs in sim-worker.js, or on the main thread
 // when no Worker can start: the same messages and answers either way. It never draws.
 //
-// Requests: {type: "load", gen, source: {preset}|{config}|{compare}, baselineElsewhere?} → {type: "loaded",
+// Requests: {type: "load", gen, source: {preset}|{config}|{compare}|{experiment} (+ ask: {lesson, step}: hold for
+//           that lesson step's question), baselineElsewhere?} → {type: "loaded",
 //           baselineKey} or {type: "error"} (baselineElsewhere: the convex baseline, named by baselineKey, is
 //           solved elsewhere and comes back as {type: "adopt-baseline", gen, json} → an unasked frame;
 //           {type: "solve-baseline", gen}: solve it here after all);
 //           {type: "run", gen, log, budget, steps?|target?, slow} → {type: "frame", state, figures, data, done, …};
 //           {type: "export", gen, id, what} → {type: "export", id, what, text};
 //           {type: "cursor", gen, step, log} → {type: "frame", unasked: true, …} at that recorded step (−1: latest);
+//           {type: "release", gen} → an unasked frame (a question's hold lifted: the run may go on);
 //           {type: "fail"} (a deliberate panic, for the failure test).
 
 // A slice steps in chunks of about this many ms: the engine swaps in a function's optimised code only at its next
@@ -33,12 +35,20 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
   let stepped = false; // whether a real slice has run since the last load (ends the warm-up)
 
   function open(s) {
-    if (s.experiment) return wasm.Lab.from_experiment(s.experiment);
-    return s.preset
-      ? wasm.Lab.from_preset(s.preset, s.seed ?? undefined)
-      : s.compare
-        ? wasm.Lab.compare(s.compare)
-        : new wasm.Lab(s.config);
+    const made = s.experiment
+      ? wasm.Lab.from_experiment(s.experiment)
+      : s.preset
+        ? wasm.Lab.from_preset(s.preset, s.seed ?? undefined)
+        : s.compare
+          ? wasm.Lab.compare(s.compare)
+          : new wasm.Lab(s.config);
+    try {
+      if (s.ask) made.ask(s.ask.lesson, s.ask.step); // a lesson's question: the run holds at its moment
+    } catch (e) {
+      made.free();
+      throw e;
+    }
+    return made;
   }
 
   function load(msg) {
@@ -78,7 +88,7 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
       const t0 = performance.now();
       try {
         const fresh = !copy;
-        copy ??= open(source);
+        copy ??= open({ ...source, ask: null }); // (a copy that held for a question would not warm anything)
         let n = 0;
         while ((n = copy.advance(1)) > 0 && performance.now() - t0 < CHUNK_MS);
         // A run shorter than the warm-up starts over (unless it cannot step at all).
@@ -198,6 +208,12 @@ export function createSimulation(wasm, post, { warm = false } = {}) {
       case "cursor":
         if (lab && msg.gen === gen) {
           lab.set_cursor(Number(msg.step));
+          frame({ log: msg.log, slow: true, unasked: true }, 0);
+        }
+        break;
+      case "release":
+        if (lab && msg.gen === gen) {
+          lab.release();
           frame({ log: msg.log, slow: true, unasked: true }, 0);
         }
         break;

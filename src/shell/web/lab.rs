@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::experiment::presets;
 use crate::experiment::Experiment;
 use crate::figure::{build, wire};
+use crate::lessons::Prediction;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 
@@ -16,6 +17,15 @@ pub struct Lab {
     figure_data: Vec<f64>,
     /// The recorded step the reader looks at (time slider); None: the latest.
     cursor: Option<u64>,
+    /// A lesson step's question: the run holds at its moment until [`Lab::release`].
+    question: Option<Question>,
+}
+
+struct Question {
+    prediction: Prediction,
+    /// The first run's step where the run holds (the moment), once reached; None before, and after release.
+    held: Option<u64>,
+    released: bool,
 }
 
 #[wasm_bindgen]
@@ -67,7 +77,59 @@ impl Lab {
     }
 
     fn wrap(exp: Experiment) -> Lab {
-        Lab { exp, figure_data: vec![], cursor: None }
+        Lab { exp, figure_data: vec![], cursor: None, question: None }
+    }
+
+    /// Asks step `step` (from 1) of `lesson` (a shipped lesson's name, or a lesson's JSON text) before the future
+    /// is shown: the run holds at the prediction's moment (state `held`) until [`Lab::release`]; once finished the
+    /// state carries the `answer`. Throws when the step has no prediction or the lesson is invalid (field named).
+    pub fn ask(&mut self, lesson: &str, step: usize) -> Result<(), JsError> {
+        let lesson = match crate::lessons::find(lesson) {
+            Some(l) => l,
+            None if lesson.trim_start().starts_with('{') => {
+                crate::lessons::from_json(lesson).map_err(|e| JsError::new(&e))?
+            }
+            None => {
+                let names = crate::lessons::names();
+                return Err(JsError::new(&format!("lesson: unknown name {lesson:?}; one of {names}")));
+            }
+        };
+        let n = lesson.steps.len();
+        let prediction = step
+            .checked_sub(1)
+            .and_then(|i| lesson.steps.get(i))
+            .ok_or_else(|| JsError::new(&format!("step: expected 1 to {n}, got {step}")))?
+            .predict
+            .clone()
+            .ok_or_else(|| JsError::new(&format!("steps[{}].predict: this step asks no question", step - 1)))?;
+        self.question = Some(Question { prediction, held: None, released: false });
+        self.hold_if_reached(0);
+        Ok(())
+    }
+
+    /// Lets a held run go on (the student has chosen): the cursor returns to the latest step.
+    pub fn release(&mut self) {
+        if let Some(q) = &mut self.question {
+            q.released = true;
+            q.held = None;
+            self.cursor = None;
+        }
+    }
+
+    /// Advances the question's moment by up to `k` steps; holds there (cursor on the moment) once reached.
+    fn hold_if_reached(&mut self, k: u64) -> u64 {
+        let Some(q) = self.question.as_ref().filter(|q| !q.released && q.held.is_none()) else { return 0 };
+        let (done, reached) = q.prediction.stop.advance_to(&mut self.exp, k);
+        if reached {
+            let run = &self.exp.members[0].run;
+            let at = q.prediction.stop.step(&self.exp).unwrap_or(run.step()).min(run.step());
+            // The figures show the last recorded sample at or before the moment: never a step of the future.
+            self.cursor = run.trace.samples().iter().rev().find(|s| s.step <= at).map(|s| s.step);
+            if let Some(q) = &mut self.question {
+                q.held = Some(at);
+            }
+        }
+        done
     }
 
     /// Puts the reader's cursor on the first run's recorded sample nearest to `step` (a negative or non-finite
@@ -91,7 +153,11 @@ impl Lab {
 
     /// Runs every member up to `steps` more steps; returns the most any member did (0 once all stopped).
     pub fn advance(&mut self, steps: u32) -> u32 {
-        self.exp.advance(u64::from(steps)) as u32
+        match &self.question {
+            Some(q) if q.held.is_some() => 0,
+            Some(q) if !q.released => self.hold_if_reached(u64::from(steps)) as u32,
+            _ => self.exp.advance(u64::from(steps)) as u32,
+        }
     }
 
     /// Runs up to `iterations` iterations of the convex-baseline solver (each one SVD); returns true once it is
@@ -129,9 +195,12 @@ impl Lab {
         self.exp.members.iter().map(|m| m.run.step()).max().unwrap_or(0) as f64
     }
 
-    /// "running" (some member still runs), "diverged" (some member diverged) or "finished".
+    /// "held" (a question waits for the student), "running" (some member still runs), "diverged" (some member
+    /// diverged) or "finished".
     pub fn status(&self) -> String {
-        if self.exp.diverged().is_some() {
+        if self.question.as_ref().is_some_and(|q| q.held.is_some()) {
+            "held"
+        } else if self.exp.diverged().is_some() {
             "diverged"
         } else if self.exp.running() {
             "running"
@@ -197,8 +266,9 @@ impl Lab {
         std::mem::take(&mut self.figure_data)
     }
 
-    /// {status: "running"|"finished"|"diverged", step, steps, runs: [{label, step, loss, learned?}], message,
-    /// baseline_pending, cursor}. `learned` (the step each target value was learned, null until then) scans each
+    /// {status: "held"|"running"|"finished"|"diverged", step, steps, runs: [{label, step, loss, learned?}], message,
+    /// baseline_pending, cursor, held, answer}. `held`: the step a question holds the run at (else null); `answer`:
+    /// once the runs are done, what they say about the question ({value, choice, shown} or {error}; null without one). `learned` (the step each target value was learned, null until then) scans each
     /// run's trace, so it is only included when `with_learned` (the page asks once a second).
     pub fn state_json(&self, with_learned: bool) -> String {
         let runs: Vec<serde_json::Value> = self
@@ -222,8 +292,18 @@ impl Lab {
             "message": self.message(),
             "baseline_pending": self.wants_baseline(),
             "cursor": self.cursor,
+            "held": self.question.as_ref().and_then(|q| q.held),
+            "answer": self.answer(),
         })
         .to_string()
+    }
+
+    fn answer(&self) -> Option<serde_json::Value> {
+        let q = self.question.as_ref().filter(|q| q.held.is_none() && !self.exp.running())?;
+        Some(match q.prediction.answer(&self.exp) {
+            Ok(a) => json!({"value": a.value, "choice": a.choice, "shown": crate::notation::number(a.value, 3)}),
+            Err(e) => json!({"error": e}),
+        })
     }
 
     /// One row per run (label, loss, ‖W‖*, effective rank, the claim's number) as JSON {columns, rows}.
