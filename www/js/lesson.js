@@ -16,6 +16,11 @@ export class LessonBar {
     $("lesson-next").addEventListener("click", () => this.next());
     $("lesson").hidden = false;
     document.body.classList.add("in-lesson");
+    // Present mode sizes the chart to what the bar leaves of the screen.
+    this.sizer = new ResizeObserver(() =>
+      document.documentElement.style.setProperty("--lesson-h", `${$("lesson").offsetHeight}px`),
+    );
+    this.sizer.observe($("lesson"));
     this.show();
   }
 
@@ -60,7 +65,9 @@ export class LessonBar {
 
   /** The reader went their own way (picked a preset, edited a field): the bar goes, the link drops the lesson. */
   leave() {
+    this.sizer.disconnect();
     $("lesson").hidden = true;
+    document.documentElement.style.removeProperty("--lesson-h");
     document.body.classList.remove("in-lesson");
     document.dispatchEvent(new CustomEvent("rankflow:lesson", { detail: null }));
   }
@@ -93,6 +100,8 @@ export class LessonBar {
     box.hidden = !s.predict;
     box.classList.remove("asking", "nudge");
     if (!s.predict) return;
+    // A question asked partway is not shown before its moment: it would tell what has not happened yet.
+    box.classList.toggle("waiting", s.predict.stop.step !== 0);
     $("lesson-ask").textContent = s.predict.question;
     const list = $("lesson-choices");
     list.replaceChildren(
@@ -110,8 +119,10 @@ export class LessonBar {
         return b;
       }),
     );
-    const when = s.predict.stop.step === 0 ? "" : " The run will stop and ask it; press Play.";
-    $("lesson-outcome").textContent = `Predict before you see it.${when}`;
+    $("lesson-outcome").textContent =
+      s.predict.stop.step === 0
+        ? "Predict before you see it."
+        : "Press Play: the run will stop partway and ask you to predict what comes next.";
   }
 
   /** The run holds at the question's moment (`pressedPlay`: the student pressed Play instead of choosing). */
@@ -121,6 +132,7 @@ export class LessonBar {
     if (this.chosen !== null) this.ask(); // the run was reset: the question again
     if (!this.asking) {
       this.asking = true;
+      box.classList.remove("waiting");
       box.classList.add("asking");
       for (const b of $("lesson-choices").children) b.disabled = false;
       $("lesson-outcome").textContent = "Choose one: the run goes on once you have (keys 1–5).";
