@@ -240,7 +240,19 @@ function onKey(ev) {
     document.body.classList.toggle("blank"); // a clicker's black screen
   else if (ev.key === "c" && !$("fig-tabs").hidden) showClaim(!document.body.classList.contains("show-claim"));
   else if (ev.key === "Escape" && urlView.present) setPresent(false, true);
+  else if (ev.key === "Escape" && window.parent !== window) releaseFocus();
   else if (scrub.key(ev)) ev.preventDefault();
+}
+
+/** Esc in a frame: the keys go back to the host (a slide deck's arrows and PageDown), and the host is told. */
+function releaseFocus() {
+  document.activeElement?.blur?.();
+  try {
+    window.parent.focus();
+  } catch {
+    /* refused across origins: the host hears focus-released and may take focus itself */
+  }
+  document.dispatchEvent(new CustomEvent("rankflow:focus-released"));
 }
 
 // ---------- present mode, theme, the play overlay ----------

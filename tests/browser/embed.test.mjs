@@ -5,12 +5,45 @@ import http from "node:http";
 import { launch, BASE_URL } from "./harness.mjs";
 
 let browser, server, hostOrigin;
-const hostPage = (src) => `<!doctype html><meta charset="utf-8"><title>host</title>
-<iframe id="lab" src="${src}" width="760" height="640"></iframe>
+// Hosts that size frames by their content, written from their protocols: H5P's resizer (h5p-resizer.js, as in
+// Moodle) and Canvas LMS's lti.frameResize listener.
+const H5P_HOST = `addEventListener("message", (e) => {
+    if (!e.data || e.data.context !== "h5p") return;
+    const iframe = [...document.getElementsByTagName("iframe")].find((f) => f.contentWindow === e.source);
+    if (!iframe) return;
+    window.h5p.push(e.data.action);
+    const respond = (action, data = {}) => e.source.postMessage({ ...data, action, context: "h5p" }, e.origin);
+    if (e.data.action === "hello") {
+      iframe.style.width = "100%";
+      addEventListener("resize", () => respond("resize"));
+      respond("hello");
+    } else if (e.data.action === "prepareResize") {
+      if (iframe.clientHeight !== e.data.scrollHeight || e.data.scrollHeight !== e.data.clientHeight) {
+        iframe.style.height = e.data.clientHeight + "px";
+        respond("resizePrepared");
+      }
+    } else if (e.data.action === "resize") iframe.style.height = e.data.scrollHeight + "px";
+  });`;
+const LTI_HOST = `addEventListener("message", (e) => {
+    let d = e.data;
+    if (typeof d === "string") try { d = JSON.parse(d); } catch { return; }
+    if (d && d.subject === "lti.frameResize") {
+      window.lti.push(d.height);
+      document.getElementById("lab").style.height = d.height + "px";
+    }
+  });`;
+const hostPage = (src, kind) => `<!doctype html><meta charset="utf-8"><title>host</title>
+<style>iframe { border: 0; display: block; }</style>
+<iframe id="lab" src="${src}" width="760" height="${kind ? 300 : 640}"></iframe>
 <script>
   window.events = [];
+  window.h5p = [];
+  window.lti = [];
+  window.keys = [];
   addEventListener("message", (e) => { if (e.data && e.data.type === "rankflow") window.events.push(e.data); });
+  document.addEventListener("keydown", (e) => window.keys.push(e.key));
   window.send = (m) => document.getElementById("lab").contentWindow.postMessage(m, "*");
+  ${kind === "h5p" ? H5P_HOST : kind === "lti" ? LTI_HOST : ""}
 </script>`;
 
 before(async () => {
@@ -18,7 +51,7 @@ before(async () => {
   server = http.createServer((req, res) => {
     const u = new URL(req.url, "http://x");
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(hostPage(u.searchParams.get("src")));
+    res.end(hostPage(u.searchParams.get("src"), u.searchParams.get("kind")));
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   hostOrigin = `http://127.0.0.1:${server.address().port}`;
@@ -28,7 +61,7 @@ after(async () => {
   server?.close();
 });
 
-async function openHost(query) {
+async function openHost(query, kind = "") {
   const context = await browser.newContext({ viewport: { width: 900, height: 800 } });
   const page = await context.newPage();
   const errors = [];
@@ -37,7 +70,7 @@ async function openHost(query) {
   });
   page.on("pageerror", (e) => errors.push(String(e)));
   const src = `${BASE_URL}?${query}`;
-  await page.goto(`${hostOrigin}/?src=${encodeURIComponent(src)}`);
+  await page.goto(`${hostOrigin}/?src=${encodeURIComponent(src)}&kind=${kind}`);
   return { page, context, errors };
 }
 
@@ -230,6 +263,8 @@ test("Copy link inside an iframe offers a selected field instead of a clipboard 
   });
   assert.equal(value, url);
   assert.ok(/preset=sensing/.test(value) && selected === value.length, `${value} (${selected} selected)`);
+  // The host is told the link (it may copy it for the reader).
+  await waitEvent(page, `(e) => e.event === "link" && /preset=sensing/.test(e.url)`);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -262,6 +297,70 @@ test("a host moves an embedded lesson (lesson-next, -prev, -goto, -choose) and h
     const answer = await page.evaluate(() => window.events.find((e) => e.event === "lesson-answer"));
     assert.equal(answer.lesson.question.chosen, 0);
     assert.equal(answer.lesson.question.answer.choice, 0, "σ₁ and σ₂ of a tied target rise together");
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** The frame's height on the host, and how tall its content is inside. */
+const heights = async (page) => {
+  const frame = page.frames().find((f) => f.url().startsWith(BASE_URL));
+  const inside = await frame.evaluate(() => ({
+    content: document.documentElement.scrollHeight,
+    view: window.innerHeight,
+    hostSized: document.body.classList.contains("host-sized"),
+  }));
+  const outside = await page.$eval("#lab", (f) => f.getBoundingClientRect().height);
+  return { ...inside, frame: outside };
+};
+
+for (const kind of ["h5p", "lti"]) {
+  test(`a ${kind === "h5p" ? "H5P (Moodle)" : "Canvas LMS (lti.frameResize)"} host on another origin sizes the frame to the lab, and it settles`, async () => {
+    const { page, context, errors } = await openHost(
+      `embed=1&preset=noisy-gd&speed=max&origin=${encodeURIComponent(hostOrigin)}`,
+      kind,
+    );
+    try {
+      await waitEvent(page, `(e) => e.event === "ready"`);
+      if (kind === "h5p")
+        await page.waitForFunction(() => ["hello", "prepareResize", "resize"].every((a) => window.h5p.includes(a)));
+      else await page.waitForFunction(() => window.lti.length > 0);
+      await page.waitForFunction(() => document.getElementById("lab").getBoundingClientRect().height > 300);
+      await page.waitForTimeout(1500);
+      const a = await heights(page);
+      await page.waitForTimeout(1500);
+      const b = await heights(page);
+      assert.deepEqual(a, b, "the frame's height settles");
+      assert.ok(a.hostSized, "charts take their height from their width");
+      assert.ok(Math.abs(a.frame - a.content) <= 1, `frame ${a.frame} px, content ${a.content} px: nothing cut`);
+      assert.ok(a.content <= a.view + 1, `no scrolling inside the frame (${a.content} > ${a.view})`);
+      // Playing changes no height for good: the host and the lab still agree afterwards.
+      await page.evaluate(() => window.send({ type: "rankflow", command: "play" }));
+      await waitEvent(page, `(e) => e.event === "finished"`, 90000);
+      await page.waitForTimeout(1000);
+      const c = await heights(page);
+      assert.ok(Math.abs(c.frame - c.content) <= 1, `after the run: frame ${c.frame} px, content ${c.content} px`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("Esc inside an embed gives the keys back to the host (a slide deck's arrows), and says so", async () => {
+  const { page, context, errors } = await openHost(`embed=1&preset=sensing&origin=${encodeURIComponent(hostOrigin)}`);
+  try {
+    await waitEvent(page, `(e) => e.event === "ready"`);
+    const frame = page.frames().find((f) => f.url().startsWith(BASE_URL));
+    await frame.click("#r-step");
+    await page.keyboard.press("ArrowRight");
+    assert.deepEqual(await page.evaluate(() => window.keys), [], "the focused lab has the keys");
+    await page.keyboard.press("Escape");
+    await waitEvent(page, `(e) => e.event === "focus-released"`);
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("PageDown");
+    assert.deepEqual(await page.evaluate(() => window.keys), ["ArrowRight", "PageDown"], "the host has them back");
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

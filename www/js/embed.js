@@ -2,7 +2,8 @@
 // Commands {type: "rankflow", command: "play"|"pause"|"reset"|"step"|"seek"|"set"|"get-state"|"lesson-next"|
 // "lesson-prev"|"lesson-goto" (step: K)|"lesson-choose" (choice: I, from 0), …}; events {type: "rankflow", event:
 // "ready"|"statechange"|"milestone"|"finished"|"resize"|"state"|"lesson-step"|"lesson-question"|"lesson-answer"|
-// "error", …}.
+// "link" (url: the clipboard was refused)|"focus-released" (Esc: keys go back to the host)|"error", …}; and the
+// resize protocols of H5P and Canvas LMS (below).
 // reveal.js's "slide:start" / "slide:stop" play and pause. Anything else is ignored without error; with
 // `origin=` in the page's link only that origin is heard and answered.
 
@@ -70,6 +71,8 @@ export function setupEmbed(api, lab, origin) {
   };
   document.addEventListener("rankflow:statechange", statechange);
   document.addEventListener("rankflow:lesson", (ev) => send("lesson-step", { lesson: ev.detail }));
+  document.addEventListener("rankflow:link", (ev) => send("link", { url: ev.detail }));
+  document.addEventListener("rankflow:focus-released", () => send("focus-released"));
   document.addEventListener("rankflow:lesson-question", (ev) => send("lesson-question", { lesson: ev.detail }));
   document.addEventListener("rankflow:lesson-answer", (ev) => send("lesson-answer", { lesson: ev.detail }));
   // Values are learned between status changes (the last ones arrive with the final refresh, once a second at most
@@ -184,13 +187,51 @@ export function setupEmbed(api, lab, origin) {
       send("error", { message: String(e?.message ?? e).slice(0, 200) });
     }
   });
-  let lastHeight = 0;
-  new ResizeObserver(() => {
-    const height = document.documentElement.scrollHeight;
-    if (height !== lastHeight) {
-      lastHeight = height;
-      send("resize", { height });
+  // The lab's height, told three ways from one ResizeObserver: our `resize` event, Canvas LMS's lti.frameResize and
+  // H5P's resizer (Moodle, WordPress, sphinx-iframes), whose host answers our hello and then sizes the frame in two
+  // moves (prepareResize → resizePrepared → resize).
+  const tell = (msg) => {
+    if (!host) return;
+    try {
+      host.postMessage(msg, origin ?? "*");
+    } catch {
+      /* a closed host */
     }
-  }).observe(document.body);
+  };
+  let h5p = false;
+  let asked = { height: 0, from: 0 }; // the height last told, and the frame's height then
+  const body = () => ({ scrollHeight: document.body.scrollHeight, clientHeight: document.body.clientHeight });
+  const hostSized = () => {
+    // A host sizes the frame by its content: the charts take their height from their width, not from the frame
+    // (charts sized by the frame would grow with every height granted, without end).
+    document.body.classList.add("host-sized");
+  };
+  const report = () => {
+    const height = document.documentElement.scrollHeight;
+    // The frame has become exactly as tall as last asked: a host sizes it by content.
+    if (asked.height && window.innerHeight !== asked.from && window.innerHeight === asked.height) hostSized();
+    if (height === asked.height) return;
+    asked = { height, from: window.innerHeight };
+    send("resize", { height });
+    tell({ subject: "lti.frameResize", height });
+    if (h5p) tell({ context: "h5p", action: "prepareResize", ...body() });
+  };
+  const h5pMessage = (action) => {
+    if (action === "ready") tell({ context: "h5p", action: "hello" });
+    else if (action === "hello") {
+      h5p = true;
+      hostSized();
+      requestAnimationFrame(() => tell({ context: "h5p", action: "prepareResize", ...body() }));
+    } else if (action === "resizePrepared")
+      tell({ context: "h5p", action: "resize", scrollHeight: body().scrollHeight });
+    else if (action === "resize" && h5p) tell({ context: "h5p", action: "prepareResize", ...body() });
+  };
+  window.addEventListener("message", (ev) => {
+    if (!host || ev.source !== host || (origin && ev.origin !== origin)) return;
+    if (ev.data?.context === "h5p" && typeof ev.data.action === "string") h5pMessage(ev.data.action);
+  });
+  new ResizeObserver(report).observe(document.body);
+  addEventListener("resize", report);
+  tell({ context: "h5p", action: "hello" });
   send("ready", { state: api.state() });
 }

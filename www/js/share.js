@@ -36,11 +36,15 @@ export function hideControls(names) {
 
 export async function copyLink() {
   try {
-    if (!navigator.clipboard || window.top !== window) throw new Error("no clipboard here");
+    // (Asked first where the browser can say: a refused write logs a permissions-policy error in the console.)
+    const policy = document.permissionsPolicy ?? document.featurePolicy;
+    if (!navigator.clipboard || policy?.allowsFeature?.("clipboard-write") === false) throw new Error("no clipboard");
     await navigator.clipboard.writeText(location.href);
     setStatus("Link copied: it restores this exact run.");
   } catch {
-    // No clipboard here (an iframe without the permission): a selected field to copy from by hand.
+    // No clipboard here (a frame whose host did not allow clipboard-write): a selected field to copy from by hand,
+    // and the link told to the host (embed event `link`).
+    document.dispatchEvent(new CustomEvent("rankflow:link", { detail: location.href }));
     const field = $("link-field");
     field.value = location.href;
     $("link-box").hidden = false;
