@@ -178,7 +178,7 @@ pub fn render_over<DB: DrawingBackend>(
             .draw(&Text::new(line.as_str(), (px(8.0) as i32, y), title_font.pos(Pos::new(HPos::Left, VPos::Center))))
             .map_err(err)?;
     }
-    let legend_rows = legend_layout(&rest, fig, &font, text_px).map_err(err)?;
+    let legend_rows = legend_layout(&rest, fig, &font, text_px, rest.dim_in_pixel().1).map_err(err)?;
     let row_h = (text_px * 1.4).ceil() as i32;
     let legend_h = (legend_rows.len() as i32 * row_h) as u32;
     let (legend_area, plot_area) = rest.split_vertically(legend_h.min(rest.dim_in_pixel().1));
@@ -490,48 +490,83 @@ where
     plot.strip_coord_spec().draw(&Polygon::new(outline, color.filled()))
 }
 
-/// Legend entries laid out in rows that fit the width: indices into `fig.legend` per row.
+/// Most of the space under the title a legend may take before it turns compact (two columns, labels shortened).
+const LEGEND_SHARE: f64 = 0.22;
+
+/// One legend entry as placed: its index in `fig.legend`, its x (pixels from the legend's left), the label shown
+/// (shortened with "…" in a compact legend; the full one is on hover) and the sample's length.
+struct Placed {
+    k: usize,
+    x: i32,
+    label: String,
+    sample: i32,
+}
+
+/// Legend entries laid out in rows that fit the width. When those rows would take more than [`LEGEND_SHARE`] of
+/// `height` (a small frame), the entries go in two columns with shorter samples, labels cut to the column.
 fn legend_layout<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
     font: &TextStyle<'_>,
     text_px: f64,
-) -> Result<Vec<Vec<usize>>, DrawingAreaErrorKind<DB::ErrorType>> {
+    height: u32,
+) -> Result<Vec<Vec<Placed>>, DrawingAreaErrorKind<DB::ErrorType>> {
     let (w, _) = area.dim_in_pixel();
     let (sample, gap) = (text_px * 1.8, text_px * 1.2);
-    let mut rows: Vec<Vec<usize>> = vec![];
-    let mut used = f64::INFINITY;
     let left = text_px * 0.6;
+    let width = |t: &str| area.estimate_text_size(t, font).map(|(tw, _)| tw as f64);
+    let mut rows: Vec<Vec<Placed>> = vec![];
+    let mut used = f64::INFINITY;
     for (k, e) in fig.legend.iter().enumerate() {
-        let (tw, _) = area.estimate_text_size(&e.label, font)?;
-        let need = sample + text_px * 0.4 + tw as f64;
+        let need = sample + text_px * 0.4 + width(&e.label)?;
         if used + gap + need > w as f64 - left {
             rows.push(vec![]);
             used = -gap;
         }
-        rows.last_mut().expect("a row").push(k);
+        let x = (left + used + gap) as i32;
+        rows.last_mut().expect("a row").push(Placed { k, x, label: e.label.clone(), sample: sample as i32 });
         used += gap + need;
     }
-    Ok(rows)
+    let row_h = text_px * 1.4;
+    let compact_rows = fig.legend.len().div_ceil(2);
+    if rows.len() <= 2 || rows.len() as f64 * row_h <= LEGEND_SHARE * height as f64 || compact_rows >= rows.len() {
+        return Ok(rows);
+    }
+    let sample = text_px * 1.1;
+    let column = (w as f64 - left) / 2.0;
+    let room = column - sample - text_px * 0.4 - text_px * 0.5;
+    let mut compact: Vec<Vec<Placed>> = (0..compact_rows).map(|_| vec![]).collect();
+    for (k, e) in fig.legend.iter().enumerate() {
+        let mut label = e.label.clone();
+        if width(&label)? > room {
+            let mut chars: Vec<char> = label.chars().collect();
+            while chars.len() > 1 && width(&format!("{}…", chars.iter().collect::<String>().trim_end()))? > room {
+                chars.pop();
+            }
+            label = format!("{}…", chars.iter().collect::<String>().trim_end());
+        }
+        let x = (left + column * (k % 2) as f64) as i32;
+        compact[k / 2].push(Placed { k, x, label, sample: sample as i32 });
+    }
+    Ok(compact)
 }
 
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     fig: &Figure,
-    rows: &[Vec<usize>],
+    rows: &[Vec<Placed>],
     font: &TextStyle<'_>,
     row_h: i32,
     text_px: f64,
     style: Style,
 ) -> Result<Vec<(usize, Rect)>, DrawingAreaErrorKind<DB::ErrorType>> {
-    let (sample, gap) = ((text_px * 1.8) as i32, (text_px * 1.2) as i32);
     let mut rects = vec![];
     let s = style.scale.clamp(0.25, 8.0);
     let thick = (2.0 * s).round().max(1.0) as i32;
     for (r, row) in rows.iter().enumerate() {
         let mid = r as i32 * row_h + row_h / 2;
-        let mut x = (text_px * 0.6) as i32;
-        for &k in row {
+        for p in row {
+            let (k, x, sample) = (p.k, p.x, p.sample);
             let e = &fig.legend[k];
             let color = if e.hidden { style.theme.colors().muted } else { style.theme.ink(e.ink) };
             match e.glyph {
@@ -573,21 +608,79 @@ fn draw_legend<DB: DrawingBackend>(
                 ))?,
             }
             let text_x = x + sample + (text_px * 0.4) as i32;
-            let (tw, _) = area.estimate_text_size(&e.label, font)?;
+            let (tw, _) = area.estimate_text_size(&p.label, font)?;
             if e.hidden {
                 let text = font.color(&color).pos(Pos::new(HPos::Left, VPos::Center));
-                area.draw(&Text::new(e.label.as_str(), (text_x, mid), text))?;
+                area.draw(&Text::new(p.label.as_str(), (text_x, mid), text))?;
                 area.draw(&PathElement::new(
                     vec![(text_x, mid), (text_x + tw as i32, mid)],
                     color.stroke_width(thick as u32),
                 ))?;
             } else {
                 let text = font.pos(Pos::new(HPos::Left, VPos::Center));
-                area.draw(&Text::new(e.label.as_str(), (text_x, mid), text))?;
+                area.draw(&Text::new(p.label.as_str(), (text_x, mid), text))?;
             }
             rects.push((k, (x, mid - row_h / 2, text_x + tw as i32, mid + row_h / 2)));
-            x = text_x + tw as i32 + gap;
         }
     }
     Ok(rects)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figure::{Axis, Glyph, Ink, Series, Stroke};
+
+    /// noisy-gd's six legend entries over one series.
+    fn crowded() -> Figure {
+        let mut f = Figure::new("t", "Balance ‖W₂‖/‖W₁‖".into(), Axis::new("step", true), Axis::new("ratio", true));
+        f.series.push(Series {
+            label: "a".into(),
+            ink: Ink::Series(0),
+            stroke: Stroke::Solid,
+            width: 2.0,
+            points: vec![Some((1.0, 40.0)), Some((1e5, 2.0))],
+        });
+        for (i, label) in [
+            "noisy GD from W₂ ≫ W₁",
+            "noisy GD from W₁ ≫ W₂",
+            "plain GD from W₂ ≫ W₁",
+            "plain GD from W₁ ≫ W₂",
+            "predicted ratio (noise)",
+            "‖W₂‖² − ‖W₁‖², plain GD (conserved)",
+        ]
+        .iter()
+        .enumerate()
+        {
+            f.legend(*label, Ink::Series(i), if i < 4 { Glyph::Line } else { Glyph::Dashed });
+        }
+        f
+    }
+
+    /// (rows the legend takes, the labels drawn) at width×height.
+    fn legend_at(width: u32, height: u32) -> (usize, Vec<String>) {
+        crate::figure::export::fonts();
+        let fig = crowded();
+        let mut buf = String::new();
+        let frame = {
+            let area = SVGBackend::with_string(&mut buf, (width, height)).into_drawing_area();
+            render(&area, &fig, Style::default()).unwrap()
+        };
+        let mut tops: Vec<i32> = frame.legend.iter().map(|(_, r)| r.1).collect();
+        tops.dedup();
+        let labels =
+            buf.split("<text").skip(1).filter_map(|t| Some(t.split_once('>')?.1.split('<').next()?.trim().to_string()));
+        (tops.len(), labels.filter(|l| l.contains(" GD ") || l.contains('…') || l.contains("ratio")).collect())
+    }
+
+    #[test]
+    fn a_crowded_legend_in_a_small_frame_turns_compact_and_a_wide_one_keeps_every_label() {
+        let (rows, labels) = legend_at(320, 300);
+        assert_eq!(rows, 3, "six entries in two columns");
+        assert!(labels.iter().any(|l| l.ends_with('…')), "long labels shortened: {labels:?}");
+        let (rows, labels) = legend_at(1280, 600);
+        assert!(rows <= 2, "{rows} rows");
+        assert!(labels.contains(&"‖W₂‖² − ‖W₁‖², plain GD (conserved)".to_string()), "{labels:?}");
+        assert!(!labels.iter().any(|l| l.ends_with('…')));
+    }
 }

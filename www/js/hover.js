@@ -36,7 +36,9 @@ export function setupHover(view) {
     canvas.addEventListener("pointermove", (ev) => {
       const p = local(ev);
       if (ev.pointerType === "mouse") {
-        canvas.style.cursor = view.charts.on_legend(id, p.x, p.y) ? "pointer" : "crosshair";
+        const label = view.charts.legend_label(id, p.x, p.y);
+        canvas.style.cursor = label === undefined ? "crosshair" : "pointer";
+        canvas.title = label ?? ""; // the whole label where a compact legend shortened it
         show(p);
       } else if (at.has(id)) {
         show(p);

@@ -123,9 +123,13 @@ impl Charts {
         true
     }
 
-    /// Whether CSS pixel (x, y) of figure `id` is on a legend entry (for the pointer's shape).
-    pub fn on_legend(&self, id: &str, x: f64, y: f64) -> bool {
-        self.frames.get(id).is_some_and(|(f, s)| f.legend_at(x * s, y * s).is_some())
+    /// The full label of the legend entry of figure `id` under CSS pixel (x, y), if any (for the pointer's shape,
+    /// and the tooltip of a label a compact legend shortened).
+    pub fn legend_label(&self, id: &str, x: f64, y: f64) -> Option<String> {
+        let (frame, scale) = self.frames.get(id)?;
+        let k = frame.legend_at(x * scale, y * scale)?;
+        let Ok(Drawing::Chart(f)) = self.find(id) else { return None };
+        f.legend.get(k).map(|e| e.label.clone())
     }
 
     /// What the crosshair shows at CSS pixel x of figure `id`, as JSON {x, x_text, px, rows: [{label, ink, y,

@@ -1,0 +1,122 @@
+// Small frames and assistive technology: at the four embed sizes lecture notes use, in present mode, on a phone and
+// on the full page, axe-core finds no violation, nothing sticks out sideways, and the first screen (figure tabs,
+// charts, time slider, controls, status) is whole — what follows it starts below the edge instead of being cut.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { launch, BASE_URL } from "./harness.mjs";
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Opens `query` at w×h (CSP bypassed only so that axe's script can be injected). */
+async function open(query, width, height, extra = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true, ...extra });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  await page.goto(BASE_URL + query);
+  await page.waitForFunction(() => window.rankflow?.state && !document.getElementById("play").disabled, null, {
+    timeout: 20000,
+  });
+  await page.waitForTimeout(300);
+  return { page, context, errors };
+}
+
+async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () =>
+    (await window.axe.run(document, { resultTypes: ["violations"] })).violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`,
+    ),
+  );
+}
+
+/** Visible elements that stick out past the right edge (outside any scrolling box). */
+const sideways = (page) =>
+  page.evaluate(() => {
+    const out = [];
+    const scrolls = (el) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const o = getComputedStyle(p).overflowX;
+        if (o === "auto" || o === "scroll" || o === "hidden") return true;
+      }
+      return false;
+    };
+    for (const el of document.body.querySelectorAll("*")) {
+      if (!el.checkVisibility()) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right > innerWidth + 1 && !scrolls(el)) out.push(`${el.tagName}#${el.id}.${el.className}`);
+    }
+    return { scroll: document.documentElement.scrollWidth - innerWidth, out: out.slice(0, 5) };
+  });
+
+const EMBEDS = [
+  [320, 480],
+  [640, 400],
+  [760, 640],
+  [800, 600],
+];
+
+for (const [w, h] of EMBEDS) {
+  test(`an embed at ${w}×${h}: no axe violation, nothing cut at the edges (a preset and a lesson step)`, async () => {
+    for (const query of ["?embed=1&preset=noisy-gd", "?embed=1&lesson=first-look&step=3"]) {
+      const { page, context, errors } = await open(query, w, h);
+      try {
+        assert.deepEqual(await axeViolations(page), [], `${query} at ${w}×${h}`);
+        assert.deepEqual(await sideways(page), { scroll: 0, out: [] }, `${query} at ${w}×${h}`);
+        if (query.includes("preset")) {
+          // The first screen is whole, and what follows it begins below the frame's edge rather than across it.
+          const cut = await page.evaluate(
+            (height) =>
+              ["fig-tabs", "claim-chart", "sv-chart", "scrub", "play", "status"]
+                .map((id) => document.getElementById(id))
+                .filter((el) => el?.checkVisibility())
+                .map((el) => [el.id, el.getBoundingClientRect()])
+                .filter(([, r]) => r.top < 0 || r.bottom > height + 0.5)
+                .map(([id, r]) => `${id} ${Math.round(r.top)}–${Math.round(r.bottom)}`)
+                .concat(
+                  [...document.querySelectorAll(".readouts")]
+                    .map((el) => el.getBoundingClientRect())
+                    .filter((r) => r.top < height && r.bottom > height)
+                    .map((r) => `read-out across the edge ${Math.round(r.top)}–${Math.round(r.bottom)}`),
+                ),
+            h,
+          );
+          assert.deepEqual(cut, [], `${query} at ${w}×${h}`);
+        }
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+}
+
+test("present mode (a preset, a lesson step with its question), the full page and a phone: no axe violation", async () => {
+  for (const [query, w, h, extra] of [
+    ["?preset=incremental&present=1&theme=projector", 1280, 720],
+    ["?lesson=first-look&step=3&present=1&theme=projector", 1280, 720],
+    ["?preset=incremental", 1280, 720],
+    ["?lesson=implicit-bias&step=1", 390, 844, { isMobile: true, hasTouch: true }],
+    ["?preset=noisy-gd", 390, 844, { isMobile: true, hasTouch: true }],
+  ]) {
+    const { page, context, errors } = await open(query, w, h, extra);
+    try {
+      assert.deepEqual(await axeViolations(page), [], `${query} at ${w}×${h}`);
+      assert.deepEqual(await sideways(page), { scroll: 0, out: [] }, `${query} at ${w}×${h}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
