@@ -405,3 +405,29 @@ fn fewer_observations_deeper_recovers_first() {
     assert_eq!(claim.areas.len(), 3);
     assert!(claim.series.iter().any(|s| s.label == "minimum nuclear norm"));
 }
+
+/// The W heatmap is never a blank square: at step 0 (entries ~1e-7, the target's ~1) W and the target each have
+/// their own colour scale, its largest |entry|, stated in the panel's title.
+#[test]
+fn heatmaps_put_each_matrix_on_its_own_stated_scale() {
+    use rankflow::figure::{build, Panel};
+    let exp = presets::find("incremental").unwrap().experiment();
+    let m = build::matrices(&exp, None);
+    let scales: Vec<(String, f64, f64)> = m
+        .panels
+        .iter()
+        .filter_map(|p| match p {
+            Panel::Values { title, matrix, scale } => {
+                Some((title.clone(), *scale, matrix.iter().fold(0.0f64, |a, v| a.max(v.abs()))))
+            }
+            Panel::Mask { .. } => None,
+        })
+        .collect();
+    assert_eq!(scales.len(), 2, "W and the target");
+    for (title, scale, largest) in &scales {
+        assert_eq!(scale, largest, "{title}: full colour at its own largest entry");
+        assert!(title.ends_with(&format!("(±{})", rankflow::notation::number(*largest, 2))), "{title}");
+    }
+    assert!(scales[0].1 < 1e-3 && scales[1].1 > 1.0, "W starts tiny, the target does not: {scales:?}");
+    assert!(m.caption.contains("each on its own scale"), "{}", m.caption);
+}

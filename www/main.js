@@ -337,12 +337,12 @@ async function main() {
   select.add(new Option("Custom (edited)", "custom"));
   const form = $("config");
   form.addEventListener("submit", (e) => e.preventDefault());
+  select.addEventListener("change", () => {
+    leaveLesson();
+    applyPreset(select.value);
+  });
   form.addEventListener("change", (ev) => {
-    if (ev.target.id === "preset") {
-      leaveLesson();
-      applyPreset(ev.target.value);
-      return;
-    }
+    if (!ev.target.closest("[data-field]")) return; // (the import box is no setting)
     if (ev.target.type === "range") {
       ghostArmed = true;
       return;
@@ -446,6 +446,13 @@ async function main() {
     sweep.draw();
   }).observe($("sv-chart").parentElement);
 
+  $("explain-more").addEventListener("click", (ev) => {
+    const open = $("preset-explanation").classList.toggle("open");
+    ev.currentTarget.textContent = open ? "less" : "more";
+    ev.currentTarget.setAttribute("aria-expanded", String(open));
+  });
+  // On a phone the settings start folded: the chart and the experiment's explanation come first.
+  if (matchMedia("(max-width: 700px)").matches) $("settings").open = false;
   // The URL decides what runs: a preset, or every config field; bad parameters are reported, not fatal.
   const state = JSON.parse(wasm.parse_url(location.search.length > 1 ? location.search : location.hash));
   urlView = state.view;
@@ -461,11 +468,12 @@ async function main() {
   $("speed").value = String(urlView.speed ?? limits.speed_default);
   syncSpeed();
   if (state.lesson) {
-    lesson = new LessonBar(JSON.parse(wasm.lesson_json(state.lesson.name)), state.lesson.step, {
-      open: openLessonStep,
-      release: () => session.release(),
-    });
-    openLessonStep(lesson.step());
+    const own = state.lesson.source ?? null; // a lecturer's lesson, carried inline by the link
+    openLesson(
+      own ? JSON.parse(wasm.lesson_from_text(own)).lesson : JSON.parse(wasm.lesson_json(state.lesson.name)),
+      state.lesson.step,
+      own,
+    );
   } else if (state.compare) {
     writeForm(state.compare[0].config);
     compare.show(state.compare);
@@ -505,6 +513,10 @@ function importConfig(text) {
   }
   if (parsed && typeof parsed === "object" && "runs" in parsed) {
     importExperiment(text, parsed);
+    return;
+  }
+  if (parsed && typeof parsed === "object" && Array.isArray(parsed.steps)) {
+    importLesson(text);
     return;
   }
   const msg = wasm.validate(text);
@@ -554,6 +566,30 @@ function setConfigFromHost(config) {
   return null;
 }
 
+/** Opens `data` (the core's lesson JSON) at step `k` under the lesson bar; `source`: its text when not shipped. */
+function openLesson(data, k, source = null) {
+  leaveLesson();
+  lesson = new LessonBar(data, k, { open: openLessonStep, release: () => session.release(), source });
+  openLessonStep(lesson.step());
+}
+
+/** A lecturer's lesson file (file or paste): checked by the core (the first problem named), then opened. */
+function importLesson(text) {
+  let checked;
+  try {
+    checked = JSON.parse(wasm.lesson_from_text(text));
+  } catch (e) {
+    showMessage(`Imported lesson rejected: ${e.message}`);
+    return;
+  }
+  openLesson(checked.lesson, 1, text);
+  showMessage(
+    checked.fits_link
+      ? ""
+      : "This lesson is too long to travel inside a link: it runs here, and Copy link shares only the current step's experiment.",
+  );
+}
+
 /** Leaves the lesson (the reader picked a preset or edited a field): no bar, no lesson in the link. */
 function leaveLesson() {
   lesson?.leave();
@@ -563,7 +599,7 @@ function leaveLesson() {
 /** Runs a lesson's step: its preset (or its experiment), with the figure it points at in front. */
 function openLessonStep(step) {
   // A step that asks a question holds its run at the question's moment (the simulation knows the lesson by name).
-  const ask = step.predict ? { lesson: lesson.lesson.name, step: lesson.k } : null;
+  const ask = step.predict ? { lesson: lesson.source ?? lesson.lesson.name, step: lesson.k } : null;
   if (step.preset) applyPreset(step.preset, null, ask);
   else importExperiment(JSON.stringify(step.experiment), step.experiment, ask);
   if (step.figure === "claim" || step.figure === "singular_values") showClaim(step.figure === "claim");

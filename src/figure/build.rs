@@ -454,21 +454,34 @@ pub fn matrices(exp: &Experiment, cursor: Option<u64>) -> Matrices {
         None => (run.step(), run.end_to_end(), String::new()),
     };
     let truth = run.problem.truth.as_ref();
-    let scale = truth.unwrap_or(&w).iter().fold(0.0f64, |a, v| a.max(v.abs()));
+    // Each matrix on its own colour scale (full colour at ± its largest |entry|, stated in its title): W starts
+    // some 1e-7 small, and on the target's scale it would be a blank square.
+    let largest = |m: &nalgebra::DMatrix<f64>| m.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+    let scale = largest(&w);
     let mut panels = vec![Panel::Values {
-        title: format!("W at step {}{}", notation::step(at as f64), if note.is_empty() { "" } else { "*" }),
+        title: format!(
+            "W at step {}{} (±{})",
+            notation::step(at as f64),
+            if note.is_empty() { "" } else { "*" },
+            notation::number(scale, 2)
+        ),
         matrix: w.clone(),
         scale,
     }];
     if let Some(t) = truth {
-        panels.push(Panel::Values { title: "target M".into(), matrix: t.clone(), scale });
+        let scale = largest(t);
+        panels.push(Panel::Values {
+            title: format!("target M (±{})", notation::number(scale, 2)),
+            matrix: t.clone(),
+            scale,
+        });
     }
     let mask = run.problem.observed_mask();
     let observed = mask.iter().filter(|b| **b).count();
     panels.push(Panel::Mask { title: "observed entries".into(), mask });
     let (m, n) = (w.nrows(), w.ncols());
     let caption = format!(
-        "{m}×{n} heatmaps (orange > 0, blue < 0) of W at step {at}{}{}; {observed} of {} entries observed.",
+        "{m}×{n} heatmaps (orange > 0, blue < 0, each on its own scale: full colour at ± the value in its title) of W at step {at}{}{}; {observed} of {} entries observed.",
         if note.is_empty() { String::new() } else { format!("*{note}") },
         if truth.is_some() { " and of the target M" } else { "" },
         m * n

@@ -8,6 +8,8 @@
 //! read-out (`measure: ["α = 1e-6", "nuclear_norm"]`) or the ratio of two (`{"ratio": [A, B]}`). Intervals are
 //! disjoint, so at most one choice is right; nothing in the file says which.
 
+pub mod link;
+
 use crate::claims;
 use crate::experiment::presets::{self, Preset};
 use crate::experiment::Experiment;

@@ -6,6 +6,7 @@
 use crate::config::{matrix_text, parse_matrix_text, Config};
 use crate::experiment::presets;
 use crate::fields::{self, Kind, FIELDS};
+use crate::lessons::link;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -38,8 +39,10 @@ pub struct View {
 pub const THEMES: [&str; 3] = ["light", "dark", "projector"];
 
 /// Page controls `hide=` can name besides config fields.
-pub const CONTROLS: [&str; 14] = [
+pub const CONTROLS: [&str; 16] = [
     "preset",
+    "lesson",
+    "settings",
     "play",
     "step",
     "reset",
@@ -79,11 +82,15 @@ pub struct CompareRun {
     pub config: Config,
 }
 
-/// `lesson=NAME&step=K`: a shipped lesson at its step K (from 1).
+/// `lesson=NAME&step=K`: a lesson at its step K (from 1) — a shipped one by name, or a lecturer's own carried
+/// inline (`lesson=~…`, see [`crate::lessons::link`]).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct LessonAt {
     pub name: String,
     pub step: usize,
+    /// The lesson's JSON text when it is not a shipped one (it travels in the link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -129,9 +136,18 @@ pub fn parse(query: &str) -> UrlState {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let (k, v) = (decode(k), decode(v));
         match k.as_str() {
+            "lesson" if v.starts_with(link::MARK) => {
+                match link::decode(&v).and_then(|text| crate::lessons::from_json(&text).map(|l| (l, text))) {
+                    Ok((l, text)) => {
+                        state.lesson = Some(LessonAt { name: l.name.clone(), step: 1, source: Some(text) });
+                        lesson = Some(l);
+                    }
+                    Err(e) => state.messages.push(format!("parameter lesson: {e}")),
+                }
+            }
             "lesson" => match crate::lessons::find(&v) {
                 Some(l) => {
-                    state.lesson = Some(LessonAt { name: l.name.clone(), step: 1 });
+                    state.lesson = Some(LessonAt { name: l.name.clone(), step: 1, source: None });
                     lesson = Some(l);
                 }
                 None => state.messages.push(format!(
@@ -418,8 +434,11 @@ pub fn write(state: &PageState) -> (String, String) {
     let mut params: Vec<(bool, String)> = vec![]; // (belongs to the embedding, text)
     let mut push = |embedding: bool, text: String| params.push((embedding, text));
     // A lesson's step, or a preset (maybe re-seeded), is named, not spelled out: the link then restores it.
-    if let Some(l) = &state.lesson {
-        push(false, format!("lesson={}&step={}", encode(&l.name), l.step));
+    // A lecturer's own lesson travels inline, when it fits; else the link keeps what runs (the step's preset).
+    let inline = state.lesson.as_ref().and_then(|l| l.source.as_ref()).map(|t| link::encode(&link::minified(t)));
+    let fits = inline.as_ref().is_none_or(|v| v.len() <= link::MAX_ENCODED);
+    if let Some(l) = state.lesson.as_ref().filter(|_| fits) {
+        push(false, format!("lesson={}&step={}", inline.unwrap_or_else(|| encode(&l.name)), l.step));
     } else if let Some(p) = &state.preset {
         push(false, format!("preset={}", encode(p)));
         if let Some(seed) = state.seed {
@@ -669,9 +688,54 @@ mod tests {
     }
 
     #[test]
+    fn a_lecturers_lesson_travels_inline_in_its_link() {
+        let mine = include_str!("../lessons/first-look.json").replace("\"first-look\"", "\"my-class\"");
+        let page = PageState {
+            lesson: Some(LessonAt { name: "my-class".into(), step: 2, source: Some(mine.clone()) }),
+            ..PageState::default()
+        };
+        let (query, _) = write(&page);
+        assert!(query.starts_with("lesson=~") && query.contains("&step=2"), "{query}");
+        let s = parse(&query);
+        assert!(s.messages.is_empty(), "{:?}", s.messages);
+        let at = s.lesson.expect("the lesson");
+        assert_eq!((at.name.as_str(), at.step), ("my-class", 2));
+        assert_eq!(at.source.as_deref(), Some(link::minified(&mine).as_str()));
+        assert_eq!(s.preset.as_deref(), Some("tied-spectrum"), "its step runs");
+        // A damaged link or an invalid lesson inside it is named, and the page runs its default.
+        let cut = &query[..query.find("&step").unwrap() - 10];
+        assert!(parse(cut).messages[0].starts_with("parameter lesson: an inline lesson is cut or damaged"));
+        let bad = link::encode(&mine.replace("\"steps\"", "\"stops\""));
+        let msg = &parse(&format!("lesson={bad}")).messages[0];
+        assert!(msg.starts_with("parameter lesson: lesson: unknown field") || msg.contains("steps"), "{msg}");
+        // A lesson too long for a link leaves it out: the link keeps what runs.
+        let long = PageState {
+            lesson: Some(LessonAt {
+                name: "x".into(),
+                step: 1,
+                source: Some(format!("{{\"pad\": \"{}\"}}", rand_text(40_000))),
+            }),
+            preset: Some("incremental".into()),
+            ..PageState::default()
+        };
+        assert!(write(&long).0.starts_with("preset=incremental"), "{}", write(&long).0);
+    }
+
+    /// Text that does not compress (a simple LCG over letters).
+    fn rand_text(n: usize) -> String {
+        let mut x: u64 = 1;
+        (0..n)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (b'a' + (x >> 59) as u8 % 26) as char
+            })
+            .collect()
+    }
+
+    #[test]
     fn a_lesson_link_runs_its_step_and_is_written_back() {
         let s = parse("?lesson=first-look&step=3&speed=max");
-        assert_eq!(s.lesson, Some(LessonAt { name: "first-look".into(), step: 3 }));
+        assert_eq!(s.lesson, Some(LessonAt { name: "first-look".into(), step: 3, source: None }));
         assert_eq!(s.preset.as_deref(), Some("counterexample"));
         assert_eq!(&s.config, presets::find("counterexample").unwrap().config());
         assert!(s.messages.is_empty(), "{:?}", s.messages);

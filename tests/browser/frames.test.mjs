@@ -120,3 +120,47 @@ test("present mode (a preset, a lesson step with its question), the full page an
     }
   }
 });
+
+test("the first screen explains itself on a projector and a phone, and leads into the lesson", async () => {
+  for (const [w, h, extra] of [
+    [1280, 720],
+    [390, 844, { isMobile: true, hasTouch: true }],
+  ]) {
+    const { page, context, errors } = await open("", w, h, extra);
+    try {
+      const seen = await page.evaluate(() => {
+        const inView = (id) => {
+          const el = typeof id === "string" ? document.getElementById(id) : id;
+          const r = el.getBoundingClientRect();
+          return el.checkVisibility() && r.top >= 0 && r.bottom <= innerHeight && r.height > 0;
+        };
+        return {
+          lede: inView(document.querySelector(".lede")),
+          title: inView("preset-title"),
+          explanation: inView("preset-explanation"),
+          start: inView("start-lesson"),
+          chartTop: document.getElementById("sv-chart").getBoundingClientRect().top < innerHeight - 150,
+          settingsOpen: document.getElementById("settings").open,
+        };
+      });
+      assert.deepEqual(
+        seen,
+        { lede: true, title: true, explanation: true, start: true, chartTop: true, settingsOpen: w > 700 },
+        `${w}×${h}`,
+      );
+      assert.deepEqual(await sideways(page), { scroll: 0, out: [] });
+      if (w < 700) {
+        // A tap unfolds the settings.
+        await page.tap("#settings > summary");
+        assert.ok(await page.$eval('[data-field="model.depth"]', (e) => e.checkVisibility()), "the fields are shown");
+      } else {
+        await page.click("#start-lesson");
+        await page.waitForFunction(() => window.rankflow?.state().lesson?.name === "first-look");
+        assert.ok(await page.$eval("#start-lesson", (a) => !a.checkVisibility()), "no way in once inside");
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  }
+});

@@ -3,6 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { launch, openPage } from "./harness.mjs";
 import { CLI } from "./every-preset.mjs";
 
@@ -165,6 +166,55 @@ test("predict, then reveal: the run holds at the question's moment, goes on once
     assert.equal(q.choices[q.answer.choice], cli[3].label);
     assert.notEqual(q.answer.choice, 0, "GD does not end at the nuclear-norm minimum");
     assert.match(await page.$eval("#lesson-outcome", (e) => e.textContent), /✗ you predicted: Near 3\.8/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a lecturer's own lesson: pasted, checked (a bad one named), opened, carried inline by its link", async () => {
+  const mine = JSON.parse(readFileSync(new URL("../../src/lessons/first-look.json", import.meta.url), "utf8"));
+  mine.name = "my-class";
+  mine.title = "My class: two steps";
+  mine.steps = mine.steps.slice(1); // tied-spectrum (asks at step 0), then counterexample
+  const { page, errors, context } = await openPage(browser, { query: "?preset=sensing" });
+  try {
+    const bad = structuredClone(mine);
+    bad.steps[1].preset = "no-such-preset";
+    await page.fill("#import-text", JSON.stringify(bad));
+    await page.click("#import-apply");
+    assert.match(
+      await page.$eval("#message", (e) => e.textContent),
+      /Imported lesson rejected: steps\[1\]\.preset: no preset "no-such-preset"/,
+    );
+    assert.ok(await page.$eval("#lesson", (e) => e.hidden));
+    await page.fill("#import-text", JSON.stringify(mine, null, 2));
+    await page.click("#import-apply");
+    await page.waitForFunction(() => window.rankflow.state().lesson?.name === "my-class");
+    assert.equal(await page.$eval("#lesson-title", (e) => e.textContent), "My class: two steps");
+    assert.equal(await page.$eval("#preset", (e) => e.value), "tied-spectrum");
+    const link = await page.evaluate(() => location.search);
+    assert.match(link, /^\?lesson=~[A-Za-z0-9_-]+&step=1$/);
+    assert.ok(link.length < 2500, `${link.length} characters`);
+    // The link alone brings it back, at its step, and its question is answered by the run (the simulation reads
+    // the lesson from the link too).
+    await page.goto(`${page.url().split("?")[0]}${link.replace("step=1", "step=2")}`);
+    await page.waitForFunction(() => window.rankflow?.state().lesson?.question?.asking === true, null, {
+      timeout: 20000,
+    });
+    const at = await page.evaluate(() => window.rankflow.state().lesson);
+    assert.deepEqual([at.name, at.step, at.steps], ["my-class", 2, 2]);
+    assert.equal(await page.$eval("#preset", (e) => e.value), "counterexample");
+    await page.evaluate(() => window.rankflow.lessonChoose(2));
+    await page.waitForFunction(() => window.rankflow.state().lesson.question.answer, null, { timeout: 90000 });
+    assert.equal((await page.evaluate(() => window.rankflow.state().lesson.question.answer)).choice, 2);
+    // A damaged link is named, and the page still runs.
+    await page.goto(`${page.url().split("?")[0]}${link.slice(0, 60)}`);
+    await page.waitForFunction(() => window.rankflow?.state().status === "ready");
+    assert.match(
+      await page.evaluate(() => document.body.innerText),
+      /parameter lesson: an inline lesson is cut or damaged/,
+    );
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -4,16 +4,23 @@
 // `open(step)` runs the step; PageDown/PageUp (what presentation clickers send) move on; 1–5 choose.
 import { $ } from "./ui.js";
 
+let shown = null; // the bar on the page (its buttons are wired once and act on it)
+
 export class LessonBar {
   /** `lesson`: {name, title, steps: [{title, preset, text, figure, predict?, …}]}; `k`: the step shown, from 1;
-   * `open(step)`: runs a step; `release()`: lets the held run go on once a choice is made. */
-  constructor(lesson, k, { open, release }) {
+   * `source`: the lesson's JSON text when it is a lecturer's own (null: shipped, known by name); `open(step)`: runs
+   * a step; `release()`: lets the held run go on once a choice is made. */
+  constructor(lesson, k, { open, release, source = null }) {
     this.lesson = lesson;
     this.k = k;
     this.open = open;
     this.release = release;
-    $("lesson-prev").addEventListener("click", () => this.prev());
-    $("lesson-next").addEventListener("click", () => this.next());
+    this.source = source;
+    if (!shown) {
+      $("lesson-prev").addEventListener("click", () => shown?.prev());
+      $("lesson-next").addEventListener("click", () => shown?.next());
+    }
+    shown = this;
     $("lesson").hidden = false;
     document.body.classList.add("in-lesson");
     // Present mode sizes the chart to what the bar leaves of the screen.
@@ -24,10 +31,11 @@ export class LessonBar {
     this.show();
   }
 
-  /** Where the lesson is, for the link and `state()`: {name, step, steps, question?}. `question` (a step that asks
+  /** Where the lesson is, for the link and `state()`: {name, step, steps, source?, question?}. `question` (a step that asks
    * one): {text, choices, asking (the run holds for it), chosen, answer: {choice, value, shown} once known}. */
   at() {
     const at = { name: this.lesson.name, step: this.k, steps: this.lesson.steps.length };
+    if (this.source) at.source = this.source; // (the link carries it; the core writes it)
     const p = this.step().predict;
     if (p) {
       at.question = {
@@ -65,6 +73,7 @@ export class LessonBar {
 
   /** The reader went their own way (picked a preset, edited a field): the bar goes, the link drops the lesson. */
   leave() {
+    if (shown === this) shown = null;
     this.sizer.disconnect();
     $("lesson").hidden = true;
     document.documentElement.style.removeProperty("--lesson-h");

@@ -7,7 +7,9 @@ import { CANVAS } from "./charts.js";
  * the query, as it reads it). */
 export function syncUrl(wasm, current, view) {
   const state = {
-    lesson: current.lesson ? { name: current.lesson.name, step: current.lesson.step } : null,
+    lesson: current.lesson
+      ? { name: current.lesson.name, step: current.lesson.step, source: current.lesson.source ?? null }
+      : null,
     preset: current.preset ?? null,
     seed: current.seed ?? null,
     config: current.config ?? null,

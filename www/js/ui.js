@@ -28,7 +28,11 @@ export function showMessage(text, field) {
       (f) =>
         field === f.dataset.field || field.startsWith(f.dataset.field + ".") || field.startsWith(f.dataset.field + "["),
     );
-    if (el) el.setAttribute("aria-invalid", "true");
+    if (el) {
+      el.setAttribute("aria-invalid", "true");
+      const folded = el.closest("details:not([open])");
+      if (folded) folded.open = true; // a named field is shown, even in folded settings
+    }
   }
 }
 

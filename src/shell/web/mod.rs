@@ -95,6 +95,16 @@ pub fn lesson_json(name: &str) -> String {
     crate::lessons::find(name).and_then(|l| serde_json::to_string(&l).ok()).unwrap_or_else(|| "null".into())
 }
 
+/// A lecturer's lesson file checked as `rankflow lesson --check` does: {"lesson": …as `lesson_json`…, "fits_link":
+/// whether it travels inside the page's link}; throws the first problem, its field named.
+#[wasm_bindgen]
+pub fn lesson_from_text(text: &str) -> Result<String, JsError> {
+    use crate::lessons::link;
+    let lesson = crate::lessons::from_json(text).map_err(|e| JsError::new(&e))?;
+    let fits = link::encode(&link::minified(text)).len() <= link::MAX_ENCODED;
+    Ok(serde_json::json!({"lesson": lesson, "fits_link": fits}).to_string())
+}
+
 #[wasm_bindgen]
 pub fn default_preset() -> String {
     presets::DEFAULT.to_string()
