@@ -74,6 +74,7 @@ fn the_answer_follows_the_run_not_the_file() {
     let a = at_1e2.answer(exp).unwrap();
     assert!((5.4..6.2).contains(&a.value), "{}", a.value);
     assert_eq!(a.choice, Some(1), "α = 1e-2 ends in between");
+    assert_eq!(a.said, format!("‖W‖* ends at {}", rankflow::notation::number(a.value, 3)), "the number in its words");
     // A measure the read-out does not have is an error, not an answer.
     at_1e2.measure = lessons::Measure::Value(vec![json!("α = 1e-3"), json!("nuclear_norm")]);
     assert!(at_1e2.answer(exp).unwrap_err().contains("[\"α = 1e-3\", \"nuclear_norm\"]"));
@@ -113,6 +114,10 @@ fn malformed_lessons_name_the_field() {
     );
     edit(&|d| d["steps"][0]["predict"]["stop"] = json!({"at": 3}), "steps[0].predict.stop: expected {\"step\": N}");
     edit(&|d| d["steps"][0]["predict"]["measure"] = json!("run"), "steps[0].predict.measure: expected a path");
+    edit(
+        &|d| d["steps"][0]["predict"]["says"] = json!("σ₂ comes later"),
+        "steps[0].predict.says: expected the measured number's place, {}, once",
+    );
     edit(
         &|d| d["steps"][0]["predict"]["choices"][1]["when"] = json!({"at_least": 1.0}),
         "steps[0].predict.choices[1].when: overlaps choices[0]",

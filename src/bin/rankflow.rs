@@ -666,11 +666,12 @@ fn lesson_command(args: LessonArgs) -> Result<ExitCode, String> {
         match p.answer(&exp) {
             Ok(a) => match a.choice {
                 Some(c) => println!(
-                    "step {}: {} → {} (measured {})",
+                    "step {}: {} → {} (measured {}; {})",
                     i + 1,
                     p.question,
                     p.choices[c].label,
-                    number(a.value, 4)
+                    number(a.value, 4),
+                    a.said
                 ),
                 None => {
                     missing += 1;

@@ -56,6 +56,8 @@ pub struct Prediction {
     pub stop: Moment,
     pub question: String,
     pub measure: Measure,
+    /// What the measure is, in words, `{}` standing for the number ("σ₂ is learned at {}× σ₁'s step").
+    pub says: Option<String>,
     pub choices: Vec<Choice>,
 }
 
@@ -93,6 +95,8 @@ pub struct Answer {
     pub value: f64,
     /// The choice whose interval holds it; None when none does.
     pub choice: Option<usize>,
+    /// The measure in words: the prediction's `says` with the number (3 significant digits), else "measured N".
+    pub said: String,
 }
 
 impl Choice {
@@ -162,7 +166,9 @@ impl Prediction {
         if !value.is_finite() {
             return Err(format!("the measure is not a number on this run ({value})"));
         }
-        Ok(Answer { value, choice: self.choices.iter().position(|c| c.holds(value)) })
+        let number = crate::notation::number(value, 3);
+        let said = self.says.as_ref().map_or_else(|| format!("measured {number}"), |t| t.replacen("{}", &number, 1));
+        Ok(Answer { value, choice: self.choices.iter().position(|c| c.holds(value)), said })
     }
 }
 
@@ -282,7 +288,7 @@ fn step(v: &Value, at: &str) -> Result<Step, String> {
 }
 
 fn prediction(v: &Value, at: &str, exp: &Experiment) -> Result<Prediction, String> {
-    let obj = object(v, at, &["stop", "question", "measure", "choices"])?;
+    let obj = object(v, at, &["stop", "question", "measure", "says", "choices"])?;
     let first = &exp.members[0].run.config;
     let stop = match obj.get("stop").and_then(Value::as_object).map(|o| o.iter().collect::<Vec<_>>()).as_deref() {
         Some([(k, n)]) if k.as_str() == "step" => Moment::Step(
@@ -299,6 +305,16 @@ fn prediction(v: &Value, at: &str, exp: &Experiment) -> Result<Prediction, Strin
         _ => return Err(format!("{at}.stop: expected {{\"step\": N}} or {{\"learned\": k}}")),
     };
     let question = string(obj, "question", at, 1, 300)?;
+    let says = match obj.get("says") {
+        None => None,
+        Some(_) => {
+            let t = string(obj, "says", at, 3, 160)?;
+            if t.matches("{}").count() != 1 {
+                return Err(format!("{at}.says: expected the measured number's place, {{}}, once, got {t:?}"));
+            }
+            Some(t)
+        }
+    };
     let measure = match obj.get("measure") {
         Some(Value::Array(path)) => Measure::Value(measure_path(path, &format!("{at}.measure"))?),
         Some(Value::Object(o)) if o.len() == 1 && o.contains_key("ratio") => {
@@ -348,7 +364,7 @@ fn prediction(v: &Value, at: &str, exp: &Experiment) -> Result<Prediction, Strin
         }
         parsed.push(choice);
     }
-    Ok(Prediction { stop, question, measure, choices: parsed })
+    Ok(Prediction { stop, question, measure, says, choices: parsed })
 }
 
 fn measure_path(path: &[Value], at: &str) -> Result<Vec<Value>, String> {

@@ -99,8 +99,8 @@ test("a bad lesson or step is named, and the page still runs", async () => {
 function cliAnswers(name) {
   const out = execFileSync(CLI, ["lesson", name, "--answers"], { encoding: "utf8" });
   const answers = {};
-  for (const m of out.matchAll(/^step (\d+): .* → (.*) \(measured ([^)]+)\)$/gm))
-    answers[m[1]] = { label: m[2], measured: Number(m[3]) };
+  for (const m of out.matchAll(/^step (\d+): .* → (.*) \(measured ([^;]+); (.*)\)$/gm))
+    answers[m[1]] = { label: m[2], measured: Number(m[3]), said: m[4] };
   return answers;
 }
 
@@ -112,7 +112,7 @@ test("predict, then reveal: the run holds at the question's moment, goes on once
     // Step 1 stops when σ₁ is learned: before Play nothing is asked, the choices wait disabled.
     let q = await question();
     assert.equal(q.asking, false);
-    assert.match(q.text, /When does σ₂ rise/);
+    assert.match(q.text, /When will σ₂ be learned/);
     assert.ok(await page.$eval("#lesson-choices button", (b) => b.disabled));
     await page.keyboard.press(" ");
     await page.waitForFunction(() => window.rankflow.state().lesson.question.asking, null, { timeout: 60000 });
@@ -141,7 +141,7 @@ test("predict, then reveal: the run holds at the question's moment, goes on once
     assert.equal(Number(q.answer.value.toPrecision(4)), cli[1].measured);
     assert.equal(q.choices[q.answer.choice], cli[1].label);
     const outcome = await page.$eval("#lesson-outcome", (e) => e.textContent);
-    assert.ok(outcome.includes(cli[1].label), outcome);
+    assert.ok(outcome.includes(cli[1].label) && outcome.includes(cli[1].said), outcome);
     assert.match(outcome, q.answer.choice === 1 ? /✓ as you predicted/ : /✗ you predicted/);
     assert.equal(await page.$$eval("#lesson-choices .right", (b) => b.length), 1);
     // Reset: the same question is asked again.

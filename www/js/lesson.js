@@ -32,7 +32,7 @@ export class LessonBar {
   }
 
   /** Where the lesson is, for the link and `state()`: {name, step, steps, source?, question?}. `question` (a step that asks
-   * one): {text, choices, asking (the run holds for it), chosen, answer: {choice, value, shown} once known}. */
+   * one): {text, choices, asking (the run holds for it), chosen, answer: {choice, value, said} once known}. */
   at() {
     const at = { name: this.lesson.name, step: this.k, steps: this.lesson.steps.length };
     if (this.source) at.source = this.source; // (the link carries it; the core writes it)
@@ -172,7 +172,7 @@ export class LessonBar {
     return true;
   }
 
-  /** The finished run's answer ({value, choice, shown} or {error}): shown beside the student's choice. */
+  /** The finished run's answer ({value, choice, said} or {error}): shown beside the student's choice. */
   answered(answer) {
     const p = this.step().predict;
     if (!p || !answer || this.answer || this.chosen === null) return;
@@ -189,7 +189,7 @@ export class LessonBar {
       const said = answer.choice === null ? "none of the choices" : p.choices[answer.choice].label;
       const verdict =
         answer.choice === this.chosen ? "✓ as you predicted." : `✗ you predicted: ${p.choices[this.chosen].label}.`;
-      out.textContent = `The run says: ${said} (measured ${answer.shown}) — ${verdict}`;
+      out.textContent = `The run says: ${said} (${answer.said}) — ${verdict}`;
     }
     this.changed("lesson-answer");
   }

@@ -268,7 +268,7 @@ impl Lab {
 
     /// {status: "held"|"running"|"finished"|"diverged", step, steps, runs: [{label, step, loss, learned?}], message,
     /// baseline_pending, cursor, held, answer}. `held`: the step a question holds the run at (else null); `answer`:
-    /// once the runs are done, what they say about the question ({value, choice, shown} or {error}; null without one). `learned` (the step each target value was learned, null until then) scans each
+    /// once the runs are done, what they say about the question ({value, choice, said} or {error}; null without one). `learned` (the step each target value was learned, null until then) scans each
     /// run's trace, so it is only included when `with_learned` (the page asks once a second).
     pub fn state_json(&self, with_learned: bool) -> String {
         let runs: Vec<serde_json::Value> = self
@@ -301,7 +301,7 @@ impl Lab {
     fn answer(&self) -> Option<serde_json::Value> {
         let q = self.question.as_ref().filter(|q| q.held.is_none() && !self.exp.running())?;
         Some(match q.prediction.answer(&self.exp) {
-            Ok(a) => json!({"value": a.value, "choice": a.choice, "shown": crate::notation::number(a.value, 3)}),
+            Ok(a) => json!(a),
             Err(e) => json!({"error": e}),
         })
     }
