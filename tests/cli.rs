@@ -427,3 +427,13 @@ fn run_csv_writes_the_trajectories_the_page_exports() {
     assert_eq!(first[1], "0");
     assert_eq!(text.lines().count(), 1 + exp.members[0].run.trace.samples().len());
 }
+
+#[test]
+fn posters_reject_a_bad_thread_count_naming_the_flag() {
+    for bad in ["0", "65", "two"] {
+        let o = rankflow(&["posters", "--out", temp("posters").to_str().unwrap(), "--threads", bad]);
+        assert_eq!(o.status.code(), Some(2), "--threads {bad}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("--threads: expected a whole number in 1..64"), "{err}");
+    }
+}

@@ -1,6 +1,7 @@
 // rankflow page: wiring. The simulation runs in a Worker (js/session.js, js/simulation.js); this thread reads
 // the form, draws the figures the simulation sends (js/charts.js) and keeps the URL. No numerical code here:
 // the core owns the state and validates everything (messages name the field).
+import { hidePoster } from "./js/poster.js"; // first: the poster shows while the rest loads
 import init, * as wasm from "./pkg/rankflow.js";
 import { $, fieldOf, showMessage, setStatus } from "./js/ui.js";
 import { buildForm, readForm, writeForm, syncForm, sliderMoved } from "./js/form.js";
@@ -93,6 +94,7 @@ function frame() {
   if (answer) {
     try {
       view.take(answer);
+      hidePoster();
     } catch (e) {
       showMessage(`Drawing failed: ${e.message}`);
     }

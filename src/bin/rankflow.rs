@@ -63,6 +63,11 @@ enum Command {
   rankflow figures --preset incremental --out figures/
   rankflow figures --preset saddle-to-saddle --seed 2 --out figures/ --format png --width 1600 --height 900")]
     Figures(FiguresArgs),
+    /// Run every preset to its end and write its σ chart and claim figure as SVG and PNG (the page's posters),
+    /// with index.json (every preset's posters, and each lesson's presets by step).
+    #[command(after_help = "Examples:
+  rankflow posters --out www/posters")]
+    Posters(PostersArgs),
     /// List the presets (name and title), or print them as JSON (what the page receives).
     #[command(after_help = "Examples:
   rankflow presets
@@ -150,6 +155,16 @@ struct RunArgs {
     /// Skip the convex baseline (minimum nuclear norm / trace), which some claims compare with.
     #[arg(long)]
     no_baseline: bool,
+}
+
+#[derive(Args)]
+struct PostersArgs {
+    /// The directory to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: String,
+    /// Presets run at once, 1..64 (default: the machine's cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<String>,
 }
 
 #[derive(Args)]
@@ -242,6 +257,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run_command(args),
         Command::Figures(args) => figures(args),
+        Command::Posters(args) => posters(args),
         Command::Presets { json } => {
             if json {
                 println!("{}", serde_json::to_string_pretty(&presets::all()).expect("presets serialize"));
@@ -594,13 +610,8 @@ fn figures(args: FiguresArgs) -> Result<ExitCode, String> {
     let dir = std::path::Path::new(&args.out);
     std::fs::create_dir_all(dir).map_err(|e| format!("--out: cannot create directory {}: {e}", args.out))?;
     let (_, mut exp) = load(&source)?;
-    while exp.running() {
-        exp.advance(1 << 20);
-    }
     let baseline = !args.no_baseline;
-    if baseline {
-        exp.finish_baseline();
-    }
+    exp.run_to_end(baseline);
     let opts = build::Options { log_steps: true, baseline, max_points: 0, cursor: None };
     let mut index = vec![];
     for figure in rankflow::claims::drawings(&exp, opts) {
@@ -625,6 +636,78 @@ fn figures(args: FiguresArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pixel size of a poster (the page's chart at a projector's width).
+const POSTER: (u32, u32) = (1200, 700);
+
+/// `rankflow posters`: every preset's finished σ chart and claim figure, SVG and PNG, and index.json.
+fn posters(args: PostersArgs) -> Result<ExitCode, String> {
+    let threads = match &args.threads {
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        Some(t) => t
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=64).contains(n))
+            .ok_or_else(|| format!("--threads: expected a whole number in 1..64, got {t:?}"))?,
+    };
+    let dir = std::path::Path::new(&args.out);
+    std::fs::create_dir_all(dir).map_err(|e| format!("--out: cannot create directory {}: {e}", args.out))?;
+    let all = presets::all();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let written: std::sync::Mutex<Vec<(usize, serde_json::Value)>> = std::sync::Mutex::new(vec![]);
+    let failed: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(all.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(p) = all.get(i) else { break };
+                match poster(p, dir) {
+                    Ok(entry) => written.lock().expect("not poisoned").push((i, entry)),
+                    Err(e) => *failed.lock().expect("not poisoned") = Some(e),
+                }
+            });
+        }
+    });
+    if let Some(e) = failed.into_inner().expect("not poisoned") {
+        return Err(e);
+    }
+    let mut entries = written.into_inner().expect("not poisoned");
+    entries.sort_by_key(|(i, _)| *i);
+    let lessons: serde_json::Map<String, serde_json::Value> = rankflow::lessons::all()
+        .into_iter()
+        .map(|l| (l.name, serde_json::json!(l.steps.iter().map(|s| s.preset.clone()).collect::<Vec<_>>())))
+        .collect();
+    let index = serde_json::json!({
+        "size": [POSTER.0, POSTER.1],
+        "presets": entries.into_iter().map(|(_, e)| e).collect::<Vec<_>>(),
+        "lessons": lessons,
+    });
+    let text = serde_json::to_string_pretty(&index).expect("index serializes");
+    std::fs::write(dir.join("index.json"), text).map_err(|e| format!("--out: cannot write index.json: {e}"))?;
+    println!("posters of {} presets in {}", all.len(), dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One preset's posters: its σ chart and claim figure (where it has one), finished, as NAME-ID.svg and .png.
+fn poster(p: &presets::Preset, dir: &std::path::Path) -> Result<serde_json::Value, String> {
+    let mut exp = p.experiment();
+    exp.run_to_end(true);
+    let opts = build::Options { log_steps: true, baseline: true, max_points: 0, cursor: None };
+    let mut figures = serde_json::Map::new();
+    for id in ["singular_values", "claim"] {
+        let Some(figure) = rankflow::claims::drawing(&exp, id, opts) else { continue };
+        let base = format!("{}-{id}", p.name);
+        let (w, h) = POSTER;
+        let svg = export::to_svg(&figure, w, h, Style::default())?;
+        let path = dir.join(format!("{base}.svg"));
+        std::fs::write(&path, svg).map_err(|e| format!("--out: cannot write {}: {e}", path.display()))?;
+        export::to_png(&figure, &dir.join(format!("{base}.png")), w, h, Style::default())
+            .map_err(|e| format!("--out: cannot write {base}.png: {e}"))?;
+        figures
+            .insert(id.into(), serde_json::json!({"base": base, "title": figure.title(), "caption": figure.caption()}));
+    }
+    Ok(serde_json::json!({"name": p.name, "title": p.title, "figures": figures}))
 }
 
 /// `rankflow lesson`: the shipped lessons, one of them, or a lesson file checked (and with --answers, run).
@@ -659,10 +742,7 @@ fn lesson_command(args: LessonArgs) -> Result<ExitCode, String> {
     for (i, step) in lesson.steps.iter().enumerate() {
         let Some(p) = &step.predict else { continue };
         let mut exp = step.experiment.experiment();
-        while exp.running() {
-            exp.advance(1 << 20);
-        }
-        exp.finish_baseline();
+        exp.run_to_end(true);
         match p.answer(&exp) {
             Ok(a) => match a.choice {
                 Some(c) => println!(

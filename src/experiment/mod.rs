@@ -155,6 +155,16 @@ impl Experiment {
         })
     }
 
+    /// Runs every member to its end, then (with `baseline`) solves the convex baseline (CLI, tests, posters).
+    pub fn run_to_end(&mut self, baseline: bool) {
+        while self.running() {
+            self.advance(1 << 20);
+        }
+        if baseline {
+            self.finish_baseline();
+        }
+    }
+
     /// Solves the baseline to the end (CLI, tests).
     pub fn finish_baseline(&mut self) {
         if let Some(b) = &mut self.baseline {

@@ -164,3 +164,43 @@ test("the first screen explains itself on a projector and a phone, and leads int
     }
   }
 });
+
+test("the poster of what the link runs shows before the wasm is ready, and the live chart replaces it", async () => {
+  for (const [query, preset] of [
+    ["?preset=noisy-gd", "noisy-gd"],
+    ["?lesson=implicit-bias&step=4", "saddle-to-saddle"],
+    ["", "incremental"],
+  ]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    let release;
+    const held = new Promise((r) => {
+      release = r;
+    });
+    // The wasm arrives only when the test lets it.
+    await page.route("**/pkg/rankflow_bg.wasm", async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.goto(BASE_URL + query);
+      await page.waitForFunction(
+        () => document.getElementById("poster").complete && !document.getElementById("poster").hidden,
+      );
+      const shown = await page.$eval("#poster", (p) => ({ src: p.getAttribute("src"), w: p.naturalWidth, alt: p.alt }));
+      assert.equal(shown.src, `posters/${preset}-singular_values.png`, query);
+      assert.equal(shown.w, 1200, "the picture loaded");
+      assert.match(shown.alt, /Singular values of W, the finished run/);
+      assert.ok(await page.$eval("#play", (b) => b.disabled), "the wasm is not ready yet");
+      release();
+      await page.waitForFunction(() => !document.getElementById("play").disabled);
+      await page.waitForFunction(() => document.getElementById("poster").hidden);
+      assert.deepEqual(errors, []);
+    } finally {
+      release();
+      await context.close();
+    }
+  }
+});

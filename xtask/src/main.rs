@@ -134,7 +134,23 @@ pub(crate) fn build() -> Result<(), String> {
     eprintln!("xtask: built www/pkg/rankflow_bg.wasm ({} KB)", size / 1024);
     // A relaxed-simd build of earlier versions; a checkout that has one must not serve it.
     let _ = std::fs::remove_file(pkg.join("rankflow_relaxed_bg.wasm"));
-    Ok(())
+    posters(&root)
+}
+
+/// www/posters/: every preset's finished σ chart and claim figure (SVG, PNG) and index.json, written by the native
+/// CLI (`rankflow posters`); the page shows one while its wasm loads. Rewritten only when the CLI changed.
+fn posters(root: &Path) -> Result<(), String> {
+    run(Command::new("cargo").current_dir(root).args(["build", "--profile", "fast", "--bin", "rankflow"]))?;
+    let cli = root.join("target/fast/rankflow");
+    let meta = std::fs::metadata(&cli).map_err(|e| format!("no CLI at {}: {e}", cli.display()))?;
+    let stamp = format!("{} {:?}", meta.len(), meta.modified().ok());
+    let dir = root.join("www/posters");
+    if std::fs::read_to_string(dir.join(".stamp")).is_ok_and(|s| s == stamp) {
+        return Ok(());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    run(Command::new(&cli).arg("posters").arg("--out").arg(&dir))?;
+    std::fs::write(dir.join(".stamp"), stamp).map_err(|e| e.to_string())
 }
 
 /// Builds and copies www/ to dist/ (replacing it).
