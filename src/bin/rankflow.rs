@@ -64,7 +64,7 @@ enum Command {
   rankflow figures --preset saddle-to-saddle --seed 2 --out figures/ --format png --width 1600 --height 900")]
     Figures(FiguresArgs),
     /// Run every preset to its end and write its σ chart and claim figure as SVG and PNG (the page's posters),
-    /// with index.json (every preset's posters, and each lesson's presets by step).
+    /// handout.pdf (a page per preset: its explanation, both figures, its verdict) and index.json.
     #[command(after_help = "Examples:
   rankflow posters --out www/posters")]
     Posters(PostersArgs),
@@ -655,7 +655,7 @@ fn posters(args: PostersArgs) -> Result<ExitCode, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("--out: cannot create directory {}: {e}", args.out))?;
     let all = presets::all();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let written: std::sync::Mutex<Vec<(usize, serde_json::Value)>> = std::sync::Mutex::new(vec![]);
+    let written: std::sync::Mutex<Vec<(usize, serde_json::Value, Vec<u8>)>> = std::sync::Mutex::new(vec![]);
     let failed: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..threads.min(all.len()) {
@@ -663,7 +663,7 @@ fn posters(args: PostersArgs) -> Result<ExitCode, String> {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(p) = all.get(i) else { break };
                 match poster(p, dir) {
-                    Ok(entry) => written.lock().expect("not poisoned").push((i, entry)),
+                    Ok((entry, page)) => written.lock().expect("not poisoned").push((i, entry, page)),
                     Err(e) => *failed.lock().expect("not poisoned") = Some(e),
                 }
             });
@@ -673,14 +673,18 @@ fn posters(args: PostersArgs) -> Result<ExitCode, String> {
         return Err(e);
     }
     let mut entries = written.into_inner().expect("not poisoned");
-    entries.sort_by_key(|(i, _)| *i);
+    entries.sort_by_key(|(i, _, _)| *i);
+    let pages: Vec<Vec<u8>> = entries.iter_mut().map(|(_, _, page)| std::mem::take(page)).collect();
+    let pdf = rankflow::shell::handout::pdf(&pages);
+    std::fs::write(dir.join("handout.pdf"), pdf).map_err(|e| format!("--out: cannot write handout.pdf: {e}"))?;
     let lessons: serde_json::Map<String, serde_json::Value> = rankflow::lessons::all()
         .into_iter()
         .map(|l| (l.name, serde_json::json!(l.steps.iter().map(|s| s.preset.clone()).collect::<Vec<_>>())))
         .collect();
     let index = serde_json::json!({
         "size": [POSTER.0, POSTER.1],
-        "presets": entries.into_iter().map(|(_, e)| e).collect::<Vec<_>>(),
+        "presets": entries.into_iter().map(|(_, e, _)| e).collect::<Vec<_>>(),
+        "handout": "handout.pdf",
         "lessons": lessons,
     });
     let text = serde_json::to_string_pretty(&index).expect("index serializes");
@@ -689,14 +693,17 @@ fn posters(args: PostersArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One preset's posters: its σ chart and claim figure (where it has one), finished, as NAME-ID.svg and .png.
-fn poster(p: &presets::Preset, dir: &std::path::Path) -> Result<serde_json::Value, String> {
+/// One preset's posters: its σ chart and claim figure (where it has one), finished, as NAME-ID.svg and .png; and
+/// its handout page (RGB samples).
+fn poster(p: &presets::Preset, dir: &std::path::Path) -> Result<(serde_json::Value, Vec<u8>), String> {
     let mut exp = p.experiment();
     exp.run_to_end(true);
     let opts = build::Options { log_steps: true, baseline: true, max_points: 0, cursor: None };
     let mut figures = serde_json::Map::new();
+    let mut drawn = vec![];
     for id in ["singular_values", "claim"] {
         let Some(figure) = rankflow::claims::drawing(&exp, id, opts) else { continue };
+        drawn.push(figure.clone());
         let base = format!("{}-{id}", p.name);
         let (w, h) = POSTER;
         let svg = export::to_svg(&figure, w, h, Style::default())?;
@@ -707,7 +714,11 @@ fn poster(p: &presets::Preset, dir: &std::path::Path) -> Result<serde_json::Valu
         figures
             .insert(id.into(), serde_json::json!({"base": base, "title": figure.title(), "caption": figure.caption()}));
     }
-    Ok(serde_json::json!({"name": p.name, "title": p.title, "figures": figures}))
+    let lines = rankflow::claims::readout(&exp).lines;
+    let sheet =
+        rankflow::shell::handout::Sheet { title: &p.title, explanation: &p.explanation, figures: drawn, lines: &lines };
+    let page = rankflow::shell::handout::render(&sheet)?;
+    Ok((serde_json::json!({"name": p.name, "title": p.title, "figures": figures}), page))
 }
 
 /// `rankflow lesson`: the shipped lessons, one of them, or a lesson file checked (and with --answers, run).

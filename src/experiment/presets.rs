@@ -73,6 +73,16 @@ struct RunSpec {
 
 /// All presets, the default first.
 pub fn all() -> Vec<Preset> {
+    parsed().to_vec()
+}
+
+/// `presets.json` read and validated once (every lookup, link and lesson step asks for presets).
+fn parsed() -> &'static [Preset] {
+    static PRESETS: std::sync::OnceLock<Vec<Preset>> = std::sync::OnceLock::new();
+    PRESETS.get_or_init(read)
+}
+
+fn read() -> Vec<Preset> {
     let specs: Vec<Spec> = serde_json::from_str(PRESETS_JSON).unwrap_or_else(|e| panic!("presets.json: {e}"));
     specs
         .into_iter()
@@ -97,12 +107,12 @@ pub fn all() -> Vec<Preset> {
 
 /// The preset called `name`, if any.
 pub fn find(name: &str) -> Option<Preset> {
-    all().into_iter().find(|p| p.name == name)
+    parsed().iter().find(|p| p.name == name).cloned()
 }
 
 /// Comma-separated list of preset names, for messages.
 pub fn names() -> String {
-    all().iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+    parsed().iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// Most runs an experiment file may hold.

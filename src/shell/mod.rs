@@ -2,6 +2,8 @@
 //! and render: every number and every figure comes from the layers below.
 
 pub mod form;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod handout;
 pub mod pace;
 pub mod url_state;
 

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { launch, BASE_URL } from "./harness.mjs";
+import { launch, BASE_URL, collectErrors } from "./harness.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 let browser;
@@ -19,11 +19,7 @@ after(async () => {
 async function open(query, width, height, extra = {}) {
   const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true, ...extra });
   const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
+  const errors = collectErrors(page);
   await page.goto(BASE_URL + query);
   await page.waitForFunction(() => window.rankflow?.state && !document.getElementById("play").disabled, null, {
     timeout: 20000,
@@ -194,6 +190,16 @@ test("the poster of what the link runs shows before the wasm is ready, and the l
       assert.equal(shown.w, 1200, "the picture loaded");
       assert.match(shown.alt, /Singular values of W, the finished run/);
       assert.ok(await page.$eval("#play", (b) => b.disabled), "the wasm is not ready yet");
+      if (!query) {
+        // The handout beside the posters: a PDF of a page per preset.
+        const pdf = await page.evaluate(async () => {
+          const index = await (await fetch("posters/index.json")).json();
+          const bytes = new Uint8Array(await (await fetch(`posters/${index.handout}`)).arrayBuffer());
+          return { head: String.fromCharCode(...bytes.slice(0, 5)), size: bytes.length, presets: index.presets.length };
+        });
+        assert.equal(pdf.head, "%PDF-");
+        assert.ok(pdf.size > 100_000 && pdf.presets >= 13, JSON.stringify(pdf));
+      }
       release();
       await page.waitForFunction(() => !document.getElementById("play").disabled);
       await page.waitForFunction(() => document.getElementById("poster").hidden);

@@ -26,6 +26,16 @@ export async function launch() {
   return shared ? chromium.connect(shared) : chromium.launch(LAUNCH);
 }
 
+/** The page's console errors and uncaught exceptions, as they come (an array that fills up). */
+export function collectErrors(page) {
+  const errors = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return errors;
+}
+
 /** Opens the page and collects console errors and uncaught exceptions. */
 export async function openPage(
   browser,
@@ -33,11 +43,7 @@ export async function openPage(
 ) {
   const context = await browser.newContext({ viewport, deviceScaleFactor });
   const page = await context.newPage();
-  const errors = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(String(e)));
+  const errors = collectErrors(page);
   await page.goto(BASE_URL + query);
   await page.waitForFunction(() => !document.getElementById("play").disabled, null, { timeout: 20000 });
   return { page, errors, context };

@@ -3,7 +3,7 @@
 // figure under reduced motion is drawn finished.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, BASE_URL } from "./harness.mjs";
+import { launch, BASE_URL, collectErrors } from "./harness.mjs";
 
 let browser;
 before(async () => {
@@ -17,11 +17,7 @@ async function open(query, { viewport = { width: 1280, height: 900 }, reducedMot
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, reducedMotion, acceptDownloads: true });
   if (init) await context.addInitScript(init);
   const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
+  const errors = collectErrors(page);
   await page.goto(BASE_URL + query);
   await page.waitForFunction(() => window.rankflow && window.rankflow.state().status !== "loading", null, {
     timeout: 20000,
