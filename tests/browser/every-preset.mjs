@@ -73,3 +73,12 @@ export async function playEveryPreset(browser, flatFor) {
   assert.deepEqual(errors, []);
   await context.close();
 }
+
+/** The CLI's answers to a lesson's questions: step → {label, measured} (`rankflow lesson NAME --answers`). */
+export function cliAnswers(name) {
+  const out = execFileSync(CLI, ["lesson", name, "--answers"], { encoding: "utf8" });
+  const answers = {};
+  for (const m of out.matchAll(/^step (\d+): .* → (.*) \(measured ([^;]+); (.*)\)$/gm))
+    answers[m[1]] = { label: m[2], measured: Number(m[3]), said: m[4] };
+  return answers;
+}

@@ -147,7 +147,12 @@ test("≥ 200 hostile URLs: no exception, no trap, still interactive, nothing in
       .catch(named);
     const injected = await page.evaluate(() => ({
       pwned: window.__pwned === 1,
-      imgs: document.querySelectorAll("img").length,
+      // (the page's own poster is its one image, and its address is always one of posters/)
+      imgs:
+        document.querySelectorAll("img:not(#poster)").length +
+        [...document.querySelectorAll("#poster[src]")].filter(
+          (p) => !/^posters\/[a-z0-9-]+-singular_values\.png$/.test(p.getAttribute("src")),
+        ).length,
       scripts: [...document.scripts].filter((s) => !s.src).length,
       svgInDom: document.querySelectorAll("body svg").length,
       bold: document.querySelectorAll("#message b, #status b, #claim b").length,

@@ -2,10 +2,9 @@
 // PageDown/PageUp and the buttons move between steps, the link and state().lesson follow; a bad name is named.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { launch, openPage } from "./harness.mjs";
-import { CLI } from "./every-preset.mjs";
+import { cliAnswers } from "./every-preset.mjs";
 
 let browser;
 before(async () => {
@@ -94,15 +93,6 @@ test("a bad lesson or step is named, and the page still runs", async () => {
     await context.close();
   }
 });
-
-/** The CLI's answers to a lesson's questions: step → {label, measured} (`rankflow lesson NAME --answers`). */
-function cliAnswers(name) {
-  const out = execFileSync(CLI, ["lesson", name, "--answers"], { encoding: "utf8" });
-  const answers = {};
-  for (const m of out.matchAll(/^step (\d+): .* → (.*) \(measured ([^;]+); (.*)\)$/gm))
-    answers[m[1]] = { label: m[2], measured: Number(m[3]), said: m[4] };
-  return answers;
-}
 
 test("predict, then reveal: the run holds at the question's moment, goes on once chosen, and its own numbers answer", async () => {
   const cli = cliAnswers("first-look");
