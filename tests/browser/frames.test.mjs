@@ -210,3 +210,33 @@ test("the poster of what the link runs shows before the wasm is ready, and the l
     }
   }
 });
+
+test("a phone by touch: play and pause, scrub the time slider, switch figure in present mode", async () => {
+  const { page, context, errors } = await open("?preset=noisy-gd&speed=max", 390, 844, {
+    isMobile: true,
+    hasTouch: true,
+  });
+  try {
+    await page.tap("#play");
+    await page.waitForFunction(() => window.rankflow.state().status !== "ready");
+    await page.waitForFunction(() => window.rankflow.state().step > 1000);
+    await page.tap("#play");
+    await page.waitForFunction(() => window.rankflow.state().status === "paused");
+    const slider = await page.$eval("#scrub", (s) => {
+      s.scrollIntoView({ block: "center" });
+      const r = s.getBoundingClientRect();
+      return { x: r.left + 0.3 * r.width, y: r.top + r.height / 2 };
+    });
+    await page.touchscreen.tap(slider.x, slider.y);
+    await page.waitForFunction(() => window.rankflow.state().cursor !== null);
+    assert.deepEqual(await sideways(page), { scroll: 0, out: [] });
+    await page.goto(`${BASE_URL}?preset=noisy-gd&present=1`);
+    await page.waitForFunction(() => !document.getElementById("play").disabled);
+    const other = await page.$eval("#fig-tabs button[aria-selected=false]", (b) => b.id);
+    await page.tap(`#${other}`);
+    await page.waitForFunction((id) => document.getElementById(id).getAttribute("aria-selected") === "true", other);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
