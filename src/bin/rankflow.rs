@@ -467,10 +467,7 @@ fn bench(mut config: Config, reps: usize, seconds: f64) -> ExitCode {
 /// A phase diagram on all cores: cells are handed out one at a time to `threads` workers. With `--shard i/N`
 /// only that shard's cells run (see `sweep::shard_cells`); `sweep merge` combines the shard files.
 fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
-    let threads = match &args.threads {
-        None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        Some(t) => t.parse::<usize>().ok().filter(|t| (1..=256).contains(t)).ok_or("--threads: expected 1..256")?,
-    };
+    let threads = threads_arg(args.threads.as_deref(), 256)?;
     let shard = args.shard.as_deref().map(sweep::parse_shard).transpose()?;
     let spec_path = args.spec.ok_or("sweep needs --spec FILE (or: rankflow sweep merge PART.csv…)")?;
     if shard.is_some() && args.svg.is_some() {
@@ -483,22 +480,7 @@ fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
         None => (0..spec.cells()).collect(),
     };
     let started = Instant::now();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let cells: Vec<std::sync::Mutex<Option<sweep::Cell>>> = ks.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..threads.min(ks.len()) {
-            scope.spawn(|| loop {
-                let slot = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if slot >= ks.len() {
-                    break;
-                }
-                let cell = spec.run_cell(ks[slot]);
-                *cells[slot].lock().expect("cell lock") = Some(cell);
-            });
-        }
-    });
-    let cells: Vec<sweep::Cell> =
-        cells.into_iter().map(|c| c.into_inner().expect("cell lock").expect("every cell ran")).collect();
+    let cells = on_threads(ks.len(), threads, |slot| spec.run_cell(ks[slot]));
     eprintln!("sweep: {} cells in {:.2} s on {threads} threads", cells.len(), started.elapsed().as_secs_f64());
     let table = match shard {
         Some(s) => sweep::shard_csv(&spec, s, &ks.iter().copied().zip(cells.iter().cloned()).collect::<Vec<_>>()),
@@ -638,43 +620,52 @@ fn figures(args: FiguresArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--threads N` (1..=max), or every core when not given.
+fn threads_arg(arg: Option<&str>, max: usize) -> Result<usize, String> {
+    match arg {
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+        Some(t) => t
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| format!("--threads: expected a whole number in 1..{max}, got {t:?}")),
+    }
+}
+
+/// `f(0)`, …, `f(count − 1)` on `threads` threads, each taking the next index as it frees; results in index order.
+fn on_threads<T: Send>(count: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<T>>> = (0..count).map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(count) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                let result = f(i);
+                *slots[i].lock().expect("not poisoned") = Some(result);
+            });
+        }
+    });
+    slots.into_iter().map(|s| s.into_inner().expect("not poisoned").expect("every index ran")).collect()
+}
+
 /// Pixel size of a poster (the page's chart at a projector's width).
 const POSTER: (u32, u32) = (1200, 700);
 
 /// `rankflow posters`: every preset's finished σ chart and claim figure, SVG and PNG, and index.json.
 fn posters(args: PostersArgs) -> Result<ExitCode, String> {
-    let threads = match &args.threads {
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        Some(t) => t
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=64).contains(n))
-            .ok_or_else(|| format!("--threads: expected a whole number in 1..64, got {t:?}"))?,
-    };
+    let threads = threads_arg(args.threads.as_deref(), 64)?;
     let dir = std::path::Path::new(&args.out);
     std::fs::create_dir_all(dir).map_err(|e| format!("--out: cannot create directory {}: {e}", args.out))?;
     let all = presets::all();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let written: std::sync::Mutex<Vec<(usize, serde_json::Value, Vec<u8>)>> = std::sync::Mutex::new(vec![]);
-    let failed: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..threads.min(all.len()) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(p) = all.get(i) else { break };
-                match poster(p, dir) {
-                    Ok((entry, page)) => written.lock().expect("not poisoned").push((i, entry, page)),
-                    Err(e) => *failed.lock().expect("not poisoned") = Some(e),
-                }
-            });
-        }
-    });
-    if let Some(e) = failed.into_inner().expect("not poisoned") {
-        return Err(e);
-    }
-    let mut entries = written.into_inner().expect("not poisoned");
-    entries.sort_by_key(|(i, _, _)| *i);
-    let pages: Vec<Vec<u8>> = entries.iter_mut().map(|(_, _, page)| std::mem::take(page)).collect();
+    let (entries, pages): (Vec<serde_json::Value>, Vec<Vec<u8>>) =
+        on_threads(all.len(), threads, |i| poster(&all[i], dir))
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .unzip();
     let pdf = rankflow::shell::handout::pdf(&pages);
     std::fs::write(dir.join("handout.pdf"), pdf).map_err(|e| format!("--out: cannot write handout.pdf: {e}"))?;
     let lessons: serde_json::Map<String, serde_json::Value> = rankflow::lessons::all()
@@ -683,7 +674,7 @@ fn posters(args: PostersArgs) -> Result<ExitCode, String> {
         .collect();
     let index = serde_json::json!({
         "size": [POSTER.0, POSTER.1],
-        "presets": entries.into_iter().map(|(_, e, _)| e).collect::<Vec<_>>(),
+        "presets": entries,
         "handout": "handout.pdf",
         "lessons": lessons,
     });

@@ -15,6 +15,7 @@ use crate::experiment::presets::{self, Preset};
 use crate::experiment::Experiment;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::sync::OnceLock;
 
 /// The shipped lessons, as written (validated by [`all`]).
 const SHIPPED: [(&str, &str); 2] =
@@ -192,12 +193,20 @@ fn path_text(path: &[Value]) -> String {
 
 /// All shipped lessons.
 pub fn all() -> Vec<Lesson> {
-    SHIPPED.iter().map(|(name, text)| from_json(text).unwrap_or_else(|e| panic!("lesson {name}: {e}"))).collect()
+    (0..SHIPPED.len()).map(|i| shipped(i).clone()).collect()
 }
 
 /// The shipped lesson called `name`.
 pub fn find(name: &str) -> Option<Lesson> {
-    SHIPPED.iter().find(|(n, _)| *n == name).map(|(_, text)| from_json(text).expect("shipped lessons are valid"))
+    SHIPPED.iter().position(|(n, _)| *n == name).map(|i| shipped(i).clone())
+}
+
+/// Shipped lesson `i`, read and validated once per process: validating builds every step's experiment (about
+/// 100 ms for implicit-bias natively), and the page's link, its lesson bar and the simulation all ask for it.
+fn shipped(i: usize) -> &'static Lesson {
+    static READ: [OnceLock<Lesson>; SHIPPED.len()] = [const { OnceLock::new() }; SHIPPED.len()];
+    let (name, text) = SHIPPED[i];
+    READ[i].get_or_init(|| from_json(text).unwrap_or_else(|e| panic!("lesson {name}: {e}")))
 }
 
 /// Comma-separated names of the shipped lessons, for messages.

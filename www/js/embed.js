@@ -38,14 +38,15 @@ export function setupEmbed(api, lab, origin) {
   const parentOrigin = window.location.ancestorOrigins?.[0] ?? null;
   const trusted = !origin || !parentOrigin || parentOrigin === origin;
   const host = window.parent !== window && trusted ? window.parent : null;
-  const send = (event, detail = {}) => {
+  const tell = (msg) => {
     if (!host) return;
     try {
-      host.postMessage({ type: "rankflow", event, ...detail }, origin ?? "*");
+      host.postMessage(msg, origin ?? "*");
     } catch {
       /* a closed host */
     }
   };
+  const send = (event, detail = {}) => tell({ type: "rankflow", event, ...detail });
   const announced = new Set();
   /** Announces each value learned since the last call (per run), once; a new run starts afresh. */
   const milestones = (state) => {
@@ -190,14 +191,6 @@ export function setupEmbed(api, lab, origin) {
   // The lab's height, told three ways from one ResizeObserver: our `resize` event, Canvas LMS's lti.frameResize and
   // H5P's resizer (Moodle, WordPress, sphinx-iframes), whose host answers our hello and then sizes the frame in two
   // moves (prepareResize → resizePrepared → resize).
-  const tell = (msg) => {
-    if (!host) return;
-    try {
-      host.postMessage(msg, origin ?? "*");
-    } catch {
-      /* a closed host */
-    }
-  };
   let h5p = false;
   let asked = { height: 0, from: 0 }; // the height last told, and the frame's height then
   const body = () => ({ scrollHeight: document.body.scrollHeight, clientHeight: document.body.clientHeight });
