@@ -29,13 +29,23 @@ pub fn to_svg(d: &Drawing, width: u32, height: u32, style: Style) -> Result<Stri
     Ok(buf)
 }
 
-/// A PNG file of `width`×`height` pixels at `path`.
+/// A PNG file of `width`×`height` pixels at `path` (8-bit RGB).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn to_png(d: &Drawing, path: &std::path::Path, width: u32, height: u32, style: Style) -> Result<(), String> {
     fonts();
-    let area = BitMapBackend::new(path, (width, height)).into_drawing_area();
-    draw(&area, d, style)?;
-    area.present().map_err(|e| e.to_string())
+    let mut rgb = vec![0u8; 3 * width as usize * height as usize];
+    {
+        let area = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
+        draw(&area, d, style)?;
+        area.present().map_err(|e| e.to_string())?;
+    }
+    let file = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| e.to_string())?);
+    let mut encoder = png::Encoder::new(file, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())
 }
 
 /// Registers the embedded font once: natively plotters lays text out with it (ab_glyph) for SVG and PNG.

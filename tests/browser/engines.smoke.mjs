@@ -99,7 +99,7 @@ for (const engine of ENGINES) {
     assert.ok(existsSync(OFFLINE), `${OFFLINE} missing: run cargo xtask dist`);
     const page = await openEngine(engine);
     try {
-      await page.goto(`${pathToFileURL(OFFLINE)}?preset=incremental&speed=max`);
+      await page.goto(`${pathToFileURL(OFFLINE)}?preset=tied-spectrum&speed=max`);
       const lines = await playToVerdict(page);
       assert.ok(
         lines.some((l) => /^✓ claim holds/.test(l)),

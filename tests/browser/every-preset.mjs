@@ -1,6 +1,7 @@
 // Every preset played through window.rankflow to "finished": the claim's lines equal the CLI's, and the page's
-// report equals one flat run's of the same wasm bit for bit (for the presets `flatFor` names). Shared by
-// api.test.mjs (a few presets flat) and identical.soak.mjs (all).
+// report equals one flat run's of the same wasm bit for bit (for the presets `flatFor` names), its claim figure is
+// drawn and its verdict shown. Shared by claims.test.mjs (a few presets flat, and the claims' own checks on the
+// finished page) and identical.soak.mjs (all flat).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, mkdtempSync } from "node:fs";
@@ -26,7 +27,27 @@ function close(a, b, path = "") {
   } else assert.equal(a, b, path);
 }
 
-export async function playEveryPreset(browser, flatFor) {
+/** The claim's lines as the page shows them, once the verdict is among them (they refresh at most once a second). */
+export async function shownClaim(page) {
+  await page.waitForFunction(
+    () => [...document.querySelectorAll("#claim li")].some((l) => /^[✓✗] claim/.test(l.textContent)),
+    null,
+    { timeout: 20000 },
+  );
+  return page.$$eval("#claim li", (els) => els.map((e) => e.textContent));
+}
+
+/** Pixels of canvas `id` that are coloured (not white, grey or black). */
+export const inked = (page, id) =>
+  page.$eval(`#${id}`, (c) => {
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - d[i + 1]) > 40 || Math.abs(d[i + 1] - d[i + 2]) > 40) n++;
+    return n;
+  });
+
+/** Plays every preset to "finished" on one page; `checks[name](page, lines)` then runs on that finished page. */
+export async function playEveryPreset(browser, flatFor, checks = {}) {
   const dir = mkdtempSync(join(tmpdir(), "rankflow-api-"));
   const { page, errors, context } = await openPage(browser);
   const events = [];
@@ -68,6 +89,10 @@ export async function playEveryPreset(browser, flatFor) {
     const mine = JSON.parse(pageReport);
     assert.deepEqual(mine.claim.lines, cli.claim.lines, `${name}: the claim's lines differ from the CLI's`);
     close(mine.claim, cli.claim, `${name} claim`);
+    const lines = await shownClaim(page);
+    assert.match(lines.at(-1), /^✓ claim holds/, `${name}: ${lines.at(-1)}`);
+    assert.ok((await inked(page, "claim-chart")) > 1000, `${name}: the claim figure is blank`);
+    await checks[name]?.(page, lines);
     console.log(`${name}: finished in ${secs.toFixed(1)} s; ${cli.claim?.lines?.[0] ?? ""}`);
   }
   assert.deepEqual(errors, []);
