@@ -705,11 +705,17 @@ fn poster(p: &presets::Preset, dir: &std::path::Path) -> Result<(serde_json::Val
         figures
             .insert(id.into(), serde_json::json!({"base": base, "title": figure.title(), "caption": figure.caption()}));
     }
-    let lines = rankflow::claims::readout(&exp).lines;
-    let sheet =
-        rankflow::shell::handout::Sheet { title: &p.title, explanation: &p.explanation, figures: drawn, lines: &lines };
+    let readout = rankflow::claims::readout(&exp);
+    let sheet = rankflow::shell::handout::Sheet {
+        title: &p.title,
+        explanation: &p.explanation,
+        figures: drawn,
+        lines: &readout.lines,
+    };
     let page = rankflow::shell::handout::render(&sheet)?;
-    Ok((serde_json::json!({"name": p.name, "title": p.title, "figures": figures}), page))
+    // The claim as `run --out` writes it (lines, values, verdict): the browser tests compare the page's to it.
+    let claim = rankflow::claims::of(&exp).map(|_| serde_json::to_value(&readout).expect("a read-out serializes"));
+    Ok((serde_json::json!({"name": p.name, "title": p.title, "figures": figures, "claim": claim}), page))
 }
 
 /// `rankflow lesson`: the shipped lessons, one of them, or a lesson file checked (and with --answers, run).
