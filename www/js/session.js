@@ -212,6 +212,7 @@ export class Session {
       cursor: s?.cursor ?? null, // the time slider's recorded step (null: following the run)
       held: s?.held ?? null, // the step a lesson's question holds the run at (null: none waits)
       answer: s?.answer ?? null, // once finished: what the run says about the question {value, choice, said}
+      source: this.source, // what runs: {preset, seed} | {config: JSON} | {compare: JSON} | {experiment}
     };
   }
 

@@ -10,8 +10,11 @@
 //!        and write dist/rankflow.html, the whole page in one file that opens from file:// (see single_file).
 //! test:  every test: native `cargo test`, then the wasm build and the real-browser tests (headless Chromium
 //!        driven by playwright-core against the served page); `--soak`: the long robustness runs instead.
+//! wheel: the Python package's wheel (python/, maturin), the page inside, in target/wheels.
+//! test-python: that wheel in a venv: pytest, the example notebook (nbclient), a widget in JupyterLab.
 
 mod bench;
+mod python;
 mod server;
 mod single_file;
 
@@ -35,8 +38,11 @@ fn main() -> ExitCode {
         Some("bench-sweep") => bench::bench_sweep(),
         Some("bench-page") => bench::bench_page(),
         Some("dist") => dist().map(|d| println!("static site in {}", d.display())),
+        Some("wheel") => python::wheel().map(|w| println!("wheel: {} (pip install it)", w.display())),
+        Some("test-python") => python::test(),
         _ => Err(
-            "usage: cargo xtask build | serve [--port PORT] | dist | test [--soak] | bench | bench-sweep | bench-page"
+            "usage: cargo xtask build | serve [--port PORT] | dist | test [--soak] | wheel | test-python | bench | bench-sweep \
+             | bench-page"
                 .into(),
         ),
     };
@@ -110,6 +116,13 @@ fn ensure_toolchain() -> Result<(), String> {
 pub(crate) fn build() -> Result<(), String> {
     ensure_toolchain()?;
     let root = root();
+    // The posters are drawn by the native CLI while the wasm compiles (its last, single-threaded link leaves a core
+    // idle); the CLI is built first, since two cargo builds in one target directory would wait for each other.
+    run(Command::new("cargo").current_dir(&root).args(["build", "--profile", "fast", "--bin", "rankflow"]))?;
+    let posters = {
+        let root = root.clone();
+        std::thread::spawn(move || posters(&root))
+    };
     run(Command::new("cargo").current_dir(&root).env("RUSTFLAGS", "-C target-feature=+simd128").args([
         "build",
         "--profile",
@@ -134,13 +147,12 @@ pub(crate) fn build() -> Result<(), String> {
     eprintln!("xtask: built www/pkg/rankflow_bg.wasm ({} KB)", size / 1024);
     // A relaxed-simd build of earlier versions; a checkout that has one must not serve it.
     let _ = std::fs::remove_file(pkg.join("rankflow_relaxed_bg.wasm"));
-    posters(&root)
+    posters.join().map_err(|_| "the posters' thread panicked".to_string())?
 }
 
 /// www/posters/: every preset's finished σ chart and claim figure (SVG, PNG) and index.json, written by the native
 /// CLI (`rankflow posters`); the page shows one while its wasm loads. Rewritten only when the CLI changed.
 fn posters(root: &Path) -> Result<(), String> {
-    run(Command::new("cargo").current_dir(root).args(["build", "--profile", "fast", "--bin", "rankflow"]))?;
     let cli = root.join("target/fast/rankflow");
     let meta = std::fs::metadata(&cli).map_err(|e| format!("no CLI at {}: {e}", cli.display()))?;
     let stamp = format!("{} {:?}", meta.len(), meta.modified().ok());
@@ -154,7 +166,7 @@ fn posters(root: &Path) -> Result<(), String> {
 }
 
 /// Builds and copies www/ to dist/ (replacing it).
-fn dist() -> Result<PathBuf, String> {
+pub(crate) fn dist() -> Result<PathBuf, String> {
     build()?;
     let root = root();
     let out = root.join("dist");
@@ -164,6 +176,11 @@ fn dist() -> Result<PathBuf, String> {
     copy_dir(&root.join("www"), &out).map_err(|e| format!("cannot copy www/ to dist/: {e}"))?;
     let size = single_file::write(&root.join("www"), &out.join("rankflow.html"))?;
     eprintln!("xtask: wrote dist/rankflow.html ({} KB, opens from file://)", size / 1024);
+    // The Python package's widget shows this page (python/rankflow/widget.py); a wheel or `pip install ./python`
+    // takes it from here.
+    let page = root.join("python/rankflow/static");
+    std::fs::create_dir_all(&page).map_err(|e| e.to_string())?;
+    std::fs::copy(out.join("rankflow.html"), page.join("rankflow.html")).map_err(|e| e.to_string())?;
     Ok(out)
 }
 
@@ -181,7 +198,7 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-fn ensure_chromium() -> Result<PathBuf, String> {
+pub(crate) fn ensure_chromium() -> Result<PathBuf, String> {
     let path = PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()));
     ensure_apt("Chromium", &path, &["chromium", "fonts-dejavu-core"], "CHROMIUM")?;
     Ok(path)
@@ -197,7 +214,7 @@ fn ensure_other_engines() -> Result<(), String> {
 }
 
 /// Installs `packages` with apt-get when `path` is missing (as root; otherwise says what to install).
-fn ensure_apt(what: &str, path: &Path, packages: &[&str], env: &str) -> Result<(), String> {
+pub(crate) fn ensure_apt(what: &str, path: &Path, packages: &[&str], env: &str) -> Result<(), String> {
     if path.exists() {
         return Ok(());
     }
@@ -230,13 +247,14 @@ fn test(soak: bool) -> Result<(), String> {
         eprintln!("xtask: test phases: {}", report.join(", "));
         result
     };
-    // The xtask's own tests build with `release`, the profile `cargo xtask` was just built with, so that its
-    // dependencies (liblzma's C among them) are not compiled a second time.
+    // In `fast`, the profile `cargo xtask` itself was built with: its dependencies are not compiled twice. The
+    // Python extension is built and tested by `cargo xtask test-python`.
     let cargo_test = |extra: &[&str]| {
         let mut cmd = Command::new("cargo");
-        cmd.current_dir(&root).args(["test", "--profile", "fast", "--workspace", "--exclude", "xtask"]).args(extra);
-        run(&mut cmd)?;
-        run(Command::new("cargo").current_dir(&root).args(["test", "--release", "--package", "xtask"]).args(extra))
+        cmd.current_dir(&root)
+            .args(["test", "--profile", "fast", "--workspace", "--exclude", "rankflow-python"])
+            .args(extra);
+        run(&mut cmd)
     };
     timed("native build", &mut || cargo_test(&["--no-run"]))?;
     timed("native tests", &mut || cargo_test(if soak { &["--", "--ignored"] } else { &[] }))?;
@@ -259,7 +277,8 @@ fn test(soak: bool) -> Result<(), String> {
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
             .filter(|n| n.ends_with(suffix) && !except.contains(&n.as_str()))
             .collect();
-        names.sort();
+        // Sorted, the longest file first (one page playing every preset), so that both slots end together.
+        names.sort_by_key(|n| (n.as_str() != LONGEST, n.clone()));
         Ok(names)
     };
     let node = |concurrency: usize, names: Vec<String>| {
@@ -290,6 +309,9 @@ fn test(soak: bool) -> Result<(), String> {
             .env("RANKFLOW_ENGINES", std::env::var("RANKFLOW_ENGINES").unwrap_or_else(|_| "firefox,webkit".into())))
     })
 }
+
+/// The browser test file that takes longest.
+const LONGEST: &str = "presets.test.mjs";
 
 /// The browser tests that measure time (frames, gaps between steps): run alone, after the others.
 const TIMING_TESTS: &str = "timing.test.mjs";
