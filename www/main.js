@@ -464,7 +464,8 @@ async function main() {
   document.body.classList.toggle("figure", urlView.figure);
   setTheme(urlView.theme ?? null);
   if (urlView.present) setPresent(true);
-  $("open-full").hidden = !urlView.embed;
+  // A blob: page (the Python widget's frame) has no address to open elsewhere.
+  $("open-full").hidden = !urlView.embed || location.protocol === "blob:";
   hideControls(urlView.hide ?? []);
   $("log-steps").checked = urlView.log_steps;
   $("speed").value = String(urlView.speed ?? limits.speed_default);

@@ -58,7 +58,8 @@ class Lab(anywidget.AnyWidget):
             raise ValueError("give at most one of preset= and config=")
         if isinstance(height, bool) or not isinstance(height, int) or not 240 <= height <= 4000:
             raise ValueError(f"height: expected pixels in 240..4000, got {height!r}")
-        params: dict[str, str] = {"embed": "1"}
+        # A blob: document has no link to copy (its address means nothing outside this notebook).
+        params: dict[str, str] = {"embed": "1", "hide": "copy-link"}
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise ValueError(f"seed: expected a whole number ≥ 0, got {seed!r}")
         if config is not None:

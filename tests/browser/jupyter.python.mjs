@@ -124,6 +124,9 @@ test("a notebook shows Lab(preset=tied-spectrum), a Python cell plays it to fini
     await f.waitForFunction(() => window.rankflow?.state().status === "ready", null, { timeout: 60000 });
   const [mine, other] = frames;
   assert.equal(await mine.evaluate(() => document.body.classList.contains("embed")), true);
+  // Nothing that would lead out of the notebook to a blob: address: no "open in rankflow", no "Copy link".
+  assert.equal(await mine.evaluate(() => document.getElementById("open-full").hidden), true);
+  assert.equal(await mine.locator("#copy-link").isVisible(), false);
   const box = await page.locator(".jp-OutputArea-output iframe").first().boundingBox();
   assert.ok(Math.abs(box.height - 480) <= 1, `the frame is ${box.height} px high`);
   // Played from Python.
