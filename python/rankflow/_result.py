@@ -31,9 +31,8 @@ def run(
     ``steps`` sets every run's length. Bad input raises ``ValueError`` naming the field; Ctrl-C interrupts."""
     if (config is None) == (preset is None):
         raise ValueError("give exactly one of config= and preset=")
-    for name, value in (("seed", seed), ("steps", steps)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise ValueError(f"{name}: expected a whole number ≥ 0, got {value!r}")
+    check_whole("seed", seed)
+    check_whole("steps", steps)
     if preset is not None:
         if not isinstance(preset, str):
             raise ValueError(f"preset: expected a name, got {preset!r}")
@@ -47,6 +46,12 @@ def run(
             raise ValueError(f"config: not JSON data ({e})") from None
         finished = _rankflow.run_config(text, seed, steps)
     return Result(finished)
+
+
+def check_whole(name: str, value: Any) -> None:
+    """None, or a whole number ≥ 0 (the extension takes u64: a negative int would not be a ValueError there)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValueError(f"{name}: expected a whole number ≥ 0, got {value!r}")
 
 
 def _floats(values: list[Any]) -> np.ndarray:

@@ -12,7 +12,7 @@ import anywidget
 import traitlets
 
 from . import _rankflow
-from ._result import Result, run
+from ._result import Result, check_whole, run
 
 _HERE = Path(__file__).parent
 
@@ -60,8 +60,7 @@ class Lab(anywidget.AnyWidget):
             raise ValueError(f"height: expected pixels in 240..4000, got {height!r}")
         # A blob: document has no link to copy (its address means nothing outside this notebook).
         params: dict[str, str] = {"embed": "1", "hide": "copy-link"}
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-            raise ValueError(f"seed: expected a whole number ≥ 0, got {seed!r}")
+        check_whole("seed", seed)
         if config is not None:
             if not isinstance(config, dict):
                 raise ValueError(f"config: expected a dict, got {type(config).__name__}")

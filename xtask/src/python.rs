@@ -74,7 +74,7 @@ pub(crate) fn test() -> Result<(), String> {
     run(Command::new(&python)
         .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--force-reinstall", "--no-deps"])
         .arg(&wheel))?;
-    run(Command::new("cargo").current_dir(&root).args(["build", "--profile", "fast", "--bin", "rankflow"]))?;
+    // The CLI the tests compare with: `wheel` built it (`dist` → `build`, for the posters).
     let cli = root.join("target/fast/rankflow");
     // The venv first on PATH: the notebook's kernel ("python3") is the venv's Python.
     let path = format!("{}:{}", venv.join("bin").display(), std::env::var("PATH").unwrap_or_default());
