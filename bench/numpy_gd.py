@@ -3,7 +3,7 @@
 W = W_L ... W_1 (all n x n), loss 1/(2|Omega|) sum_Omega (W_ij - M_ij)^2, gradient of factor j:
 (W_L...W_{j+1})^T R (W_{j-1}...W_1)^T with R = mask * (W - M) / |Omega|.
 
-usage: OPENBLAS_NUM_THREADS=1 python3 bench/numpy_gd.py N DEPTH [--reps 5] [--seconds 0.5]
+usage: OPENBLAS_NUM_THREADS=1 python3 bench/numpy_gd.py N DEPTH [--observed 0.3] [--reps 5] [--seconds 0.5]
 prints one JSON line: {"engine": "numpy", "n", "depth", "steps_per_s" (median), "reps"}
 """
 import json
@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 
-def problem(n, depth, observed=0.2, rank=5, alpha=1e-3, seed=1):
+def problem(n, depth, observed=0.3, rank=5, alpha=1e-3, seed=1):
     rng = np.random.default_rng(seed)
     m = rng.standard_normal((n, rank)) @ rng.standard_normal((rank, n))
     m *= n / np.linalg.norm(m)
@@ -40,9 +40,9 @@ def step(ws, m, mask, n_obs, lr):
 def main():
     args = sys.argv[1:]
     n, depth = int(args[0]), int(args[1])
-    reps = int(args[args.index("--reps") + 1]) if "--reps" in args else 5
-    seconds = float(args[args.index("--seconds") + 1]) if "--seconds" in args else 0.5
-    ws, m, mask = problem(n, depth)
+    opt = lambda name, default: type(default)(args[args.index(name) + 1]) if name in args else default  # noqa: E731
+    observed, reps, seconds = opt("--observed", 0.3), opt("--reps", 5), opt("--seconds", 0.5)
+    ws, m, mask = problem(n, depth, observed=observed)
     n_obs = mask.sum()
     lr = 0.01
     t = time.perf_counter()

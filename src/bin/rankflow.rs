@@ -5,6 +5,7 @@
 //! 3 with `--check`: the claim does not hold (`lesson --answers`: a prediction no choice answers).
 
 use clap::{Args, Parser, Subcommand};
+use nalgebra::DMatrix;
 use plotters::prelude::IntoDrawingArea;
 use rankflow::experiment::presets;
 use rankflow::experiment::sweep::{self, SweepSpec};
@@ -39,6 +40,7 @@ const RUN_EXAMPLES: &str = "Examples:
   rankflow run --preset incremental
   rankflow run --preset depth-alpha --seed 3 --out report.json
   rankflow run --config my-config.json --csv trajectories.csv --svg sigma.svg --log-steps
+  rankflow run --config big.json --threads 1           (one core; default: every core above n ≈ 80)
   rankflow run --experiment my-experiment.json --check   (exit 3 when the claim fails)
 
 A config is the JSON the page exports (Export → config); an experiment file is one preset object as
@@ -88,7 +90,10 @@ enum Command {
     Sweep(SweepArgs),
     /// Steps per second of pure stepping for a config (recording off), as one JSON line: median of timed runs.
     #[command(after_help = "Example:
-  rankflow bench --config bench/n100-l3.json --reps 5 --seconds 0.5")]
+  rankflow bench --config bench/n100-l3.json --reps 5 --seconds 0.5
+  rankflow bench --config bench/n100-l3.json --threads 2
+  rankflow bench --products --threads 2
+  rankflow bench --peak")]
     Bench(BenchArgs),
     /// Lessons: list the shipped ones, print one, check a lesson file (exit 2 with the field named).
     #[command(after_help = "Examples:
@@ -155,6 +160,11 @@ struct RunArgs {
     /// Skip the convex baseline (minimum nuclear norm / trace), which some claims compare with.
     #[arg(long)]
     no_baseline: bool,
+    /// Threads the run's products may use, 1..256 (default: every core). Only products and passes above a
+    /// measured size split (n ≳ 80 at depth ≥ 3): smaller runs stay on one thread. The numbers are the same
+    /// bit for bit on any number of threads.
+    #[arg(long, value_name = "N")]
+    threads: Option<String>,
 }
 
 #[derive(Args)]
@@ -233,10 +243,28 @@ enum SweepCommand {
 }
 
 #[derive(Args)]
-struct BenchArgs {
+#[group(required = true, multiple = false)]
+struct BenchWhat {
     /// The config to step (JSON).
     #[arg(long, value_name = "FILE")]
-    config: String,
+    config: Option<String>,
+    /// The product kernels instead: GFLOP/s of C = op(A)·op(B) for n×n matrices (n = 50, 100, 200, 400; the
+    /// three shapes a GD step multiplies), by gemm on one thread and on --threads, matrixmultiply and the
+    /// page's packed kernel, one JSON line each.
+    #[arg(long)]
+    products: bool,
+    /// The machine's peak instead: GFLOP/s of fused multiply-adds on one core, and on --threads cores at once.
+    #[arg(long)]
+    peak: bool,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    #[command(flatten)]
+    what: BenchWhat,
+    /// Threads the run (or the products) may use, 1..256 (default: 1, one core).
+    #[arg(long, value_name = "N")]
+    threads: Option<String>,
     /// Timed runs, 1..100.
     #[arg(long, value_name = "N", default_value = "5")]
     reps: String,
@@ -356,10 +384,13 @@ fn run_command(args: RunArgs) -> Result<ExitCode, String> {
     }
     let (label, mut exp) = load(&source)?;
     let baseline = !args.no_baseline;
+    let threads = threads_arg(args.threads.as_deref(), 256)?;
     let started = Instant::now();
-    while exp.running() {
-        exp.advance(1 << 20);
-    }
+    rankflow::kernel::threads::with(threads, || {
+        while exp.running() {
+            exp.advance(1 << 20);
+        }
+    });
     let secs = started.elapsed().as_secs_f64();
     let total: u64 = exp.members.iter().map(|m| m.run.step()).sum();
     let timing = format!("{total} steps in {secs:.2} s ({:.0} steps/s)", total as f64 / secs.max(1e-9));
@@ -419,17 +450,83 @@ fn run_command(args: RunArgs) -> Result<ExitCode, String> {
 }
 
 fn bench_command(args: BenchArgs) -> Result<ExitCode, String> {
-    let text =
-        std::fs::read_to_string(&args.config).map_err(|e| format!("config: cannot read {}: {e}", args.config))?;
-    let config = Config::from_json(&text).map_err(|e| e.to_string())?;
     let reps = args.reps.parse().ok().filter(|r| (1..=100).contains(r)).ok_or("--reps: expected 1..100")?;
     let seconds =
         args.seconds.parse().ok().filter(|s: &f64| *s > 0.0 && *s <= 60.0).ok_or("--seconds: expected (0, 60]")?;
-    Ok(bench(config, reps, seconds))
+    let threads = match args.threads.as_deref() {
+        None => 1,
+        t => threads_arg(t, 256)?,
+    };
+    if args.what.peak {
+        let one = rankflow::kernel::peak::fma_gflops(seconds);
+        let all: f64 = on_threads(threads, threads, |_| rankflow::kernel::peak::fma_gflops(seconds)).iter().sum();
+        println!(
+            "{}",
+            serde_json::json!({"engine": "peak", "gflops_per_core": one, "threads": threads, "gflops_all": all})
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.what.products {
+        products_bench(threads, reps, seconds);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let path = args.what.config.expect("clap requires one of the group");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("config: cannot read {path}: {e}"))?;
+    let config = Config::from_json(&text).map_err(|e| e.to_string())?;
+    Ok(rankflow::kernel::threads::with(threads, || bench(config, reps, seconds, threads)))
 }
+
+/// `bench --products`: median GFLOP/s (2n³ per product) of each kernel on each shape, one JSON line each.
+fn products_bench(threads: usize, reps: usize, seconds: f64) {
+    use rankflow::kernel;
+    type Mul = fn(&mut DMatrix<f64>, &DMatrix<f64>, bool, &DMatrix<f64>, bool);
+    let kernels: [(&str, Mul, usize); 4] = [
+        ("gemm", kernel::mul, 1),
+        ("gemm", kernel::mul, threads),
+        ("matrixmultiply", kernel::reference_mul, 1),
+        ("packed", kernel::packed_mul, 1),
+    ];
+    for n in [50, 100, 200, 400] {
+        let a = DMatrix::from_fn(n, n, |i, j| ((i * 7919 + j * 104_729) as f64 * 0.618_033_988_7).sin());
+        let b = DMatrix::from_fn(n, n, |i, j| ((i * 104_729 + j * 7919) as f64 * 0.618_033_988_7).cos());
+        let mut c = DMatrix::zeros(n, n);
+        for (shape, ta, tb) in [("A·B", false, false), ("A·Bᵀ", false, true), ("Aᵀ·B", true, false)] {
+            for &(name, mul, t) in &kernels {
+                if t > 1 && threads == 1 {
+                    continue;
+                }
+                let rate = kernel::threads::with(t, || {
+                    median_rate(reps, seconds, || mul(&mut c, &a, ta, &b, tb)) * 2.0 * (n as f64).powi(3) / 1e9
+                });
+                println!(
+                    "{}",
+                    serde_json::json!({"engine": "product", "kernel": name, "threads": t, "n": n, "shape": shape, "gflops": rate})
+                );
+            }
+        }
+    }
+}
+
+/// Median calls per second of `f` over `reps` timed rounds of about `seconds`, after a warm-up round.
+fn median_rate(reps: usize, seconds: f64, mut f: impl FnMut()) -> f64 {
+    let mut rates = vec![];
+    for round in 0..=reps {
+        let (start, mut calls) = (Instant::now(), 0u64);
+        while start.elapsed().as_secs_f64() < seconds / 4.0 || calls == 0 {
+            f();
+            calls += 1;
+        }
+        if round > 0 {
+            rates.push(calls as f64 / start.elapsed().as_secs_f64());
+        }
+    }
+    rates.sort_by(f64::total_cmp);
+    rates[rates.len() / 2]
+}
+
 /// Median steps/s of `reps` timed runs of about `seconds` each, after a warm-up; recording is switched off
 /// (record_every = steps) so only the optimiser is timed.
-fn bench(mut config: Config, reps: usize, seconds: f64) -> ExitCode {
+fn bench(mut config: Config, reps: usize, seconds: f64, threads: usize) -> ExitCode {
     config.steps = rankflow::config::MAX_STEPS;
     config.record_every = rankflow::config::MAX_RECORD_EVERY;
     let mut run = rankflow::Run::new(config.clone());
@@ -458,7 +555,7 @@ fn bench(mut config: Config, reps: usize, seconds: f64) -> ExitCode {
         rankflow::config::step_flops(m, n, config.model.width.unwrap_or(n), config.model.depth, config.model.symmetric);
     println!(
         "{}",
-        serde_json::json!({"engine": "native", "m": m, "n": n, "depth": config.model.depth, "steps_per_s": rates[rates.len() / 2],
+        serde_json::json!({"engine": "native", "m": m, "n": n, "depth": config.model.depth, "threads": threads, "steps_per_s": rates[rates.len() / 2],
                             "dense_gflops": rates[rates.len() / 2] * flops / 1e9, "reps": rates})
     );
     ExitCode::SUCCESS

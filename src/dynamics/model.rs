@@ -28,6 +28,8 @@ pub struct Model {
     /// W_Lᵀ (d×m) and ∇_{W_L}ᵀ scratch for the sparse completion path (rows of W_L as contiguous columns).
     top_t: DMatrix<f64>,
     top_grad_t: DMatrix<f64>,
+    /// The residuals r_k on Ω, scratch of the same path.
+    residuals: Vec<f64>,
 }
 
 impl Model {
@@ -77,6 +79,7 @@ impl Model {
             back: [DMatrix::zeros(d, n), DMatrix::zeros(d, n)],
             top_t: DMatrix::zeros(d, m),
             top_grad_t: DMatrix::zeros(d, m),
+            residuals: Vec::new(),
         }
     }
 
@@ -115,9 +118,10 @@ impl Model {
 
     /// Forward pass, ∇ℓ(W) and back-propagation into `self.grads`; returns ℓ(W).
     pub fn loss_and_gradients(&mut self, problem: &Problem) -> f64 {
-        if let (false, Observation::Entries { rows, cols, values, .. }) = (self.symmetric, &problem.observation) {
+        if let (false, Observation::Entries { rows, cols, values, layout, .. }) = (self.symmetric, &problem.observation)
+        {
             if self.factors.len() >= 2 {
-                return self.sparse_entries_gradients(rows, cols, values);
+                return self.sparse_entries_gradients(rows, cols, values, layout);
             }
         }
         self.forward();
@@ -161,14 +165,18 @@ impl Model {
     /// (W_ij = W_L[i,:]·P[:,j] with P = W_{L−1}⋯W_1) and the two products that touch ∇ℓ cost |Ω|·d instead of
     /// m·n·d: ∇_{W_L} = G Pᵀ and B = W_Lᵀ G accumulate one observed entry at a time. The rest back-propagates
     /// densely as in the general path. Returns ℓ(W).
-    fn sparse_entries_gradients(&mut self, rows: &[usize], cols: &[usize], values: &[f64]) -> f64 {
+    fn sparse_entries_gradients(
+        &mut self,
+        rows: &[usize],
+        cols: &[usize],
+        values: &[f64],
+        layout: &kernel::ObservedLayout,
+    ) -> f64 {
         let l = self.factors.len();
         self.form_prefixes(l - 1);
         let p = &self.prefix[l - 2];
         kernel::transpose(&mut self.top_t, &self.factors[l - 1]);
-        self.top_grad_t.as_mut_slice().fill(0.0);
-        let back = &mut self.back[0];
-        back.as_mut_slice().fill(0.0);
+        self.residuals.resize(values.len(), 0.0);
         let scale = 1.0 / values.len() as f64;
         let pass = kernel::ObservedPass {
             d: p.nrows(),
@@ -177,9 +185,10 @@ impl Model {
             rows,
             cols,
             values,
+            layout,
             scale,
         };
-        let sum = pass.run(self.top_grad_t.as_mut_slice(), back.as_mut_slice());
+        let sum = pass.run(self.top_grad_t.as_mut_slice(), self.back[0].as_mut_slice(), &mut self.residuals);
         kernel::transpose(&mut self.grads[l - 1], &self.top_grad_t);
         self.back_propagate_below_top();
         0.5 * sum * scale

@@ -2,7 +2,7 @@
 
 use crate::config::{observed_count, Config, ProblemKind};
 use crate::dynamics::sampling::Sampler;
-use crate::kernel::linalg;
+use crate::kernel::{linalg, ObservedLayout};
 use nalgebra::{DMatrix, DVector, DVectorView};
 
 /// How W is compared with the target.
@@ -10,8 +10,9 @@ use nalgebra::{DMatrix, DVector, DVectorView};
 pub enum Observation {
     /// ℓ(W) = ½‖W − M‖_F².
     Full { target: DMatrix<f64> },
-    /// ℓ(W) = 1/(2|Ω|) Σ_{(i,j)∈Ω} (W_ij − v_ij)²; `mask[(i,j)]` marks Ω.
-    Entries { rows: Vec<usize>, cols: Vec<usize>, values: Vec<f64>, mask: DMatrix<bool> },
+    /// ℓ(W) = 1/(2|Ω|) Σ_{(i,j)∈Ω} (W_ij − v_ij)²; `mask[(i,j)]` marks Ω, listed in column-major order (by j,
+    /// then i) and indexed by column and by row in `layout` for the GD step's pass over Ω.
+    Entries { rows: Vec<usize>, cols: Vec<usize>, values: Vec<f64>, mask: DMatrix<bool>, layout: ObservedLayout },
     /// ℓ(W) = 1/(2K) Σ_k (⟨A_k, W⟩ − y_k)²; row k of `a` is vec(A_k) (column-major).
     Sensing { a: DMatrix<f64>, y: DVector<f64> },
 }
@@ -168,7 +169,8 @@ fn entries(m: usize, n: usize, rows: Vec<usize>, cols: Vec<usize>, values: Vec<f
     for (&i, &j) in rows.iter().zip(&cols) {
         mask[(i, j)] = true;
     }
-    Observation::Entries { rows, cols, values, mask }
+    let layout = ObservedLayout::new(m, n, &rows, &cols);
+    Observation::Entries { rows, cols, values, mask, layout }
 }
 
 /// Random rank-r target. Without `singular_values`: U Vᵀ (U Uᵀ when `psd`) with Gaussian U, V, rescaled so

@@ -1,9 +1,10 @@
 //! Kernels of the hot loop: dense products C = op(A)·op(B) with op(X) = X or Xᵀ (column-major, C
-//! overwritten), and the dot / axpy of the sparse completion path.
+//! overwritten), and the pass over the observed entries of completion (`observed`).
 //!
-//! Natively the product is matrixmultiply's dgemm, called with strides so that transposes cost no copy
-//! (nalgebra's own `gemm_tr` runs one gemv per column and is several times slower). In wasm, where that
-//! kernel is not vectorised for f64, it is a packed, register-blocked 4×4 micro-kernel: op(A) is packed into
+//! Natively the product is the `gemm` crate's (faer's engine), called with strides so that transposes cost no
+//! copy (nalgebra's own `gemm_tr` runs one gemv per column and is several times slower); it splits across
+//! threads when a run may use several (`threads`). matrixmultiply's dgemm, the path before it, stays for the
+//! benchmark that compares them (`reference_mul`). In wasm, where neither is vectorised for f64, it is a packed, register-blocked 4×4 micro-kernel: op(A) is packed into
 //! panels of 4 rows and op(B) into panels of 4 columns (k×4 each, contiguous, in reused buffers), and each
 //! 4×4 block of C accumulates Σ_k A[i..i+4, k] ⊗ B[k, j..j+4] in eight 2-lane registers (simd128 `f64x2`
 //! with broadcast loads when the module is built with it, plain arrays otherwise).
@@ -17,6 +18,16 @@
 use nalgebra::DMatrix;
 
 pub mod linalg;
+mod observed;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod peak;
+pub mod threads;
+
+pub use observed::{ObservedLayout, ObservedPass, PASS_THREADS_FROM};
+
+/// m·k·n from which a product splits across threads when a run may use several (see [`threads`]): below it
+/// the tasks' start-up costs more than they share.
+pub const PRODUCT_THREADS_FROM: usize = 500_000;
 
 /// C ← op(A)·op(B).
 pub fn mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_b: bool) {
@@ -32,26 +43,65 @@ pub fn mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatri
         let strides = |x: &DMatrix<f64>, t: bool| if t { (x.nrows() as isize, 1) } else { (1, x.nrows() as isize) };
         let (rsa, csa) = strides(a, transpose_a);
         let (rsb, csb) = strides(b, transpose_b);
+        let parallelism = match threads::current() {
+            t if t > 1 && m * k * n >= PRODUCT_THREADS_FROM => gemm::Parallelism::Rayon(t),
+            _ => gemm::Parallelism::None,
+        };
         // SAFETY: the shapes were checked above; a, b and c are distinct, fully initialised column-major
-        // buffers of the sizes the strides address (c is borrowed mutably, so it aliases neither input).
+        // buffers of the sizes the strides address (c is borrowed mutably, so it aliases neither input), and
+        // c is written, not read (read_dst = false): C ← 1·op(A)·op(B).
         unsafe {
-            matrixmultiply::dgemm(
+            gemm::gemm(
                 m,
-                k,
                 n,
-                1.0,
-                a.as_ptr(),
-                rsa,
-                csa,
-                b.as_ptr(),
-                rsb,
-                csb,
-                0.0,
+                k,
                 c.as_mut_ptr(),
-                1,
                 m as isize,
+                1,
+                false,
+                a.as_ptr(),
+                csa,
+                rsa,
+                b.as_ptr(),
+                csb,
+                rsb,
+                0.0,
+                1.0,
+                false,
+                false,
+                false,
+                parallelism,
             );
         }
+    }
+}
+
+/// C ← op(A)·op(B) by matrixmultiply's dgemm on one thread: the product kernel before `gemm`, kept so that
+/// `rankflow bench --products` measures both side by side.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn reference_mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_b: bool) {
+    let Some((m, k, n)) = product_shape(c, a, transpose_a, b, transpose_b) else { return };
+    let strides = |x: &DMatrix<f64>, t: bool| if t { (x.nrows() as isize, 1) } else { (1, x.nrows() as isize) };
+    let (rsa, csa) = strides(a, transpose_a);
+    let (rsb, csb) = strides(b, transpose_b);
+    // SAFETY: as in `mul`: shapes checked, distinct initialised buffers, c borrowed mutably.
+    unsafe {
+        matrixmultiply::dgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            rsa,
+            csa,
+            b.as_ptr(),
+            rsb,
+            csb,
+            0.0,
+            c.as_mut_ptr(),
+            1,
+            m as isize,
+        );
     }
 }
 
@@ -81,56 +131,6 @@ fn product_shape(
         c.fill(0.0);
     }
     (m > 0 && n > 0 && k > 0).then_some((m, k, n))
-}
-
-/// One pass over the observed entries Ω = {(i_k, j_k)} of a completion loss, with values v_k: p and top_t are
-/// column-major with `d` rows (columns j of p, columns i of top_t).
-#[derive(Clone, Copy)]
-pub struct ObservedPass<'a> {
-    pub d: usize,
-    pub p: &'a [f64],
-    pub top_t: &'a [f64],
-    pub rows: &'a [usize],
-    pub cols: &'a [usize],
-    pub values: &'a [f64],
-    pub scale: f64,
-}
-
-impl ObservedPass<'_> {
-    /// r_k = ⟨top_t[:, i_k], p[:, j_k]⟩ − v_k, then top_grad_t[:, i_k] += s·r_k·p[:, j_k] and
-    /// back[:, j_k] += s·r_k·top_t[:, i_k] (s = `scale`). Returns Σ r_k².
-    /// Natively on x86-64 the same code is compiled a second time for AVX2 and picked at run time; the
-    /// arithmetic (and so the result, bit for bit) is the same either way.
-    pub fn run(self, top_grad_t: &mut [f64], back: &mut [f64]) -> f64 {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx2") {
-                // SAFETY: AVX2 is present (checked just above).
-                return unsafe { self.run_avx2(top_grad_t, back) };
-            }
-        }
-        self.run_portable(top_grad_t, back)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn run_avx2(self, top_grad_t: &mut [f64], back: &mut [f64]) -> f64 {
-        self.run_portable(top_grad_t, back)
-    }
-
-    #[inline(always)]
-    fn run_portable(self, top_grad_t: &mut [f64], back: &mut [f64]) -> f64 {
-        let (d, mut sum) = (self.d, 0.0);
-        for ((&i, &j), &v) in self.rows.iter().zip(self.cols).zip(self.values) {
-            let (pj, ti) = (&self.p[j * d..(j + 1) * d], &self.top_t[i * d..(i + 1) * d]);
-            let r = dot(pj, ti) - v;
-            sum += r * r;
-            let g = r * self.scale;
-            axpy(&mut top_grad_t[i * d..(i + 1) * d], g, pj);
-            axpy(&mut back[j * d..(j + 1) * d], g, ti);
-        }
-        sum
-    }
 }
 
 /// dst ← srcᵀ: reads src column by column (contiguous) and writes dst with stride c.
@@ -163,15 +163,6 @@ pub fn dot(x: &[f64], y: &[f64]) -> f64 {
         }
     }
     (acc[0] + acc[4]) + (acc[1] + acc[5]) + (acc[2] + acc[6]) + (acc[3] + acc[7]) + tail
-}
-
-/// y ← y + g·x.
-#[inline(always)]
-pub fn axpy(y: &mut [f64], g: f64, x: &[f64]) {
-    debug_assert_eq!(x.len(), y.len());
-    for (acc, v) in y.iter_mut().zip(x) {
-        *acc += g * v;
-    }
 }
 
 /// Columns of C per micro-kernel block (rows are 4 = two `f64x2`): 2·NR accumulators, two A vectors and one
@@ -308,6 +299,24 @@ mod tests {
     }
 
     #[test]
+    fn products_on_several_threads_equal_one_thread_bit_for_bit() {
+        for (m, k, n) in [(120, 90, 110), (200, 200, 200)] {
+            assert!(m * k * n >= PRODUCT_THREADS_FROM);
+            let a = matrix(m, k, 5);
+            let b = matrix(k, n, 6);
+            let bt = b.transpose();
+            let go = |threads, tb: bool| threads::with(threads, || product(&a, false, if tb { &bt } else { &b }, tb));
+            for tb in [false, true] {
+                let one = go(1, tb);
+                assert!((&one - &a * &b).norm() <= 1e-12 * (1.0 + one.norm()));
+                for threads in [2, 3] {
+                    assert!(one == go(threads, tb), "{m}×{k}×{n} on {threads} threads");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn tiled_transpose_matches_nalgebra() {
         for (r, c) in [(1, 1), (3, 17), (8, 8), (30, 31), (65, 9)] {
             let a = matrix(r, c, 9);
@@ -318,7 +327,7 @@ mod tests {
     }
 
     #[test]
-    fn dot_and_axpy_match_plain_loops_at_every_tail_length() {
+    fn dot_matches_nalgebra_at_every_tail_length() {
         for len in [0, 1, 7, 8, 9, 30, 101] {
             let x = matrix(len, 1, 3);
             let y = matrix(len, 1, 4);
@@ -326,9 +335,6 @@ mod tests {
                 (dot(x.as_slice(), y.as_slice()) - x.dot(&y)).abs() <= 1e-12 * (1.0 + x.norm() * y.norm()),
                 "dot {len}"
             );
-            let mut z = y.clone();
-            axpy(z.as_mut_slice(), -0.5, x.as_slice());
-            assert!((&z - (&y - &x * 0.5)).norm() <= 1e-14 * (1.0 + z.norm()), "axpy {len}");
         }
     }
 }

@@ -59,7 +59,7 @@ pub fn bench() -> Result<(), String> {
             let numpy = output(
                 Command::new("python3")
                     .arg(root.join("bench/numpy_gd.py"))
-                    .args([n.to_string(), depth.to_string()])
+                    .args([n.to_string(), depth.to_string(), "--observed".into(), "0.2".into()])
                     .env("OPENBLAS_NUM_THREADS", "1")
                     .env_remove("OPENBLAS_CORETYPE")
                     .env_remove("OPENBLAS_L2_SIZE"),
@@ -94,6 +94,7 @@ pub fn bench() -> Result<(), String> {
     let page = page_rows(&root, &url)?;
     let mut report = render(&results, &frame, &size);
     report.push_str(&render_page(&page));
+    report.push_str(&against_jax()?);
     report.push_str(&research_sweep()?);
     std::fs::write(root.join("BENCHMARKS.md"), &report).map_err(|e| e.to_string())?;
     println!("{report}");
@@ -103,6 +104,155 @@ pub fn bench() -> Result<(), String> {
 /// `cargo xtask bench-sweep`: only the research-scale sweep, its section of BENCHMARKS.md replaced in place.
 pub fn bench_sweep() -> Result<(), String> {
     replace_section("\n## A research-scale sweep", &research_sweep()?)
+}
+
+/// `cargo xtask bench-jax`: only the JAX comparison and the roofline, their section of BENCHMARKS.md replaced.
+pub fn bench_jax() -> Result<(), String> {
+    replace_section(JAX_HEAD, &against_jax()?)
+}
+
+const JAX_HEAD: &str = "\n## Against JAX, and the roofline";
+
+/// target/bench-venv with numpy and jax[cpu] from PyPI (created once).
+fn bench_venv(root: &Path) -> Result<std::path::PathBuf, String> {
+    let dir = root.join("target/bench-venv");
+    let python = dir.join("bin/python");
+    if !python.exists() {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&dir))?;
+    }
+    if output(Command::new(&python).args(["-c", "import jax, numpy"])).is_none() {
+        eprintln!("xtask: installing numpy and jax[cpu] into {} from PyPI", dir.display());
+        run(Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "numpy",
+            "jax[cpu]>=0.4,<1",
+        ]))?;
+    }
+    Ok(python)
+}
+
+/// One JSON line's `key` from a command's output.
+fn json_line(cmd: &mut Command, what: &str) -> Result<Vec<Value>, String> {
+    let out = output(cmd).ok_or_else(|| format!("{what} failed"))?;
+    Ok(out.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+}
+
+/// The completion workload of Arora et al. (n×n, rank 5, 30 % observed, α = 1e-3, plain GD) natively and in
+/// JAX (float64, jax.grad, the step jit-compiled inside lax.fori_loop, compile time apart), on one core and on
+/// all; then the machine's FMA peak and each product kernel's rate as a fraction of it.
+fn against_jax() -> Result<String, String> {
+    let root = root();
+    run(Command::new("cargo").current_dir(&root).args(["build", "--release", "--bin", "rankflow"]))?;
+    let python = bench_venv(&root)?;
+    let cli = root.join("target/release/rankflow");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let dir = root.join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut s = String::new();
+    let _ = writeln!(s, "{JAX_HEAD}\n");
+    let _ = writeln!(
+        s,
+        "`cargo xtask bench-jax` (also run by `cargo xtask bench`). Workload: Arora et al.'s completion, n×n, rank 5, \
+         30 % observed, α = 1e-3, plain GD, depth L. **JAX** = `bench/jax_gd.py`: float64, the loss differentiated \
+         by `jax.grad`, the step jit-compiled inside `lax.fori_loop` (compile time excluded, reported apart); \
+         **1 core** = `taskset -c 0` with `XLA_FLAGS=--xla_cpu_multi_thread_eigen=false` for JAX, numpy with \
+         `OPENBLAS_NUM_THREADS=1`, `rankflow bench --threads 1`; **all cores** = JAX unpinned, `rankflow bench \
+         --threads {cores}`. Steps/s, medians of 5 runs of 0.5 s, every engine side by side in one run.\n"
+    );
+    let _ = writeln!(
+        s,
+        "| n | L | JAX 1 core | numpy 1 core | native 1 core | native × JAX, 1 core (≥ 1.5) | native × numpy | JAX all cores | native all cores | native × JAX, all cores (≥ 1 at n = 200, L = 3) | JAX compile (s) |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|");
+    let mut version = String::new();
+    for (n, depth) in [(100, 2), (100, 3), (100, 4), (200, 2), (200, 3), (200, 4), (50, 3)] {
+        eprintln!("bench-jax: n = {n}, L = {depth}");
+        let cfg = json!({"seed": 1, "problem": {"kind": "completion", "n": n, "rank": 5, "observed_fraction": 0.3},
+                         "model": {"depth": depth, "init_scale": 1e-3}, "optimizer": {"kind": "gd", "lr": 0.01}});
+        let path = dir.join(format!("arora-n{n}-L{depth}.json"));
+        std::fs::write(&path, cfg.to_string()).map_err(|e| e.to_string())?;
+        let rate = |v: &[Value]| v.first().and_then(|v| v["steps_per_s"].as_f64()).unwrap_or(f64::NAN);
+        let args = [n.to_string(), depth.to_string(), "--observed".into(), "0.3".into()];
+        let jax1 = json_line(
+            Command::new("taskset")
+                .args(["-c", "0"])
+                .arg(&python)
+                .arg(root.join("bench/jax_gd.py"))
+                .args(&args)
+                .env("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false"),
+            "JAX on one core",
+        )?;
+        let numpy1 = json_line(
+            Command::new("taskset")
+                .args(["-c", "0"])
+                .arg(&python)
+                .arg(root.join("bench/numpy_gd.py"))
+                .args(&args)
+                .env("OPENBLAS_NUM_THREADS", "1"),
+            "numpy",
+        )?;
+        let native1 =
+            json_line(Command::new(&cli).arg("bench").arg("--config").arg(&path).args(["--threads", "1"]), "native")?;
+        let jax_all = json_line(Command::new(&python).arg(root.join("bench/jax_gd.py")).args(&args), "JAX")?;
+        let native_all = json_line(
+            Command::new(&cli).arg("bench").arg("--config").arg(&path).args(["--threads", &cores.to_string()]),
+            "native on all cores",
+        )?;
+        version = jax1.first().and_then(|v| v["jax"].as_str()).unwrap_or("?").to_string();
+        let (j1, np1, r1, ja, ra) = (rate(&jax1), rate(&numpy1), rate(&native1), rate(&jax_all), rate(&native_all));
+        let compile = jax1.first().and_then(|v| v["compile_s"].as_f64()).unwrap_or(f64::NAN);
+        let _ = writeln!(
+            s,
+            "| {n} | {depth} | {j1:.0} | {np1:.0} | {r1:.0} | {:.2}× | {:.2}× | {ja:.0} | {ra:.0} | {:.2}× | {compile:.2} |",
+            r1 / j1,
+            r1 / np1,
+            ra / ja
+        );
+    }
+    let _ = writeln!(s, "\nJAX {version}, {cores} cores.\n");
+    let peak = json_line(Command::new(&cli).args(["bench", "--peak", "--threads", &cores.to_string()]), "peak")?;
+    let per_core = peak.first().and_then(|v| v["gflops_per_core"].as_f64()).unwrap_or(f64::NAN);
+    let all = peak.first().and_then(|v| v["gflops_all"].as_f64()).unwrap_or(f64::NAN);
+    let _ = writeln!(
+        s,
+        "**Roofline.** `rankflow bench --peak`: {per_core:.1} GFLOP/s per core ({all:.1} on {cores} cores at once) — \
+         12 independent chains of 4-lane fused multiply-adds, nothing loaded. `rankflow bench --products --threads \
+         {cores}`: each product kernel's real rate (2n³ per product), median of 5, and its fraction of the per-core \
+         peak (of {cores}× it for the threaded line). `gemm` is the native product since this table (faer's engine); \
+         matrixmultiply was the product before it; `packed` is the page's wasm kernel compiled natively.\n"
+    );
+    let products =
+        json_line(Command::new(&cli).args(["bench", "--products", "--threads", &cores.to_string()]), "products")?;
+    let _ = writeln!(s, "| kernel | threads | n | A·B GFLOP/s (of peak) | A·Bᵀ | Aᵀ·B |\n|---|---|---|---|---|---|");
+    let mut rows: Vec<(String, u64, u64)> = vec![];
+    for p in &products {
+        let key = (
+            p["kernel"].as_str().unwrap_or("?").to_string(),
+            p["threads"].as_u64().unwrap_or(1),
+            p["n"].as_u64().unwrap_or(0),
+        );
+        if !rows.contains(&key) {
+            rows.push(key);
+        }
+    }
+    rows.sort_by_key(|r| (r.2, r.0 != "gemm", r.1));
+    for (kernel, threads, n) in rows {
+        let cell = |shape: &str| {
+            products
+                .iter()
+                .find(|p| {
+                    p["kernel"] == kernel.as_str() && p["threads"] == threads && p["n"] == n && p["shape"] == shape
+                })
+                .and_then(|p| p["gflops"].as_f64())
+                .map_or("–".into(), |g| format!("{g:.1} ({:.0} %)", 100.0 * g / (per_core * threads as f64)))
+        };
+        let _ = writeln!(s, "| {kernel} | {threads} | {n} | {} | {} | {} |", cell("A·B"), cell("A·Bᵀ"), cell("Aᵀ·B"));
+    }
+    Ok(s)
 }
 
 /// `cargo xtask bench-page`: only the page per preset (and the α drag), its section of BENCHMARKS.md replaced.
