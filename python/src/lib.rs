@@ -30,10 +30,16 @@ fn value_error(message: impl Into<String>) -> PyErr {
 /// Runs `exp` to its end and solves its baseline; Ctrl-C in Python interrupts it (KeyboardInterrupt). Slicing
 /// changes nothing in the result (`Experiment::advance` observes at the same steps however it is called).
 fn finish(py: Python<'_>, mut exp: Experiment) -> PyResult<Finished> {
-    while exp.running() {
-        exp.advance(SLICE);
-        py.check_signals()?;
-    }
+    // As `rankflow run`: every core for products and passes above the kernel's crossovers (bit for bit the same
+    // numbers as on one thread).
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    rankflow::kernel::threads::with(cores, || -> PyResult<()> {
+        while exp.running() {
+            exp.advance(SLICE);
+            py.check_signals()?;
+        }
+        Ok(())
+    })?;
     exp.finish_baseline();
     Ok(Finished { exp })
 }
