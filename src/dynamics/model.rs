@@ -163,8 +163,8 @@ impl Model {
 
     /// Completion fast path (depth ≥ 2): ∇ℓ(W) is zero off the observed set Ω, so W is formed only on Ω
     /// (W_ij = W_L[i,:]·P[:,j] with P = W_{L−1}⋯W_1) and the two products that touch ∇ℓ cost |Ω|·d instead of
-    /// m·n·d: ∇_{W_L} = G Pᵀ and B = W_Lᵀ G accumulate one observed entry at a time. The rest back-propagates
-    /// densely as in the general path. Returns ℓ(W).
+    /// m·n·d: ∇_{W_L} = G Pᵀ and B = W_Lᵀ G are summed over the observed entries of each column and row
+    /// (`kernel::ObservedPass`). The rest back-propagates densely as in the general path. Returns ℓ(W).
     fn sparse_entries_gradients(
         &mut self,
         rows: &[usize],

@@ -4,8 +4,8 @@
 //! Natively the product is the `gemm` crate's (faer's engine), called with strides so that transposes cost no
 //! copy (nalgebra's own `gemm_tr` runs one gemv per column and is several times slower); it splits across
 //! threads when a run may use several (`threads`). matrixmultiply's dgemm, the path before it, stays for the
-//! benchmark that compares them (`reference_mul`). In wasm, where neither is vectorised for f64, it is a packed, register-blocked 4×4 micro-kernel: op(A) is packed into
-//! panels of 4 rows and op(B) into panels of 4 columns (k×4 each, contiguous, in reused buffers), and each
+//! benchmark that compares them (`reference_mul`). In wasm, where neither is vectorised for f64, it is a
+//! packed, register-blocked 4×4 micro-kernel: op(A) is packed into panels of 4 rows and op(B) into panels of 4 columns (k×4 each, contiguous, in reused buffers), and each
 //! 4×4 block of C accumulates Σ_k A[i..i+4, k] ⊗ B[k, j..j+4] in eight 2-lane registers (simd128 `f64x2`
 //! with broadcast loads when the module is built with it, plain arrays otherwise).
 //!
@@ -38,9 +38,6 @@ pub fn mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatri
     #[cfg(not(target_arch = "wasm32"))]
     {
         let Some((m, k, n)) = product_shape(c, a, transpose_a, b, transpose_b) else { return };
-        // Column-major X (r×c, leading dimension r): element (i, j) at i + j·r, so X has strides (1, r) and
-        // Xᵀ has strides (r, 1).
-        let strides = |x: &DMatrix<f64>, t: bool| if t { (x.nrows() as isize, 1) } else { (1, x.nrows() as isize) };
         let (rsa, csa) = strides(a, transpose_a);
         let (rsb, csb) = strides(b, transpose_b);
         let parallelism = match threads::current() {
@@ -81,7 +78,6 @@ pub fn mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatri
 #[cfg(not(target_arch = "wasm32"))]
 pub fn reference_mul(c: &mut DMatrix<f64>, a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_b: bool) {
     let Some((m, k, n)) = product_shape(c, a, transpose_a, b, transpose_b) else { return };
-    let strides = |x: &DMatrix<f64>, t: bool| if t { (x.nrows() as isize, 1) } else { (1, x.nrows() as isize) };
     let (rsa, csa) = strides(a, transpose_a);
     let (rsb, csb) = strides(b, transpose_b);
     // SAFETY: as in `mul`: shapes checked, distinct initialised buffers, c borrowed mutably.
@@ -112,6 +108,17 @@ pub fn product(a: &DMatrix<f64>, transpose_a: bool, b: &DMatrix<f64>, transpose_
     let mut c = DMatrix::zeros(m, n);
     mul(&mut c, a, transpose_a, b, transpose_b);
     c
+}
+
+/// (row stride, column stride) of op(X) for column-major X (r×c, leading dimension r): element (i, j) at
+/// i + j·r, so X has strides (1, r) and Xᵀ has strides (r, 1).
+#[cfg(not(target_arch = "wasm32"))]
+fn strides(x: &DMatrix<f64>, transpose: bool) -> (isize, isize) {
+    if transpose {
+        (x.nrows() as isize, 1)
+    } else {
+        (1, x.nrows() as isize)
+    }
 }
 
 /// (m, k, n) of C (m×n) = op(A) (m×k) · op(B) (k×n), after checking the shapes (panics on a mismatch: a
