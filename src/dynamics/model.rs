@@ -140,8 +140,12 @@ impl Model {
             return loss;
         }
         // j = L (index l−1): ∇ = G · prefix[L−2]ᵀ ; B_{L−1} = W_Lᵀ G.
-        kernel::mul(&mut self.grads[l - 1], &self.grad_w, false, &self.prefix[l - 2], true);
-        kernel::mul(&mut self.back[0], &self.factors[l - 1], true, &self.grad_w, false);
+        let (g, prefix, top) = (&self.grad_w, &self.prefix[l - 2], &self.factors[l - 1]);
+        kernel::threads::join(
+            g.len() * prefix.nrows() >= kernel::PRODUCT_THREADS_FROM,
+            || kernel::mul(&mut self.grads[l - 1], g, false, prefix, true),
+            || kernel::mul(&mut self.back[0], top, true, g, false),
+        );
         self.back_propagate_below_top();
         loss
     }
@@ -152,10 +156,16 @@ impl Model {
         let l = self.factors.len();
         let mut cur = 0;
         for j in (1..l - 1).rev() {
-            kernel::mul(&mut self.grads[j], &self.back[cur], false, &self.prefix[j - 1], true);
             let (a, b) = self.back.split_at_mut(1);
             let (src, dst) = if cur == 0 { (&a[0], &mut b[0]) } else { (&b[0], &mut a[0]) };
-            kernel::mul(dst, &self.factors[j], true, src, false);
+            let (grad, prefix, factor) = (&mut self.grads[j], &self.prefix[j - 1], &self.factors[j]);
+            // The two products read B only: on two tasks when a run may use several threads.
+            let large = src.len() * prefix.nrows() >= kernel::PRODUCT_THREADS_FROM;
+            kernel::threads::join(
+                large,
+                || kernel::mul(grad, src, false, prefix, true),
+                || kernel::mul(dst, factor, true, src, false),
+            );
             cur = 1 - cur;
         }
         self.grads[0].copy_from(&self.back[cur]);

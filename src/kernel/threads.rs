@@ -30,3 +30,21 @@ pub fn with<R>(threads: usize, f: impl FnOnce() -> R) -> R {
     let _restore = Restore(before);
     f()
 }
+
+/// Runs two independent pieces of work, on two rayon tasks (each allowed half of the current threads) when the
+/// current thread may use several and `large` says the work is worth a task, else one after the other. Each
+/// piece computes what it would alone, so the results do not depend on the choice.
+pub fn join<A, B>(large: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B)
+where
+    A: Send,
+    B: Send,
+{
+    let threads = current();
+    #[cfg(not(target_arch = "wasm32"))]
+    if large && threads > 1 {
+        let half = threads / 2;
+        return rayon::join(|| with(threads - half, a), || with(half, b));
+    }
+    let _ = (large, threads);
+    (a(), b())
+}

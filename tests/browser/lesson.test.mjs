@@ -96,7 +96,7 @@ test("a bad lesson or step is named, and the page still runs", async () => {
 
 test("predict, then reveal: the run holds at the question's moment, goes on once chosen, and its own numbers answer", async () => {
   const cli = cliAnswers("first-look");
-  const { page, errors, context } = await openPage(browser, { query: "?lesson=first-look&step=1" });
+  const { page, errors, context } = await openPage(browser, { query: "?lesson=first-look&step=1&speed=max" });
   const question = () => page.evaluate(() => window.rankflow.state().lesson.question);
   try {
     // Step 1 stops when σ₁ is learned: before Play nothing is asked, the choices wait disabled.
