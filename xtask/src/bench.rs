@@ -135,6 +135,15 @@ fn bench_venv(root: &Path) -> Result<std::path::PathBuf, String> {
     Ok(python)
 }
 
+/// Rounds of the JAX comparison (each engine once per round).
+const ROUNDS: usize = 7;
+
+/// The median of `v` (NaN when empty).
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
 /// One JSON line's `key` from a command's output.
 fn json_line(cmd: &mut Command, what: &str) -> Result<Vec<Value>, String> {
     let out = output(cmd).ok_or_else(|| format!("{what} failed"))?;
@@ -161,7 +170,9 @@ fn against_jax() -> Result<String, String> {
          by `jax.grad`, the step jit-compiled inside `lax.fori_loop` (compile time excluded, reported apart); \
          **1 core** = `taskset -c 0` with `XLA_FLAGS=--xla_cpu_multi_thread_eigen=false` for JAX, numpy with \
          `OPENBLAS_NUM_THREADS=1`, `rankflow bench --threads 1`; **all cores** = JAX unpinned, `rankflow bench \
-         --threads {cores}`. Steps/s, medians of 5 runs of 0.5 s, every engine side by side in one run.\n"
+         --threads {cores}`. {ROUNDS} rounds, each running every engine once for 0.5 s after its warm-up, one \
+         after the other; steps/s are medians over the rounds and each ratio is the median of the rounds' ratios, \
+         so that the drift of this shared host falls on every engine alike.\n"
     );
     let _ = writeln!(
         s,
@@ -176,41 +187,51 @@ fn against_jax() -> Result<String, String> {
         let path = dir.join(format!("arora-n{n}-L{depth}.json"));
         std::fs::write(&path, cfg.to_string()).map_err(|e| e.to_string())?;
         let rate = |v: &[Value]| v.first().and_then(|v| v["steps_per_s"].as_f64()).unwrap_or(f64::NAN);
-        let args = [n.to_string(), depth.to_string(), "--observed".into(), "0.3".into()];
-        let jax1 = json_line(
-            Command::new("taskset")
-                .args(["-c", "0"])
-                .arg(&python)
-                .arg(root.join("bench/jax_gd.py"))
-                .args(&args)
-                .env("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false"),
-            "JAX on one core",
-        )?;
-        let numpy1 = json_line(
-            Command::new("taskset")
-                .args(["-c", "0"])
-                .arg(&python)
-                .arg(root.join("bench/numpy_gd.py"))
-                .args(&args)
-                .env("OPENBLAS_NUM_THREADS", "1"),
-            "numpy",
-        )?;
-        let native1 =
-            json_line(Command::new(&cli).arg("bench").arg("--config").arg(&path).args(["--threads", "1"]), "native")?;
-        let jax_all = json_line(Command::new(&python).arg(root.join("bench/jax_gd.py")).args(&args), "JAX")?;
-        let native_all = json_line(
-            Command::new(&cli).arg("bench").arg("--config").arg(&path).args(["--threads", &cores.to_string()]),
-            "native on all cores",
-        )?;
-        version = jax1.first().and_then(|v| v["jax"].as_str()).unwrap_or("?").to_string();
-        let (j1, np1, r1, ja, ra) = (rate(&jax1), rate(&numpy1), rate(&native1), rate(&jax_all), rate(&native_all));
-        let compile = jax1.first().and_then(|v| v["compile_s"].as_f64()).unwrap_or(f64::NAN);
+        let args = [n.to_string(), depth.to_string(), "--observed".into(), "0.3".into(), "--reps".into(), "1".into()];
+        let one_core = |script: &str, env: (&str, &str)| {
+            let mut cmd = Command::new("taskset");
+            cmd.args(["-c", "0"]).arg(&python).arg(root.join(script)).args(&args).env(env.0, env.1);
+            cmd
+        };
+        let native = |threads: usize| {
+            let mut cmd = Command::new(&cli);
+            cmd.arg("bench").arg("--config").arg(&path).args(["--reps", "1", "--threads", &threads.to_string()]);
+            cmd
+        };
+        // Rounds: every engine once per round, one after the other, so that the host's drift (this machine is
+        // shared) falls on all of them alike; each rate is the median over rounds, each ratio the median of the
+        // rounds' ratios.
+        let mut engines: [Vec<f64>; 5] = Default::default();
+        let mut compile = vec![];
+        for _ in 0..ROUNDS {
+            let jax1 = json_line(
+                &mut one_core("bench/jax_gd.py", ("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false")),
+                "JAX on one core",
+            )?;
+            let numpy1 = json_line(&mut one_core("bench/numpy_gd.py", ("OPENBLAS_NUM_THREADS", "1")), "numpy")?;
+            let native1 = json_line(&mut native(1), "native")?;
+            let jax_all = json_line(Command::new(&python).arg(root.join("bench/jax_gd.py")).args(&args), "JAX")?;
+            let native_all = json_line(&mut native(cores), "native on all cores")?;
+            version = jax1.first().and_then(|v| v["jax"].as_str()).unwrap_or("?").to_string();
+            compile.push(jax1.first().and_then(|v| v["compile_s"].as_f64()).unwrap_or(f64::NAN));
+            for (e, v) in engines.iter_mut().zip([&jax1, &numpy1, &native1, &jax_all, &native_all]) {
+                e.push(rate(v));
+            }
+        }
+        let [j, np, r, ja, ra] = &engines;
+        let ratio = |a: &[f64], b: &[f64]| median(a.iter().zip(b).map(|(a, b)| a / b).collect());
         let _ = writeln!(
             s,
-            "| {n} | {depth} | {j1:.0} | {np1:.0} | {r1:.0} | {:.2}× | {:.2}× | {ja:.0} | {ra:.0} | {:.2}× | {compile:.2} |",
-            r1 / j1,
-            r1 / np1,
-            ra / ja
+            "| {n} | {depth} | {:.0} | {:.0} | {:.0} | {:.2}× | {:.2}× | {:.0} | {:.0} | {:.2}× | {:.2} |",
+            median(j.clone()),
+            median(np.clone()),
+            median(r.clone()),
+            ratio(r, j),
+            ratio(r, np),
+            median(ja.clone()),
+            median(ra.clone()),
+            ratio(ra, ja),
+            median(compile),
         );
     }
     let _ = writeln!(s, "\nJAX {version}, {cores} cores.\n");
@@ -221,8 +242,10 @@ fn against_jax() -> Result<String, String> {
         s,
         "**Roofline.** `rankflow bench --peak`: {per_core:.1} GFLOP/s per core ({all:.1} on {cores} cores at once) — \
          12 independent chains of 4-lane fused multiply-adds, nothing loaded. `rankflow bench --products --threads \
-         {cores}`: each product kernel's real rate (2n³ per product), median of 5, and its fraction of the per-core \
-         peak (of {cores}× it for the threaded line). `gemm` is the native product since this table (faer's engine); \
+         {cores}`: each product kernel's real rate (2n³ per product), the median of 5 rounds and the best round, \
+         each with its fraction of the per-core peak (of {cores}× it for the threaded line). The speed this host \
+         lends a core drifts by up to 1.6× within minutes, so the median says what a run sees and the best what \
+         the kernel does with a whole core. `gemm` is the native product since this table (faer's engine); \
          matrixmultiply was the product before it; `packed` is the page's wasm kernel compiled natively.\n"
     );
     let products =
@@ -247,8 +270,11 @@ fn against_jax() -> Result<String, String> {
                 .find(|p| {
                     p["kernel"] == kernel.as_str() && p["threads"] == threads && p["n"] == n && p["shape"] == shape
                 })
-                .and_then(|p| p["gflops"].as_f64())
-                .map_or("–".into(), |g| format!("{g:.1} ({:.0} %)", 100.0 * g / (per_core * threads as f64)))
+                .and_then(|p| Some((p["gflops"].as_f64()?, p["best_gflops"].as_f64()?)))
+                .map_or("–".into(), |(g, best)| {
+                    let of = |g: f64| 100.0 * g / (per_core * threads as f64);
+                    format!("{g:.1} ({:.0} %) · best {best:.1} ({:.0} %)", of(g), of(best))
+                })
         };
         let _ = writeln!(s, "| {kernel} | {threads} | {n} | {} | {} | {} |", cell("A·B"), cell("A·Bᵀ"), cell("Aᵀ·B"));
     }
