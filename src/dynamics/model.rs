@@ -140,11 +140,12 @@ impl Model {
             return loss;
         }
         // j = L (index l−1): ∇ = G · prefix[L−2]ᵀ ; B_{L−1} = W_Lᵀ G.
-        let (g, prefix, top) = (&self.grad_w, &self.prefix[l - 2], &self.factors[l - 1]);
-        kernel::threads::join(
-            g.len() * prefix.nrows() >= kernel::PRODUCT_THREADS_FROM,
-            || kernel::mul(&mut self.grads[l - 1], g, false, prefix, true),
-            || kernel::mul(&mut self.back[0], top, true, g, false),
+        gradient_and_next_back(
+            &mut self.grads[l - 1],
+            &mut self.back[0],
+            &self.grad_w,
+            &self.prefix[l - 2],
+            &self.factors[l - 1],
         );
         self.back_propagate_below_top();
         loss
@@ -158,14 +159,7 @@ impl Model {
         for j in (1..l - 1).rev() {
             let (a, b) = self.back.split_at_mut(1);
             let (src, dst) = if cur == 0 { (&a[0], &mut b[0]) } else { (&b[0], &mut a[0]) };
-            let (grad, prefix, factor) = (&mut self.grads[j], &self.prefix[j - 1], &self.factors[j]);
-            // The two products read B only: on two tasks when a run may use several threads.
-            let large = src.len() * prefix.nrows() >= kernel::PRODUCT_THREADS_FROM;
-            kernel::threads::join(
-                large,
-                || kernel::mul(grad, src, false, prefix, true),
-                || kernel::mul(dst, factor, true, src, false),
-            );
+            gradient_and_next_back(&mut self.grads[j], dst, src, &self.prefix[j - 1], &self.factors[j]);
             cur = 1 - cur;
         }
         self.grads[0].copy_from(&self.back[cur]);
@@ -230,6 +224,22 @@ impl Model {
     pub fn target_shape(&self) -> (usize, usize) {
         self.grad_w.shape()
     }
+}
+
+/// One back-propagation step through factor W: ∇_W = B · Pᵀ (P the prefix below W) and the next B' = Wᵀ B.
+/// Both only read B, so they run on two tasks when a run may use several threads (`kernel::threads::join`).
+fn gradient_and_next_back(
+    grad: &mut DMatrix<f64>,
+    next: &mut DMatrix<f64>,
+    back: &DMatrix<f64>,
+    prefix: &DMatrix<f64>,
+    factor: &DMatrix<f64>,
+) {
+    kernel::threads::join(
+        back.len() * prefix.nrows() >= kernel::PRODUCT_THREADS_FROM,
+        || kernel::mul(grad, back, false, prefix, true),
+        || kernel::mul(next, factor, true, back, false),
+    );
 }
 
 /// (rows, cols) of each factor in order W_1 … W_L; [(m, d)] for the symmetric U.

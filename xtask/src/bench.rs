@@ -139,7 +139,8 @@ fn bench_venv(root: &Path) -> Result<std::path::PathBuf, String> {
 const ROUNDS: usize = 7;
 
 /// The median of `v` (NaN when empty).
-fn median(mut v: Vec<f64>) -> f64 {
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
@@ -219,19 +220,19 @@ fn against_jax() -> Result<String, String> {
             }
         }
         let [j, np, r, ja, ra] = &engines;
-        let ratio = |a: &[f64], b: &[f64]| median(a.iter().zip(b).map(|(a, b)| a / b).collect());
+        let ratio = |a: &[f64], b: &[f64]| median(&a.iter().zip(b).map(|(a, b)| a / b).collect::<Vec<_>>());
         let _ = writeln!(
             s,
             "| {n} | {depth} | {:.0} | {:.0} | {:.0} | {:.2}× | {:.2}× | {:.0} | {:.0} | {:.2}× | {:.2} |",
-            median(j.clone()),
-            median(np.clone()),
-            median(r.clone()),
+            median(j),
+            median(np),
+            median(r),
             ratio(r, j),
             ratio(r, np),
-            median(ja.clone()),
-            median(ra.clone()),
+            median(ja),
+            median(ra),
             ratio(ra, ja),
-            median(compile),
+            median(&compile),
         );
     }
     let _ = writeln!(s, "\nJAX {version}, {cores} cores.\n");
