@@ -148,7 +148,10 @@ for (const name of presets) {
 const drags = [];
 for (let rep = 0; rep < REPS; rep++) {
   const { page, context } = await open("?preset=incremental");
-  const box = await page.locator('[data-field="model.init_scale"]').boundingBox();
+  // The slider sits below the fold at 1280×720: scrolled into view first, or the mouse would miss it.
+  const slider = page.locator('[data-field="model.init_scale"]');
+  await slider.scrollIntoViewIfNeeded();
+  const box = await slider.boundingBox();
   const y = box.y + box.height / 2;
   await page.mouse.move(box.x + box.width * 0.5, y);
   await page.mouse.down();
@@ -170,7 +173,14 @@ for (let rep = 0; rep < REPS; rep++) {
     });
   });
   await page.mouse.up();
-  const t = await page.evaluate(() => window.__drag);
+  const t = await page.evaluate(() =>
+    Promise.race([
+      window.__drag,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error("α drag: no run finished 120 s after release")), 120000),
+      ),
+    ]),
+  );
   drags.push(t.seconds);
   await context.close();
 }

@@ -486,7 +486,7 @@ fn products_bench(threads: usize, reps: usize, seconds: f64) {
         ("matrixmultiply", kernel::reference_mul, 1),
         ("packed", kernel::packed_mul, 1),
     ];
-    for n in [50, 100, 200, 400] {
+    for n in [10, 20, 30, 50, 100, 200, 400] {
         let a = DMatrix::from_fn(n, n, |i, j| ((i * 7919 + j * 104_729) as f64 * 0.618_033_988_7).sin());
         let b = DMatrix::from_fn(n, n, |i, j| ((i * 104_729 + j * 7919) as f64 * 0.618_033_988_7).cos());
         let mut c = DMatrix::zeros(n, n);

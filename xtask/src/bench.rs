@@ -298,12 +298,14 @@ pub fn bench_page() -> Result<(), String> {
 /// `node bench/page.mjs` against the page served at `url`: one JSON row per preset, and the α drag.
 fn page_rows(root: &Path, url: &str) -> Result<Vec<Value>, String> {
     eprintln!("bench: the page per preset (3 repetitions; several minutes)");
+    // Its progress (one line per preset and repetition, on stderr) shows as it goes.
     let page = output(
         Command::new("node")
             .arg(root.join("bench/page.mjs"))
             .arg(url)
             .arg(root.join("target/release/rankflow"))
-            .arg("3"),
+            .arg("3")
+            .stderr(std::process::Stdio::inherit()),
     )
     .ok_or("page bench failed")?;
     Ok(page.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
