@@ -79,19 +79,28 @@ after(async () => {
   lab?.kill();
 });
 
-/** Runs the notebook's cell `i` (0-based) and waits until the kernel is idle again. */
+/** Runs the notebook's cell `i` (0-based) and waits until it has run. JupyterLab shows "[*]" the moment a cell is
+ * queued and "[n]" once it ran; a prompt still blank after 10 s means the keys were lost, and they are sent again.
+ * A fresh venv's first imports (numpy, the extension, anywidget) can take a minute on a loaded machine. */
 async function runCell(page, i) {
   const cells = page.locator(".jp-Notebook .jp-Cell");
-  await cells.nth(i).locator(".jp-InputArea-editor").click();
-  await page.keyboard.press("Escape"); // command mode: Shift+Enter runs the selected cell
-  await page.keyboard.press("Shift+Enter");
+  const prompt = () =>
+    page.evaluate((k) => document.querySelectorAll(".jp-Notebook .jp-Cell .jp-InputPrompt")[k]?.textContent ?? "", i);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await cells.nth(i).locator(".jp-InputArea-editor").click();
+    await page.keyboard.press("Escape"); // command mode: Shift+Enter runs the selected cell
+    await page.keyboard.press("Shift+Enter");
+    const end = Date.now() + 10000;
+    while (Date.now() < end && !/\[[\d*]\]/.test(await prompt())) await page.waitForTimeout(200);
+    if (/\[[\d*]\]/.test(await prompt())) break;
+  }
   await page.waitForFunction(
     (k) => {
       const prompt = document.querySelectorAll(".jp-Notebook .jp-Cell .jp-InputPrompt")[k]?.textContent ?? "";
       return /\[\d+\]/.test(prompt);
     },
     i,
-    { timeout: 60000 },
+    { timeout: 180000 },
   );
 }
 
