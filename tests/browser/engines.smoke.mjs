@@ -35,7 +35,7 @@ after(() => host?.close());
 async function playToVerdict(page) {
   await page.waitFor(() => ["ready", "finished"].includes(window.rankflow?.state().status));
   await page.evaluate(() => window.rankflow.play());
-  // Generous: it checks where the run ends, not how fast (WebKitGTK took 164 s on incremental-depth beside Firefox).
+  // Generous: it checks where the run ends, not how fast (WebKitGTK took up to 164 s on incremental-depth).
   await page.waitFor(() => window.rankflow.state().status === "finished", null, 600000);
   return page.waitFor(() => {
     const lines = [...document.querySelectorAll("#claim li")].map((l) => l.textContent);

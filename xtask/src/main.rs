@@ -236,7 +236,7 @@ pub(crate) fn ensure_apt(what: &str, path: &Path, packages: &[&str], env: &str) 
 
 /// Every test, timed by phase: the native build and `cargo test` (profile `fast`), the wasm build and dist/, then the
 /// browser tests against the served page — the files concurrently in one shared Chromium, then those that measure
-/// time alone, then the smoke subset (engines.smoke.mjs) in Firefox ESR and WebKitGTK at once. With `soak`, instead,
+/// time alone, then the smoke subset (engines.smoke.mjs) in Firefox ESR, then WebKitGTK. With `soak`, instead,
 /// the long robustness runs: the ignored Rust tests (every preset at seeds 2–5) and the browser's `*.soak.mjs`
 /// (≥ 200 hostile URLs, 1,000 random actions, 10⁷ steps).
 fn test(soak: bool) -> Result<(), String> {
@@ -303,36 +303,13 @@ fn test(soak: bool) -> Result<(), String> {
     timed("browser, timed alone", &mut || node(1, vec![TIMING_TESTS.to_string()]))?;
     // The smoke subset in the other engines (in Chromium the suite above covers it: api, embed and offline tests).
     ensure_other_engines()?;
-    // One node process per engine, both at once: each page steps in one worker while its main thread mostly waits.
     timed("Firefox ESR and WebKitGTK smoke", &mut || {
-        let engines = std::env::var("RANKFLOW_ENGINES").unwrap_or_else(|_| "firefox,webkit".into());
-        let children: Vec<(String, std::process::Child)> = engines
-            .split(',')
-            .filter(|e| !e.is_empty())
-            .map(|engine| {
-                let child = Command::new("node")
-                    .current_dir(&browser_dir)
-                    .args(["--test", "--test-concurrency=1", "engines.smoke.mjs"])
-                    .env("RANKFLOW_URL", &url)
-                    .env("RANKFLOW_CLI", root.join("target/fast/rankflow"))
-                    .env("RANKFLOW_ENGINES", engine)
-                    .spawn()
-                    .map_err(|e| format!("cannot start node for the {engine} smoke: {e}"))?;
-                Ok((engine.to_string(), child))
-            })
-            .collect::<Result<_, String>>()?;
-        let failed: Vec<String> = children
-            .into_iter()
-            .filter_map(|(engine, mut child)| match child.wait() {
-                Ok(status) if status.success() => None,
-                _ => Some(engine),
-            })
-            .collect();
-        if failed.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("the smoke subset failed in {}", failed.join(", ")))
-        }
+        run(Command::new("node")
+            .current_dir(&browser_dir)
+            .args(["--test", "--test-concurrency=1", "engines.smoke.mjs"])
+            .env("RANKFLOW_URL", &url)
+            .env("RANKFLOW_CLI", root.join("target/fast/rankflow"))
+            .env("RANKFLOW_ENGINES", std::env::var("RANKFLOW_ENGINES").unwrap_or_else(|_| "firefox,webkit".into())))
     })
 }
 
