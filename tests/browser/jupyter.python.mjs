@@ -84,25 +84,25 @@ after(async () => {
  * A fresh venv's first imports (numpy, the extension, anywidget) can take a minute on a loaded machine. */
 async function runCell(page, i) {
   const cells = page.locator(".jp-Notebook .jp-Cell");
-  const prompt = () =>
-    page.evaluate((k) => document.querySelectorAll(".jp-Notebook .jp-Cell .jp-InputPrompt")[k]?.textContent ?? "", i);
+  const prompt = () => page.$$eval(PROMPT, (els, k) => els[k]?.textContent ?? "", i);
+  const queued = async () => /\[[\d*]\]/.test(await prompt());
   for (let attempt = 0; attempt < 3; attempt++) {
     await cells.nth(i).locator(".jp-InputArea-editor").click();
     await page.keyboard.press("Escape"); // command mode: Shift+Enter runs the selected cell
     await page.keyboard.press("Shift+Enter");
     const end = Date.now() + 10000;
-    while (Date.now() < end && !/\[[\d*]\]/.test(await prompt())) await page.waitForTimeout(200);
-    if (/\[[\d*]\]/.test(await prompt())) break;
+    while (!(await queued()) && Date.now() < end) await page.waitForTimeout(200);
+    if (await queued()) break;
   }
   await page.waitForFunction(
-    (k) => {
-      const prompt = document.querySelectorAll(".jp-Notebook .jp-Cell .jp-InputPrompt")[k]?.textContent ?? "";
-      return /\[\d+\]/.test(prompt);
-    },
-    i,
+    ([selector, k]) => /\[\d+\]/.test(document.querySelectorAll(selector)[k]?.textContent ?? ""),
+    [PROMPT, i],
     { timeout: 180000 },
   );
 }
+
+/** A notebook cell's input prompt: "[ ]" before it runs, "[*]" queued or running, "[n]" once it ran. */
+const PROMPT = ".jp-Notebook .jp-Cell .jp-InputPrompt";
 
 /** The lab frames' documents (blob: URLs), in the notebook's order. */
 const labFrames = (page) => page.frames().filter((f) => f.url().startsWith("blob:"));
