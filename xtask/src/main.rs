@@ -7,6 +7,7 @@
 //! bench-sweep: only the research-scale sweep (sweeps/research.json), its BENCHMARKS.md section replaced.
 //! bench-page: only the page per preset (bench/page.mjs), its BENCHMARKS.md section replaced.
 //! bench-jax: only native against JAX and the roofline (FMA peak, product kernels), its section replaced.
+//! bench-svd: only nalgebra's SVD against faer's (bench/svd, its own workspace), its section replaced.
 //! dist:  build, then copy www/ into a self-contained dist/ (relative URLs only: any static host, any sub-path),
 //!        and write dist/rankflow.html, the whole page in one file that opens from file:// (see single_file).
 //! test:  every test: native `cargo test`, then the wasm build and the real-browser tests (headless Chromium
@@ -39,12 +40,13 @@ fn main() -> ExitCode {
         Some("bench-sweep") => bench::bench_sweep(),
         Some("bench-page") => bench::bench_page(),
         Some("bench-jax") => bench::bench_jax(),
+        Some("bench-svd") => bench::bench_svd(),
         Some("dist") => dist().map(|d| println!("static site in {}", d.display())),
         Some("wheel") => python::wheel().map(|w| println!("wheel: {} (pip install it)", w.display())),
         Some("test-python") => python::test(),
         _ => Err(
             "usage: cargo xtask build | serve [--port PORT] | dist | test [--soak] | wheel | test-python | bench | bench-sweep \
-             | bench-page | bench-jax"
+             | bench-page | bench-jax | bench-svd"
                 .into(),
         ),
     };
