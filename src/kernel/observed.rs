@@ -7,8 +7,10 @@
 //! its column (B) or row (Gᵀ_T), so the pass only streams its inputs instead of updating two scattered columns
 //! per entry. Sums run in a fixed order — Σ r² and B over Ω's column order, Gᵀ_T over each row's entries in
 //! that order — whatever the number of threads: a run gives the same numbers on 1 or N threads.
+//! In wasm (the page) the pass runs entry by entry instead (`ObservedPass::scatter`): the same sums in the same order.
 
 /// Lanes of an output column accumulated at once (four 256-bit registers, eight 128-bit ones).
+#[cfg(not(target_arch = "wasm32"))]
 const LANES: usize = 16;
 
 /// Ω's index arranged for the pass: entries are in column-major order (by j, then as given), and `by_row` lists
@@ -87,16 +89,21 @@ impl ObservedPass<'_> {
         assert_eq!(r.len(), self.values.len(), "one residual per entry");
         assert_eq!(back.len(), self.d * (self.layout.col_start.len() - 1), "B is d×n");
         assert_eq!(top_grad_t.len(), self.d * (self.layout.row_start.len() - 1), "Gᵀ_T is d×m");
-        let threads = crate::threads::current();
-        #[cfg(not(target_arch = "wasm32"))]
-        if threads > 1 && self.values.len() * self.d >= PASS_THREADS_FROM {
-            self.split(threads, top_grad_t, back, r);
-            return self.sum_of_squares(r);
+        #[cfg(target_arch = "wasm32")]
+        {
+            self.scatter(top_grad_t, back, r)
         }
-        let _ = threads;
-        self.columns(back, r, 0);
-        self.rows(top_grad_t, r, 0);
-        self.sum_of_squares(r)
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let threads = crate::threads::current();
+            if threads > 1 && self.values.len() * self.d >= PASS_THREADS_FROM {
+                self.split(threads, top_grad_t, back, r);
+                return self.sum_of_squares(r);
+            }
+            self.columns(back, r, 0);
+            self.rows(top_grad_t, r, 0);
+            self.sum_of_squares(r)
+        }
     }
 
     /// The two phases on `parts` rayon tasks each, blocks balanced by their number of entries.
@@ -125,6 +132,31 @@ impl ObservedPass<'_> {
         });
     }
 
+    /// The page's form of the pass (wasm): entry by entry in Ω's order, r_k, then g_k·P[:, j_k] added to
+    /// Gᵀ_T[:, i_k] and g_k·T[:, i_k] to B[:, j_k]. Every output element sums the same terms in the same order as
+    /// `columns` and `rows` do, so the numbers are theirs bit for bit (test); in Chromium this form steps
+    /// `incremental` 11 % faster than the register-blocked one (BENCHMARKS.md), whose 16-lane blocks 128-bit
+    /// wasm vectors hold in eight registers and whose remainder (14 lanes at d = 30) runs unvectorised.
+    #[cfg(any(target_arch = "wasm32", test))]
+    fn scatter(self, top_grad_t: &mut [f64], back: &mut [f64], r: &mut [f64]) -> f64 {
+        let d = self.d;
+        back.fill(0.0);
+        top_grad_t.fill(0.0);
+        let entries = self.rows.iter().zip(self.cols).zip(self.values);
+        for (rk, ((&i, &j), &v)) in r.iter_mut().zip(entries) {
+            let (pj, ti) = (&self.p[j * d..(j + 1) * d], &self.top_t[i * d..(i + 1) * d]);
+            *rk = crate::dot(pj, ti) - v;
+            let g = self.scale * *rk;
+            for (y, x) in top_grad_t[i * d..(i + 1) * d].iter_mut().zip(pj) {
+                *y += g * x;
+            }
+            for (y, x) in back[j * d..(j + 1) * d].iter_mut().zip(ti) {
+                *y += g * x;
+            }
+        }
+        self.sum_of_squares(r)
+    }
+
     /// Σ r_k² in column order.
     fn sum_of_squares(self, r: &[f64]) -> f64 {
         r.iter().map(|r| r * r).fold(0.0, |s, x| s + x)
@@ -133,6 +165,7 @@ impl ObservedPass<'_> {
     /// Columns `first`.. of B, as many as `back` holds (whole columns): the residuals of their entries into `r`
     /// (which starts at the first of them), then B[:, j] with g_k = s·r_k. Natively on x86-64 the same code is
     /// compiled a second time for AVX2 and picked at run time; the arithmetic is the same either way.
+    #[cfg(not(target_arch = "wasm32"))]
     fn columns(self, back: &mut [f64], r: &mut [f64], first: usize) {
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
@@ -148,6 +181,7 @@ impl ObservedPass<'_> {
         self.columns_portable(back, r, first)
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
     fn columns_portable(self, back: &mut [f64], r: &mut [f64], first: usize) {
         let (d, s) = (self.d, self.scale);
@@ -166,6 +200,7 @@ impl ObservedPass<'_> {
     }
 
     /// Columns `first`.. of Gᵀ_T (rows of G), as many as `top_grad_t` holds, from all the residuals `r`.
+    #[cfg(not(target_arch = "wasm32"))]
     fn rows(self, top_grad_t: &mut [f64], r: &[f64], first: usize) {
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
@@ -181,6 +216,7 @@ impl ObservedPass<'_> {
         self.rows_portable(top_grad_t, r, first)
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
     fn rows_portable(self, top_grad_t: &mut [f64], r: &[f64], first: usize) {
         let (d, s) = (self.d, self.scale);
@@ -209,6 +245,7 @@ fn blocks(start: &[usize], parts: usize) -> Vec<(usize, usize)> {
 
 /// out ← Σ_t c_t · x[:, col_t] over t = 0 … count−1 in that order, with (c_t, col_t) = `term(t)` and x
 /// column-major with `d` rows: `LANES` rows of `out` at a time stay in registers while the terms stream by.
+#[cfg(not(target_arch = "wasm32"))]
 #[inline(always)]
 fn combine(out: &mut [f64], x: &[f64], d: usize, count: usize, term: impl Fn(usize) -> (f64, usize)) {
     let mut start = 0;
@@ -301,7 +338,11 @@ mod tests {
             let (mut tg, mut back, mut g) = (vec![f64::NAN; d * m], vec![f64::NAN; d * n], vec![0.0; ent.len()]);
             let sum = pass.run(&mut tg, &mut back, &mut g);
             let (tg0, back0, sum0) = plain(d, m, n, &p, &t, &ent, s);
-            assert_eq!((tg, back, sum.to_bits()), (tg0, back0, sum0.to_bits()), "d={d} m={m} n={n}");
+            assert_eq!((&tg, &back, sum.to_bits()), (&tg0, &back0, sum0.to_bits()), "d={d} m={m} n={n}");
+            // The page's (wasm) form of the pass gives the same bits.
+            let (mut tg, mut back, mut g) = (vec![f64::NAN; d * m], vec![f64::NAN; d * n], vec![0.0; ent.len()]);
+            let sum = pass.scatter(&mut tg, &mut back, &mut g);
+            assert_eq!((tg, back, sum.to_bits()), (tg0, back0, sum0.to_bits()), "scatter d={d} m={m} n={n}");
         }
     }
 
