@@ -1,6 +1,6 @@
-//! Seconds per SVD of an n×n matrix, nalgebra against faer (one thread), as rankflow decomposes: the singular
+//! µs per SVD of an n×n matrix, nalgebra against faer (one thread), as rankflow decomposes: the singular
 //! values alone (every record of every run: `metrics::singular_values`) and with U and Vᵀ (each iteration of the
-//! convex baseline, `baseline::shrink`; GLRL's escape direction). Two kinds of matrix: i.i.d. uniform entries, and
+//! convex baseline, `baseline::prox_nuclear`; GLRL's escape direction). Two kinds of matrix: i.i.d. uniform entries, and
 //! what a run records mid-way — rank 4 (values 12, 6, 3, 1.5) plus 1e-3 noise. One JSON line per (kind, n):
 //! medians over rounds of µs per call, and the largest difference between the two libraries' singular values.
 //!
@@ -32,7 +32,7 @@ fn matrix(kind: &str, n: usize, rng: &mut impl Rng) -> DMatrix<f64> {
     if kind == "uniform" {
         return noise;
     }
-    // U diag(s) Vᵀ with orthonormal U, V from the QR of Gaussian-like matrices, plus 1e-3 noise.
+    // U diag(s) Vᵀ with orthonormal U, V from the QR of matrices of uniform entries, plus 1e-3 noise.
     let q = |rng: &mut dyn rand::RngCore| DMatrix::<f64>::from_fn(n, 4, |_, _| rng.random::<f64>() - 0.5).qr().q();
     let (u, v) = (q(rng), q(rng));
     let s = DMatrix::from_diagonal(&nalgebra::DVector::from_vec(vec![12.0, 6.0, 3.0, 1.5]));
