@@ -390,3 +390,27 @@ fn asymmetric_glrl_on_a_rectangular_target_adds_one_singular_pair_per_phase() {
     let truth = r.problem.truth.as_ref().unwrap();
     assert!((&w - truth).norm() < 1e-4 * truth.norm(), "‖W − M‖ = {}", (&w - truth).norm());
 }
+
+#[test]
+fn crossings_do_not_depend_on_the_recording_interval_and_replays_stay_short() {
+    // Depth 3, four target values learned one by one (steps ≈ 1,300 to 16,000): the exact crossing steps are the
+    // same recorded every 10 steps as every 700, 20,000 or 10⁶ (never, within the run), and a long interval does
+    // not make the run replay (with an SVD a step) whole stretches of it: checks come every ≤ MAX_INTERVAL steps.
+    use rankflow::experiment::crossings::{FRACTIONS, MAX_INTERVAL};
+    let crossings = |record_every: u64| {
+        let r = run(json!({"seed": 2, "steps": 25000, "record_every": record_every,
+                           "problem": {"kind": "full", "n": 10, "rank": 4, "singular_values": [8.0, 4.0, 2.0, 1.0]},
+                           "model": {"depth": 3, "init_scale": 1e-3}, "optimizer": {"kind": "gd", "lr": 0.03}}));
+        let at: Vec<_> = (0..FRACTIONS.len()).map(|j| r.crossings.at(j)).collect();
+        (at, r.crossings.replayed())
+    };
+    let (fine, fine_replayed) = crossings(10);
+    assert!(fine[2].iter().all(Option::is_some), "not every value learned to 90 %: {fine:?}");
+    for record_every in [700, 20000, 1_000_000] {
+        let (coarse, replayed) = crossings(record_every);
+        assert_eq!(coarse, fine, "record_every {record_every}");
+        let events = 3 * 4;
+        assert!(replayed <= events * MAX_INTERVAL, "record_every {record_every}: {replayed} steps replayed");
+        assert!(replayed > fine_replayed, "record_every {record_every}: {replayed} vs {fine_replayed}");
+    }
+}

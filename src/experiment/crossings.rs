@@ -1,8 +1,8 @@
 //! Exact learning events: for each target singular value s_k and each fraction f in [`FRACTIONS`], the first
-//! step t at which σ_k(W(t)) > f·s_k ("σ_k learned" is f = ½). Checked at every multiple of the run's base
-//! recording interval (never the thinned one); when a check finds a new crossing, the stretch since the last
-//! check is replayed one step at a time from a copy of the model and optimiser taken there, so the step is
-//! exact — the same however long the run and however its steps are sliced.
+//! step t at which σ_k(W(t)) > f·s_k ("σ_k learned" is f = ½). Checked every [`interval`] steps (the run's base
+//! recording interval, never the thinned one, capped at [`MAX_INTERVAL`]); when a check finds a new crossing, the
+//! stretch since the last check is replayed one step at a time from a copy of the model and optimiser taken there,
+//! so the step is exact — the same however long the run and however its steps are sliced.
 
 use crate::dynamics::metrics;
 use crate::dynamics::model::Model;
@@ -13,6 +13,15 @@ use crate::dynamics::problem::Problem;
 pub const FRACTIONS: [f64; 3] = [0.1, 0.5, 0.9];
 /// Index of "learned" (σ_k > s_k/2) in [`FRACTIONS`].
 pub const LEARNED: usize = 1;
+/// Longest stretch between two checks: a replay takes an SVD at each of its steps, so without a cap a run with a
+/// long recording interval would replay (and decompose) up to `record_every` steps per crossing.
+pub const MAX_INTERVAL: u64 = 512;
+
+/// Steps between two checks for a run recording every `record_every` steps: min(record_every, [`MAX_INTERVAL`]),
+/// at least 1. A check at a step where a sample is also due shares its SVD.
+pub fn interval(record_every: u64) -> u64 {
+    record_every.clamp(1, MAX_INTERVAL)
+}
 
 pub struct Crossings {
     targets: Vec<f64>,
@@ -22,6 +31,8 @@ pub struct Crossings {
     values: Vec<Option<Vec<f64>>>,
     /// The state at the last check while some crossing is pending: (step, model, optimiser).
     checkpoint: Option<(u64, Model, Box<dyn Optimizer>)>,
+    /// Steps replayed so far (each with an SVD): at most [`MAX_INTERVAL`] per crossing.
+    replayed: u64,
 }
 
 impl Crossings {
@@ -29,7 +40,7 @@ impl Crossings {
     pub fn new(targets: Vec<f64>) -> Crossings {
         let steps = vec![[None; 3]; targets.len()];
         let values = vec![None; targets.len()];
-        Crossings { targets, steps, values, checkpoint: None }
+        Crossings { targets, steps, values, checkpoint: None, replayed: 0 }
     }
 
     pub fn pending(&self) -> bool {
@@ -50,6 +61,7 @@ impl Crossings {
                     let mut left = new;
                     for t in from + 1..=step {
                         opt.step(&mut m, problem);
+                        self.replayed += 1;
                         let s = if t == step { sv.to_vec() } else { metrics::singular_values(&m.product()) };
                         left.retain(|&(k, j)| {
                             let crossed = s.get(k).is_some_and(|v| *v > FRACTIONS[j] * self.targets[k]);
@@ -81,6 +93,11 @@ impl Crossings {
         if j == LEARNED {
             self.values[k] = Some(sv.to_vec());
         }
+    }
+
+    /// Steps replayed so far to place crossings exactly.
+    pub fn replayed(&self) -> u64 {
+        self.replayed
     }
 
     /// W's singular values at the step σ_k was learned (None before).

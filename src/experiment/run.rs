@@ -12,7 +12,7 @@ use crate::dynamics::optim::noisy_gd::NoisyGd;
 use crate::dynamics::optim::{Optimizer, Phase, Stop};
 use crate::dynamics::problem::Problem;
 use crate::dynamics::sampling::Sampler;
-use crate::experiment::crossings::{Crossings, LEARNED};
+use crate::experiment::crossings::{self, Crossings, LEARNED};
 use crate::experiment::snapshots::{self, Snapshots};
 use crate::experiment::trace::{Sample, Trace, DEFAULT_CAPACITY};
 use nalgebra::DMatrix;
@@ -164,7 +164,7 @@ impl Run {
             }
             self.step += 1;
             done += 1;
-            if self.crossings.pending() && self.step.is_multiple_of(self.config.record_every.max(1)) {
+            if self.crossings.pending() && self.step.is_multiple_of(crossings::interval(self.config.record_every)) {
                 // One SVD for both: where a sample is due at this step, it is taken now and its singular values
                 // are the ones checked.
                 let sample = self.trace.due(self.step).then(|| self.measure());
