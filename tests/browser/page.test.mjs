@@ -1,7 +1,7 @@
 // The page in a real headless Chromium: loads cleanly, plays, steps, validates input, survives divergence.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, stepCount, chartPixels } from "./harness.mjs";
+import { launch, openPage, stepCount, chartPixels, collectErrors, BASE_URL } from "./harness.mjs";
 
 let browser;
 before(async () => {
@@ -120,5 +120,62 @@ test("HiDPI: the canvas backing store is scaled by devicePixelRatio", async () =
   const { page, context } = await openPage(browser, { deviceScaleFactor: 2 });
   const [w, cw] = await page.$eval("#sv-chart", (c) => [c.width, c.clientWidth]);
   assert.equal(w, Math.round(cw * 2));
+  await context.close();
+});
+
+test("at full speed on two cores the charts are drawn one a frame, to the end: after the run each shows its end", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(() => {
+    // Two cores, as here and on most phones: the drawing is spread (session.js FEW_CORES).
+    Object.defineProperty(Navigator.prototype, "hardwareConcurrency", { get: () => 2 });
+    // Each copy onto a visible canvas, with the animation frame it happens in.
+    window.__frame = 0;
+    const tick = () => {
+      window.__frame++;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    window.__draws = [];
+    const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+    CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+      if (this.canvas.isConnected)
+        window.__draws.push({ id: this.canvas.id, frame: window.__frame, t: performance.now() });
+      return drawImage.apply(this, args);
+    };
+  });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${BASE_URL}?preset=glrl-equivalence&speed=max`);
+  await page.waitForFunction(() => window.rankflow?.state().status === "ready", null, { timeout: 20000 });
+  const r = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const start = performance.now();
+        document.addEventListener("rankflow:statechange", (e) => {
+          if (e.detail.status !== "finished") return;
+          const end = performance.now();
+          setTimeout(() => {
+            const shown = ["sv-chart", "claim-chart", "alpha-chart", "loss-chart", "hessian-chart"].filter(
+              (id) => document.getElementById(id)?.clientWidth > 0,
+            );
+            if (document.getElementById("matrix-view").open) shown.push("matrix-chart"); // drawn with each claim answer
+            resolve({ start, end, shown, draws: window.__draws.filter((d) => d.t > start) });
+          }, 2000);
+        });
+        window.rankflow.play();
+      }),
+  );
+  assert.ok(r.shown.length >= 2, `charts shown: ${r.shown}`);
+  const perFrame = new Map();
+  for (const d of r.draws) perFrame.set(d.frame, [...(perFrame.get(d.frame) ?? []), d.id]);
+  const crowded = [...perFrame.values()].filter((ids) => ids.length > 1);
+  assert.deepEqual(crowded, [], "frames that drew more than one chart");
+  const after = new Set(r.draws.filter((d) => d.t > r.end).map((d) => d.id));
+  assert.deepEqual(
+    r.shown.filter((id) => !after.has(id)),
+    [],
+    "charts not drawn since the run finished",
+  );
+  assert.deepEqual(errors, []);
   await context.close();
 });

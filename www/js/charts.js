@@ -12,6 +12,9 @@ export const CANVAS = {
   matrices: "matrix-chart",
 };
 const darkQuery = matchMedia("(prefers-color-scheme: dark)");
+// After drawing one figure a frame, the drawing stays spread this long (ms): the answers that end a run at full
+// speed (the last steps, then the final captions and claim lines) are not drawn all in one frame either.
+const SPREAD_MS = 1000;
 
 export class ChartView {
   constructor(wasm) {
@@ -19,6 +22,8 @@ export class ChartView {
     this.figures = []; // [{id, title, caption}]
     this.dirty = false; // redraw even without a new answer (resize, theme, ghost)
     this.stale = new Set(); // figures not drawn since the last answer (drawn one a frame when sparing)
+    this.fresh = false; // a new answer since the last draw: every figure is due
+    this.spreading = false; // figures are being drawn one a frame (and the last answer of a run too)
     this.matricesWanted = false; // the matrix view is redrawn only when asked (it is the costliest figure)
     this.drawCost = 0;
     this.afterDraw = null; // called after each redraw (the hover tip reads the new values)
@@ -46,36 +51,42 @@ export class ChartView {
     this.readouts(JSON.parse(answer.readout));
     if (answer.claim) this.slow(answer);
     this.dirty = true;
+    this.fresh = true;
   }
 
   /** Draws the visible figures (the matrix view only when `matrices`, now or since it was last drawn): all of them,
-   * or with `one` only the next one not drawn since the last answer (at full speed, drawing one canvas a frame
-   * keeps each frame's drawing and compositing short). */
+   * or with `one` only the next one due, those waiting longest first (at full speed, drawing one canvas a frame
+   * keeps each frame's drawing and compositing short). Once spread, the drawing stays one a frame until every
+   * figure shows the newest answer, and for SPREAD_MS after. */
   draw(matrices, one = false) {
     if (!this.dirty) return;
     const t0 = performance.now();
     const dpr = window.devicePixelRatio || 1;
     const theme = this.theme();
     const ids = this.figures.map((f) => f.id);
-    this.stale = new Set(ids.filter((id) => this.stale.has(id))); // the figure list may have changed meanwhile
-    if (!one || this.stale.size === 0) this.stale = new Set(ids);
+    if (one) this.spreadUntil = t0 + SPREAD_MS;
+    one ||= this.spreading || t0 < (this.spreadUntil ?? 0);
+    // The figure list may have changed meanwhile; a new answer (or a redraw of everything) makes every figure due.
+    const due = this.fresh || !one || this.stale.size === 0 ? ids : [];
+    this.stale = new Set([...ids.filter((id) => this.stale.has(id)), ...due]);
+    this.fresh = false;
     this.matricesWanted ||= matrices;
     try {
-      for (const f of this.figures) {
-        if (!this.stale.has(f.id)) continue;
-        this.stale.delete(f.id);
-        if (f.id === "matrices" && !(this.matricesWanted && $("matrix-view").open)) continue;
-        if (f.id === "matrices") this.matricesWanted = false;
-        const canvas = $(CANVAS[f.id]);
+      for (const id of [...this.stale]) {
+        this.stale.delete(id);
+        if (id === "matrices" && !(this.matricesWanted && $("matrix-view").open)) continue;
+        if (id === "matrices") this.matricesWanted = false;
+        const canvas = $(CANVAS[id]);
         if (!canvas || canvas.clientWidth === 0) continue;
         resizeCanvas(canvas, dpr);
-        this.paint(f.id, canvas, dpr, theme);
+        this.paint(id, canvas, dpr, theme);
         if (one) break;
       }
     } catch (e) {
       showMessage(`Drawing failed: ${e.message}`);
     }
     this.dirty = this.stale.size > 0;
+    this.spreading = one && this.dirty;
     this.afterDraw?.();
     this.drawCost = 0.8 * this.drawCost + 0.2 * (performance.now() - t0);
     if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart");
