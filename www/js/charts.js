@@ -52,12 +52,14 @@ export class ChartView {
     if (answer.claim) this.slow(answer);
     this.dirty = true;
     this.fresh = true;
+    this.slowFrame = !!answer.claim; // the page's text changed this frame: its layout is this frame's work
   }
 
   /** Draws the visible figures (the matrix view only when `matrices`, now or since it was last drawn): all of them,
    * or with `one` only the next one due, those waiting longest first (at full speed, drawing one canvas a frame
    * keeps each frame's drawing and compositing short). Once spread, the drawing stays one a frame until every
-   * figure shows the newest answer, and for SPREAD_MS after. */
+   * figure shows the newest answer, and for SPREAD_MS after; none is drawn in a frame whose answer rewrote the
+   * captions, claim lines and runs table (their layout is that frame's work). */
   draw(matrices, one = false) {
     if (!this.dirty) return;
     const t0 = performance.now();
@@ -66,11 +68,14 @@ export class ChartView {
     const ids = this.figures.map((f) => f.id);
     if (one) this.spreadUntil = t0 + SPREAD_MS;
     one ||= this.spreading || t0 < (this.spreadUntil ?? 0);
+    this.matricesWanted ||= matrices;
+    const slowFrame = this.slowFrame;
+    this.slowFrame = false;
+    if (one && slowFrame) return; // drawn one a frame: not in the frame that relays out the page's text
     // The figure list may have changed meanwhile; a new answer (or a redraw of everything) makes every figure due.
     const due = this.fresh || !one || this.stale.size === 0 ? ids : [];
     this.stale = new Set([...ids.filter((id) => this.stale.has(id)), ...due]);
     this.fresh = false;
-    this.matricesWanted ||= matrices;
     try {
       for (const id of [...this.stale]) {
         this.stale.delete(id);
