@@ -154,11 +154,13 @@ test("at full speed on two cores the charts are drawn one a frame, to the end: a
         document.addEventListener("rankflow:statechange", (e) => {
           if (e.detail.status !== "finished") return;
           const end = performance.now();
-          setTimeout(() => {
-            const shown = ["sv-chart", "claim-chart", "alpha-chart", "loss-chart", "hessian-chart"].filter(
-              (id) => document.getElementById(id)?.clientWidth > 0,
-            );
-            if (document.getElementById("matrix-view").open) shown.push("matrix-chart"); // drawn with each claim answer
+          setTimeout(async () => {
+            // The page's canvases (its own table); the matrix view is drawn with each claim answer when open.
+            const { CANVAS } = await import("./js/charts.js");
+            const shown = Object.entries(CANVAS)
+              .filter(([id]) => id !== "matrices" || document.getElementById("matrix-view").open)
+              .map(([, c]) => c)
+              .filter((c) => document.getElementById(c)?.clientWidth > 0);
             resolve({ start, end, shown, draws: window.__draws.filter((d) => d.t > start) });
           }, 2000);
         });

@@ -24,6 +24,8 @@ export class ChartView {
     this.stale = new Set(); // figures not drawn since the last answer (drawn one a frame when sparing)
     this.fresh = false; // a new answer since the last draw: every figure is due
     this.spreading = false; // figures are being drawn one a frame (and the last answer of a run too)
+    this.spreadUntil = 0; // until when (performance.now(), ms) drawing stays one a frame after it last was asked to
+    this.slowFrame = false; // this frame's answer rewrote the page's text (no figure is drawn in it when spread)
     this.matricesWanted = false; // the matrix view is redrawn only when asked (it is the costliest figure)
     this.drawCost = 0;
     this.afterDraw = null; // called after each redraw (the hover tip reads the new values)
@@ -52,7 +54,7 @@ export class ChartView {
     if (answer.claim) this.slow(answer);
     this.dirty = true;
     this.fresh = true;
-    this.slowFrame = !!answer.claim; // the page's text changed this frame: its layout is this frame's work
+    this.slowFrame = !!answer.claim;
   }
 
   /** Draws the visible figures (the matrix view only when `matrices`, now or since it was last drawn): all of them,
@@ -67,7 +69,7 @@ export class ChartView {
     const theme = this.theme();
     const ids = this.figures.map((f) => f.id);
     if (one) this.spreadUntil = t0 + SPREAD_MS;
-    one ||= this.spreading || t0 < (this.spreadUntil ?? 0);
+    one ||= this.spreading || t0 < this.spreadUntil;
     this.matricesWanted ||= matrices;
     const slowFrame = this.slowFrame;
     this.slowFrame = false;
