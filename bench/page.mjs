@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { alphaDrag, openPage } from "./drive.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [url, cli, repsArg] = process.argv.slice(2);
@@ -31,15 +32,7 @@ const quantile = (xs, f) => {
   return s[Math.min(s.length - 1, Math.floor(f * s.length))];
 };
 
-async function open(query) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  await page.goto(url + query);
-  await page.waitForFunction(() => ["ready", "finished"].includes(window.rankflow?.state().status), null, {
-    timeout: 60000,
-  });
-  return { page, context };
-}
+const open = (query) => openPage(browser, url, query);
 
 /** Seconds the loaded wasm build needs to step `name`'s runs to their end, nothing drawn (on the page's thread);
  * the second of two runs, so that both builds are timed with their code optimised (the engine tiers a module's
@@ -148,40 +141,7 @@ for (const name of presets) {
 const drags = [];
 for (let rep = 0; rep < REPS; rep++) {
   const { page, context } = await open("?preset=incremental");
-  // The slider sits below the fold at 1280×720: scrolled into view first, or the mouse would miss it.
-  const slider = page.locator('[data-field="model.init_scale"]');
-  await slider.scrollIntoViewIfNeeded();
-  const box = await slider.boundingBox();
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width * 0.5, y);
-  await page.mouse.down();
-  for (let i = 1; i <= 20; i++) {
-    await page.mouse.move(box.x + box.width * (0.5 - 0.01 * i), y);
-    await page.waitForTimeout(30);
-  }
-  // The clock starts at the slider's change event (its release), as the page sees it.
-  await page.evaluate(() => {
-    window.__drag = new Promise((resolve) => {
-      let t0 = null;
-      document.querySelector('[data-field="model.init_scale"]').addEventListener("change", () => {
-        t0 = performance.now();
-      });
-      document.addEventListener("rankflow:statechange", (e) => {
-        if (t0 !== null && e.detail.status === "finished")
-          resolve({ seconds: (performance.now() - t0) / 1000, step: e.detail.step });
-      });
-    });
-  });
-  await page.mouse.up();
-  const t = await page.evaluate(() =>
-    Promise.race([
-      window.__drag,
-      new Promise((_, reject) =>
-        setTimeout(() => reject(new Error("α drag: no run finished 120 s after release")), 120000),
-      ),
-    ]),
-  );
-  drags.push(t.seconds);
+  drags.push(await alphaDrag(page));
   await context.close();
 }
 console.log(JSON.stringify({ engine: "drag", release_to_end_s: median(drags), reps: drags }));

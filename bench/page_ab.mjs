@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { alphaDrag, openPage } from "./drive.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, "..", "tests", "browser", "package.json"));
@@ -21,15 +22,7 @@ const browser = await chromium.launch({
 });
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-async function open(url, query) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  await page.goto(url + query);
-  await page.waitForFunction(() => ["ready", "finished"].includes(window.rankflow?.state().status), null, {
-    timeout: 60000,
-  });
-  return { page, context };
-}
+const open = (url, query) => openPage(browser, url, query);
 
 async function playAtOnce(url, preset) {
   const { page, context } = await open(url, `?preset=${preset}&speed=max`);
@@ -49,34 +42,7 @@ async function playAtOnce(url, preset) {
 
 async function drag(url) {
   const { page, context } = await open(url, "?preset=incremental");
-  const slider = page.locator('[data-field="model.init_scale"]');
-  await slider.scrollIntoViewIfNeeded();
-  const box = await slider.boundingBox();
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width * 0.5, y);
-  await page.mouse.down();
-  for (let i = 1; i <= 20; i++) {
-    await page.mouse.move(box.x + box.width * (0.5 - 0.01 * i), y);
-    await page.waitForTimeout(30);
-  }
-  await page.evaluate(() => {
-    window.__drag = new Promise((resolve) => {
-      let t0 = null;
-      document.querySelector('[data-field="model.init_scale"]').addEventListener("change", () => {
-        t0 = performance.now();
-      });
-      document.addEventListener("rankflow:statechange", (e) => {
-        if (t0 !== null && e.detail.status === "finished") resolve((performance.now() - t0) / 1000);
-      });
-    });
-  });
-  await page.mouse.up();
-  const s = await page.evaluate(() =>
-    Promise.race([
-      window.__drag,
-      new Promise((_, reject) => setTimeout(() => reject(new Error("α drag: no run finished in 120 s")), 120000)),
-    ]),
-  );
+  const s = await alphaDrag(page);
   await context.close();
   return s;
 }
