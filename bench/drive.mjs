@@ -1,15 +1,62 @@
-// What the page benchmarks do to a served page in Chromium (bench/page.mjs, bench/page_ab.mjs).
+// What the page benchmarks do to a served page in Chromium (bench/page.mjs, bench/page_ab.mjs,
+// bench/long_tasks.mjs).
 
-/** A fresh 1280×720 context on `url + query`, once the page says "ready" (or "finished"): {page, context}. */
-export async function openPage(browser, url, query) {
+/** A fresh 1280×720 context on `url + query`, once the page says "ready" (or "finished"): {page, context}.
+ * `throttle` > 1 slows the page's CPU that many times (Chromium's CPU throttling) before it loads. */
+export async function openPage(browser, url, query, { throttle = 1, timeout = 60000 } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
+  if (throttle !== 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
+  }
   await page.goto(url + query);
   await page.waitForFunction(() => ["ready", "finished"].includes(window.rankflow?.state().status), null, {
-    timeout: 60000,
+    timeout,
   });
   return { page, context };
 }
+
+/** Presses Play and waits for "finished": {seconds, long: durations of main-thread tasks over 50 ms (Long Tasks
+ * API, ms), longAt: their starts (ms after Play), gaps: between animation frames (ms)}. Long tasks are collected
+ * for `settleMs` after the end too. */
+export const play = (page, settleMs = 100) =>
+  page.evaluate(
+    (settleMs) =>
+      new Promise((resolve) => {
+        const long = [];
+        const longAt = [];
+        const t0 = performance.now();
+        const obs = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            long.push(e.duration);
+            longAt.push(e.startTime - t0);
+          }
+        });
+        obs.observe({ type: "longtask" });
+        const gaps = [];
+        let last = performance.now();
+        let on = true;
+        const tick = (t) => {
+          gaps.push(t - last);
+          last = t;
+          if (on) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+        document.addEventListener("rankflow:statechange", function done(e) {
+          if (e.detail.status !== "finished") return;
+          const seconds = (performance.now() - t0) / 1000;
+          on = false;
+          document.removeEventListener("rankflow:statechange", done);
+          setTimeout(() => {
+            obs.disconnect();
+            resolve({ seconds, long, longAt, gaps: gaps.slice(2) });
+          }, settleMs);
+        });
+        window.rankflow.play();
+      }),
+    settleMs,
+  );
 
 /** Drags the α slider of the page (open on `incremental`) with the real mouse, 20 moves 30 ms apart from its
  * middle leftwards, and releases it: seconds from the release (the slider's change event, as the page sees it) to

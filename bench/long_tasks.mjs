@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openPage, play } from "./drive.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, "..", "tests", "browser", "package.json"));
@@ -28,38 +29,12 @@ let total = 0;
 for (const name of presets) {
   const reps = [];
   for (let rep = 0; rep < REPS; rep++) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const page = await context.newPage();
-    if (throttle !== 1) {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
-    }
-    await page.goto(`${url}?preset=${name}&speed=max`);
-    await page.waitForFunction(() => ["ready", "finished"].includes(window.rankflow?.state().status), null, {
-      timeout: 120000,
-    });
-    const long = await page.evaluate(
-      () =>
-        new Promise((resolve) => {
-          const long = [];
-          const t0 = performance.now();
-          const obs = new PerformanceObserver((list) => {
-            for (const e of list.getEntries())
-              long.push(`${Math.round(e.duration)} ms at ${Math.round(e.startTime - t0)}`);
-          });
-          obs.observe({ type: "longtask" });
-          document.addEventListener("rankflow:statechange", (e) => {
-            if (e.detail.status !== "finished") return;
-            setTimeout(() => {
-              obs.disconnect();
-              resolve(long);
-            }, 1500);
-          });
-          window.rankflow.play();
-        }),
-    );
+    const { page, context } = await openPage(browser, url, `?preset=${name}&speed=max`, { throttle, timeout: 120000 });
+    const { long, longAt } = await play(page, 1500);
     total += long.length;
-    reps.push(long.length ? long.join(", ") : "none");
+    reps.push(
+      long.length ? long.map((ms, i) => `${Math.round(ms)} ms at ${Math.round(longAt[i])}`).join(", ") : "none",
+    );
     await context.close();
   }
   console.log(`${name}: ${reps.join(" | ")}`);

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { alphaDrag, openPage } from "./drive.mjs";
+import { alphaDrag, openPage, play } from "./drive.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [url, cli, repsArg] = process.argv.slice(2);
@@ -50,40 +50,6 @@ const flat = (page, name) =>
     }
     return s;
   }, name);
-
-/** Plays the page at speed=max from Play to "finished": seconds, long tasks, frame gaps. */
-const play = (page) =>
-  page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const long = [];
-        const obs = new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) long.push(e.duration);
-        });
-        obs.observe({ type: "longtask" });
-        const gaps = [];
-        let last = performance.now();
-        let on = true;
-        const tick = (t) => {
-          gaps.push(t - last);
-          last = t;
-          if (on) requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-        const t0 = performance.now();
-        document.addEventListener("rankflow:statechange", function done(e) {
-          if (e.detail.status !== "finished") return;
-          const seconds = (performance.now() - t0) / 1000;
-          on = false;
-          document.removeEventListener("rankflow:statechange", done);
-          setTimeout(() => {
-            obs.disconnect();
-            resolve({ seconds, long, gaps: gaps.slice(2) });
-          }, 100);
-        });
-        window.rankflow.play();
-      }),
-  );
 
 // A reader's pause between the page being ready and pressing Play (the simulation warms its code up meanwhile).
 const PAUSE_MS = 1000;

@@ -5,7 +5,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { alphaDrag, openPage } from "./drive.mjs";
+import { alphaDrag, openPage, play } from "./drive.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, "..", "tests", "browser", "package.json"));
@@ -26,18 +26,9 @@ const open = (url, query) => openPage(browser, url, query);
 
 async function playAtOnce(url, preset) {
   const { page, context } = await open(url, `?preset=${preset}&speed=max`);
-  const s = await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const t0 = performance.now();
-        document.addEventListener("rankflow:statechange", (e) => {
-          if (e.detail.status === "finished") resolve((performance.now() - t0) / 1000);
-        });
-        window.rankflow.play();
-      }),
-  );
+  const { seconds } = await play(page);
   await context.close();
-  return s;
+  return seconds;
 }
 
 async function drag(url) {
