@@ -133,59 +133,56 @@ fn multi_run_presets_write_every_run_and_the_claim() {
     assert!((r["claim"]["values"]["noisy GD from W₂ ≫ W₁"]["ratio"].as_f64().unwrap() - ratio).abs() < 1e-9);
 }
 
-/// The two presets whose runs take longest: the other tests have run them already (`common::finished`), so their
-/// figures are drawn from those runs, in process, with the same drawing code `rankflow figures` calls.
-const DRAWN_IN_PROCESS: [&str; 2] = ["fewer-observations", "incremental-depth"];
+/// The presets `rankflow figures` is run on (one single-run, one multi-run, both short): its files must be the
+/// drawings of the same run made in process. Every other preset's figures are drawn in process from the run the
+/// other tests share (`common::finished`), with the same drawing code the CLI calls.
+const BY_CLI: [&str; 2] = ["counterexample", "escape-time"];
 
 #[test]
 fn figures_writes_every_figure_of_every_preset_with_an_index() {
-    let presets = rankflow::experiment::presets::all();
-    let by_cli: Vec<(String, std::path::PathBuf)> = presets
+    use rankflow::figure::{build::Options, export, render::Style};
+    // (id, caption, SVG) of every figure of the finished preset, drawn in process as `rankflow figures` draws them.
+    let in_process = |name: &str| -> Vec<(String, String, String)> {
+        let opts = Options { log_steps: true, baseline: true, max_points: 0, cursor: None };
+        let drawings = rankflow::claims::drawings(crate::common::finished(name), opts);
+        let svg = |d| export::to_svg(d, 1200, 700, Style::default()).unwrap();
+        drawings.iter().map(|d| (d.id().to_string(), d.caption().to_string(), svg(d))).collect()
+    };
+    let dirs: Vec<std::path::PathBuf> = BY_CLI.iter().map(|name| temp(&format!("figs-{name}"))).collect();
+    let children: Vec<_> = BY_CLI
         .iter()
-        .filter(|p| !DRAWN_IN_PROCESS.contains(&p.name.as_str()))
-        .map(|p| (p.name.to_string(), temp(&format!("figs-{}", p.name))))
+        .zip(&dirs)
+        .map(|(name, dir)| {
+            Command::new(env!("CARGO_BIN_EXE_rankflow"))
+                .args(["figures", "--preset", name, "--out", dir.to_str().unwrap()])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
         .collect();
-    // Two at a time: the machine has two cores.
-    for pair in by_cli.chunks(2) {
-        let children: Vec<_> = pair
-            .iter()
-            .map(|(name, dir)| {
-                Command::new(env!("CARGO_BIN_EXE_rankflow"))
-                    .args(["figures", "--preset", name, "--out", dir.to_str().unwrap()])
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        for ((name, _), child) in pair.iter().zip(children) {
-            let o = child.wait_with_output().unwrap();
-            assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
-        }
+    for (name, child) in BY_CLI.iter().zip(children) {
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
     }
-    for preset in &presets {
+    for preset in &rankflow::experiment::presets::all() {
         let name = &preset.name;
-        // (id, caption, SVG) of every figure written.
-        let written: Vec<(String, String, String)> = match by_cli.iter().find(|(n, _)| n == name) {
-            Some((_, dir)) => {
+        let written = match BY_CLI.iter().position(|n| n == name) {
+            Some(i) => {
+                let dir = &dirs[i];
                 let index: Value =
                     serde_json::from_str(&std::fs::read_to_string(dir.join("figures.json")).unwrap()).unwrap();
                 let files = index.as_array().unwrap().iter();
-                files
+                let by_cli: Vec<(String, String, String)> = files
                     .map(|f| {
                         let svg = std::fs::read_to_string(dir.join(f["file"].as_str().unwrap())).unwrap();
                         (f["id"].as_str().unwrap().into(), f["caption"].as_str().unwrap().into(), svg)
                     })
-                    .collect()
+                    .collect();
+                assert!(by_cli == in_process(name), "{name}: the CLI's files differ from the drawings in process");
+                by_cli
             }
-            None => {
-                use rankflow::figure::{build::Options, export, render::Style};
-                let exp = crate::common::finished(name);
-                let opts = Options { log_steps: true, baseline: true, max_points: 0, cursor: None };
-                let drawings = rankflow::claims::drawings(exp, opts);
-                let svg = |d| export::to_svg(d, 1200, 700, Style::default()).unwrap();
-                drawings.iter().map(|d| (d.id().to_string(), d.caption().to_string(), svg(d))).collect()
-            }
+            None => in_process(name),
         };
         let ids: Vec<&str> = written.iter().map(|(id, _, _)| id.as_str()).collect();
         let page_ids = rankflow::claims::figure_ids(&preset.experiment());

@@ -224,10 +224,12 @@ fn escape_time_fails_with_too_few_steps() {
 
 #[test]
 fn fewer_observations_fails_with_too_few_observations() {
-    // Half the observations (40 … 120): no depth recovers.
-    let p = variant("fewer-observations", |c, _| {
+    // Half the observations (40 … 120): no depth recovers. One seed per cell (the claim takes medians over
+    // whatever seeds it has): a third of the runs.
+    let mut p = variant("fewer-observations", |c, _| {
         c.problem.observed_fraction = c.problem.observed_fraction.map(|f| f / 2.0);
     });
+    p.runs.retain(|r| r.config.seed == 1);
     fails("fewer_observations", p, "never recovered");
 }
 
