@@ -238,9 +238,9 @@ pub(crate) fn ensure_apt(what: &str, path: &Path, packages: &[&str], env: &str) 
 
 /// Every test, timed by phase: the native build and `cargo test` (profile `fast`), the wasm build and dist/, then the
 /// browser tests against the served page — the files concurrently in one shared Chromium, then those that measure
-/// time alone, then the smoke subset (engines.smoke.mjs) in Firefox ESR, then WebKitGTK. With `soak`, instead,
-/// the long robustness runs: the ignored Rust tests (every preset at seeds 2–5) and the browser's `*.soak.mjs`
-/// (≥ 200 hostile URLs, 1,000 random actions, 10⁷ steps).
+/// time alone, then the smoke subset (engines.smoke.mjs) in Firefox ESR and WebKitGTK side by side. With `soak`,
+/// instead, the long robustness runs: the ignored Rust tests (every preset at seeds 2–5) and the browser's
+/// `*.soak.mjs` (≥ 200 hostile URLs, 1,000 random actions, 10⁷ steps).
 fn test(soak: bool) -> Result<(), String> {
     let root = root();
     let mut phases: Vec<(&str, f64)> = Vec::new();
