@@ -236,7 +236,7 @@ pub(crate) fn ensure_apt(what: &str, path: &Path, packages: &[&str], env: &str) 
     run(Command::new("apt-get").args(["install", "-y", "-q"]).args(packages).env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
-/// Every test, timed by phase: the native build and `cargo test` (profile `fast`), the wasm build and dist/, then the
+/// Every test, timed by phase: the native build, `cargo test` (profile `fast`) beside the wasm build and dist/, then the
 /// browser tests against the served page — the files concurrently in one shared Chromium, then those that measure
 /// time alone, then the smoke subset (engines.smoke.mjs) in Firefox ESR and WebKitGTK side by side. With `soak`,
 /// instead, the long robustness runs: the ignored Rust tests (every preset at seeds 2–5) and the browser's
@@ -262,8 +262,16 @@ fn test(soak: bool) -> Result<(), String> {
         run(&mut cmd)
     };
     timed("native build", &mut || cargo_test(&["--no-run"]))?;
-    timed("native tests", &mut || cargo_test(if soak { &["--", "--ignored"] } else { &[] }))?;
-    timed("wasm build and dist", &mut || dist().map(|_| ()))?;
+    // The wasm build and dist/ beside the native tests: the tests leave part of a core idle (their last, longest
+    // tests) and so does the wasm build (its single-threaded link); neither reads what the other writes.
+    timed("native tests beside the wasm build and dist", &mut || {
+        std::thread::scope(|s| {
+            let wasm = s.spawn(|| dist().map(|_| ()));
+            let native = cargo_test(if soak { &["--", "--ignored"] } else { &[] });
+            let wasm = wasm.join().map_err(|_| "the wasm build's thread panicked".to_string());
+            native.and(wasm?)
+        })
+    })?;
     let chromium = ensure_chromium()?;
     let browser_dir = root.join("tests/browser");
     let installed = ["playwright-core", "puppeteer-core", "@biomejs/biome"];
