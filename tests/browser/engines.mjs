@@ -100,9 +100,8 @@ const freePort = () =>
 async function webkitPage(width, height) {
   if (!MINIBROWSER) throw new Error("WebKitGTK's MiniBrowser not found (apt-get install webkit2gtk-driver)");
   const port = await freePort();
-  // xvfb-run gives MiniBrowser a display of its own; -a picks a free one. Without a GPU, WebKitGTK's compositing
-  // goes through Mesa's software GL (llvmpipe), which took as much CPU as the simulation itself (depth-alpha: 20 CPU-s
-  // in llvmpipe beside 10 in the worker); out of compositing mode it paints on the CPU (14.7 CPU-s in all, 2× sooner).
+  // xvfb-run gives MiniBrowser a display of its own; -a picks a free one. Out of compositing mode: without a GPU,
+  // WebKitGTK composites through Mesa's software GL (llvmpipe), at the simulation's own cost (BENCHMARKS.md).
   const driver = spawn(
     "xvfb-run",
     ["-a", "-s", `-screen 0 ${width}x${height + 100}x24`, "WebKitWebDriver", `--port=${port}`],
