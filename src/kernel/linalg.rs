@@ -4,7 +4,7 @@
 //! being inlined — `counterexample` stepped 2.3× slower with them in the main crate. Each function is the
 //! nalgebra call, so results are nalgebra's bit for bit.
 
-use nalgebra::{DMatrix, DVector, DVectorView, DVectorViewMut, Dyn, SymmetricEigen, SVD};
+use nalgebra::{Cholesky, DMatrix, DVector, DVectorView, DVectorViewMut, Dyn, SymmetricEigen, SVD};
 
 /// Singular values of `m`, unordered.
 pub fn singular_values(m: DMatrix<f64>) -> DVector<f64> {
@@ -24,6 +24,11 @@ pub fn recompose(svd: SVD<f64, Dyn, Dyn>) -> Option<DMatrix<f64>> {
 /// Eigenvalues and eigenvectors of the symmetric `m` (its lower triangle is read).
 pub fn symmetric_eigen(m: DMatrix<f64>) -> SymmetricEigen<f64, Dyn> {
     m.symmetric_eigen()
+}
+
+/// The Cholesky factor of the symmetric `m` (its lower triangle is read); None unless positive definite.
+pub fn cholesky(m: DMatrix<f64>) -> Option<Cholesky<f64, Dyn>> {
+    Cholesky::new(m)
 }
 
 /// C ← α·A·B + β·C.
