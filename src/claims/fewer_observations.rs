@@ -22,8 +22,8 @@ pub struct FewerObservations;
 /// A run (or the baseline) has recovered the target when its test error is at most this.
 pub const RECOVERED: f64 = 1e-2;
 
-/// Baseline iterations run at each observation of any member: the solves are spread over the runs instead of
-/// stalling one step slice (each problem needs up to `baseline::MAX_ITERATIONS`).
+/// Baseline work (in SVDs of W) done at each observation of any member: the solves are spread over the runs
+/// instead of stalling one step slice (a problem here takes ≈ 60–90 barrier Newton steps of ≈ 30 units each).
 const ITERATIONS_PER_OBSERVATION: usize = 32;
 
 /// The convex baseline of every distinct problem (members of one seed and one observed count share it), solved

@@ -63,7 +63,7 @@ pub struct Experiment {
     observer: Option<Box<dyn Observer>>,
 }
 
-/// Largest m·n for which the page solves the baseline (each iteration is one SVD of W).
+/// Largest m·n for which the page solves the baseline (a proximal iteration is one SVD of W).
 pub const MAX_LIVE_BASELINE_ENTRIES: usize = 100 * 100;
 
 impl Experiment {
@@ -131,7 +131,8 @@ impl Experiment {
         }
         most
     }
-    /// Runs up to `iterations` more iterations of the baseline solver; true once it is solved (or absent).
+    /// Runs up to `iterations` more units of the baseline solver's work (each about one SVD of W); true once it
+    /// is solved (or absent).
     pub fn advance_baseline(&mut self, iterations: usize) -> bool {
         if self.adopted.is_some() {
             return true;

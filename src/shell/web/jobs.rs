@@ -25,7 +25,7 @@ impl BaselineJob {
         Ok(BaselineJob { solver: key.solver(&config) })
     }
 
-    /// Runs up to `iterations` iterations (each one SVD); true once solved (at once when there is none).
+    /// Runs up to `iterations` units of work (each about one SVD of W); true once solved (at once when there is none).
     pub fn advance(&mut self, iterations: u32) -> bool {
         self.solver.as_mut().is_none_or(|s| s.iterate(iterations as usize))
     }
@@ -36,7 +36,7 @@ impl BaselineJob {
     }
 }
 
-/// At most 100×100 entries: each baseline iteration is one SVD of W, too slow for a page beyond that.
+/// At most 100×100 entries: a proximal iteration is one SVD of W, too slow for a page beyond that.
 pub(super) fn baseline_fits_page(config: &Config) -> bool {
     let (m, n) = config.dims();
     m * n <= crate::experiment::MAX_LIVE_BASELINE_ENTRIES

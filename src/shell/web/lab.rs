@@ -160,8 +160,8 @@ impl Lab {
         }
     }
 
-    /// Runs up to `iterations` iterations of the convex-baseline solver (each one SVD); returns true once it is
-    /// solved or not wanted (no observations, or more than 100×100 entries: too slow for a page).
+    /// Runs up to `iterations` units of the convex-baseline solver's work (each about one SVD of W); returns true
+    /// once it is solved or not wanted (no observations, or more than 100×100 entries: too slow for a page).
     pub fn advance_baseline(&mut self, iterations: u32) -> bool {
         !self.baseline_fits_page() || self.exp.advance_baseline(iterations as usize)
     }
