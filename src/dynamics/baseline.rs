@@ -3,7 +3,7 @@
 //!
 //! The minimum nuclear norm of observed entries (p ≤ [`BARRIER_MAX_OBSERVED`]) is solved as a semidefinite
 //! program by a barrier method ([`barrier`]): interpolating to rounding, optimal to a relative duality gap of
-//! 1e-10 (1e-6 at worst). Sensing, the minimum trace (its primal has no interior once an observed principal block
+//! 1e-9 (1e-6 at worst). Sensing, the minimum trace (its primal has no interior once an observed principal block
 //! is singular), larger completions and any program the barrier cannot finish use accelerated proximal gradient
 //! with λ-continuation ([`proximal`]).
 
@@ -32,6 +32,7 @@ pub struct Baseline {
     pub w: Vec<Vec<f64>>,
     /// Root-mean-square misfit on the observations (≈ 0: the solution interpolates).
     pub residual: f64,
+    /// Barrier Newton steps, plus proximal iterations when the proximal method solved it.
     pub iterations: usize,
     /// Whether the PSD (minimum-trace) form was solved.
     pub psd: bool,
