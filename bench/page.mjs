@@ -1,7 +1,8 @@
 // The page at the machine's speed, per preset, side by side in one run: the live page from Play to "finished"
 // at speed=max (window.rankflow), the same wasm stepping the preset's runs flat out with nothing drawn, and the native CLI's whole process (`rankflow run --preset P
 // --no-baseline`); while the page plays, main-thread long tasks (> 50 ms) and gaps between frames; then an
-// α drag on `incremental`. usage: node bench/page.mjs SERVED_URL NATIVE_CLI [REPS]   (one JSON line per figure)
+// α drag on `incremental`. usage: node bench/page.mjs SERVED_URL NATIVE_CLI [REPS] [PRESET…]   (one JSON line per
+// figure; named presets only, when given)
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -9,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { alphaDrag, openPage, play } from "./drive.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const [url, cli, repsArg] = process.argv.slice(2);
+const [url, cli, repsArg, ...named] = process.argv.slice(2);
 const REPS = Number(repsArg ?? 3);
 const require = createRequire(join(here, "..", "tests", "browser", "package.json"));
 const { chromium } = require("playwright-core");
@@ -25,7 +26,9 @@ const browser = await chromium.launch({
     "--disable-sync",
   ],
 });
-const presets = JSON.parse(execFileSync(cli, ["presets", "--json"]).toString()).map((p) => p.name);
+const presets = named.length
+  ? named
+  : JSON.parse(execFileSync(cli, ["presets", "--json"]).toString()).map((p) => p.name);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const quantile = (xs, f) => {
   const s = [...xs].sort((a, b) => a - b);
