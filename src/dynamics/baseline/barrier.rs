@@ -266,4 +266,12 @@ mod tests {
         assert!(x[(0, 0)].abs() < 1e-8, "{x}");
         assert!((x.singular_values().sum() - 2.0).abs() < 1e-9);
     }
+
+    #[test]
+    fn no_observation_gives_the_zero_matrix() {
+        let mut barrier = Barrier::new(3, 2, (&[], &[], &[]));
+        barrier.step();
+        assert!(matches!(barrier.status, Status::Solved));
+        assert_eq!(barrier.solution(), Some(&DMatrix::zeros(3, 2)));
+    }
 }
