@@ -75,7 +75,7 @@ pub struct BaselineSolver {
     method: Method,
     /// Work granted by `iterate` and not yet spent, in SVDs of W.
     credit: usize,
-    /// A barrier Newton step's cost in SVDs of W (≥ 1).
+    /// A barrier Newton step's cost in SVDs of W (≥ 1; 1 for the proximal method).
     step_cost: usize,
     barrier_steps: usize,
 }
@@ -88,34 +88,19 @@ enum Method {
 impl BaselineSolver {
     /// None for full observation (the baseline is M itself).
     pub fn new(problem: &Problem, psd: bool) -> Option<Self> {
-        let barrier = match &problem.observation {
+        let (m, n) = (problem.rows, problem.cols);
+        let (method, step_cost) = match &problem.observation {
             Observation::Full { .. } => return None,
             Observation::Entries { rows, cols, values, .. } if !psd && values.len() <= BARRIER_MAX_OBSERVED => {
-                Some(Barrier::new(problem.rows, problem.cols, (rows, cols, values)))
+                (Method::Barrier(Barrier::new(m, n, (rows, cols, values))), newton_cost(m, n, values.len()))
             }
-            _ => None,
+            _ => (Method::Proximal(Proximal::new(problem, psd)?), 1),
         };
-        let (m, n) = (problem.rows, problem.cols);
-        let method = match barrier {
-            Some(b) => Method::Barrier(b),
-            None => Method::Proximal(Proximal::new(problem, psd)?),
-        };
-        let count = match &problem.observation {
-            Observation::Entries { values, .. } => values.len(),
-            _ => 0,
-        };
-        Some(Self {
-            problem: problem.clone(),
-            psd,
-            method,
-            credit: 0,
-            step_cost: newton_cost(m, n, count),
-            barrier_steps: 0,
-        })
+        Some(Self { problem: problem.clone(), psd, method, credit: 0, step_cost, barrier_steps: 0 })
     }
 
     /// Runs up to `k` units of work, each about one SVD of W (a proximal iteration; a barrier Newton step
-    /// costs [`newton_cost`] units and runs once they have accumulated); true once solved.
+    /// costs `newton_cost` units and runs once they have accumulated); true once solved.
     pub fn iterate(&mut self, k: usize) -> bool {
         self.credit += k;
         loop {
@@ -178,7 +163,7 @@ impl BaselineSolver {
 
 /// A barrier Newton step's work in SVDs of the m×n W: (p³/3 + 3N³) flops (factorising H and S, inverting S;
 /// N = m + n) over 20·m·n·min(m, n) (one SVD with U and V), at least 1.
-pub fn newton_cost(m: usize, n: usize, observed: usize) -> usize {
+fn newton_cost(m: usize, n: usize, observed: usize) -> usize {
     let dim = (m + n) as f64;
     let flops = (observed as f64).powi(3) / 3.0 + 3.0 * dim.powi(3);
     let svd = 20.0 * (m * n * m.min(n)).max(1) as f64;

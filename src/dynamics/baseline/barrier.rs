@@ -13,7 +13,7 @@
 //! at a centred y, satisfies every ⟨A_k, Z⟩ = b_k exactly (up to rounding) and is PSD since the step is short.
 
 use crate::kernel::linalg;
-use nalgebra::{DMatrix, DVector};
+use nalgebra::{Cholesky, DMatrix, DVector, Dyn};
 
 /// t grows by this factor each time y is centred.
 const GROWTH: f64 = 10.0;
@@ -115,7 +115,9 @@ impl Barrier {
     /// One Newton step on φ_t, raising t first while y is centred; None when a factorisation or the line
     /// search fails.
     fn newton_step(&mut self) -> Option<()> {
-        let g = linalg::cholesky(self.slack(&self.y))?.inverse();
+        let s = linalg::cholesky(self.slack(&self.y))?;
+        let log_det = log_det(&s);
+        let g = s.inverse();
         let p = self.a.len();
         let (a, b) = (&self.a, &self.b);
         let mut h = DMatrix::from_fn(p, p, |k, l| {
@@ -143,7 +145,7 @@ impl Barrier {
                 return None;
             }
             if decrement > CENTRED {
-                return self.line_search(&dy, decrement);
+                return self.line_search(&dy, decrement, log_det);
             }
             let gap = self.dim() as f64 / self.t / self.values.dot(&self.y).abs().max(1.0);
             self.centred = Some((self.primal(&g, &dy), gap));
@@ -157,17 +159,16 @@ impl Barrier {
     }
 
     /// y ← y + s·Δy: the full step once λ² < 1/16 (quadratic convergence), else the longest of 1, ½, ¼, … that
-    /// keeps S ≻ 0 and decreases φ_t by at least a tenth of the linear prediction (Armijo).
-    fn line_search(&mut self, dy: &DVector<f64>, decrement: f64) -> Option<()> {
-        let phi = |y: &DVector<f64>| {
-            let l = linalg::cholesky(self.slack(y))?;
-            Some(-self.t * self.values.dot(y) - 2.0 * l.l_dirty().diagonal().iter().map(|d| d.ln()).sum::<f64>())
-        };
-        let start = if decrement < 1.0 / 16.0 { None } else { Some(phi(&self.y)?) };
+    /// keeps S ≻ 0 and decreases φ_t by at least a tenth of the linear prediction (Armijo); `log_det_now`
+    /// is log det S(y) at the current y.
+    fn line_search(&mut self, dy: &DVector<f64>, decrement: f64, log_det_now: f64) -> Option<()> {
+        let phi = |y: &DVector<f64>, log_det: f64| -self.t * self.values.dot(y) - log_det;
+        let start = (decrement >= 1.0 / 16.0).then(|| phi(&self.y, log_det_now));
         let mut s = 1.0;
         while s > 1e-12 {
             let y = &self.y + dy * s;
-            let accepted = match (start, phi(&y)) {
+            let at_y = linalg::cholesky(self.slack(&y)).map(|l| phi(&y, log_det(&l)));
+            let accepted = match (start, at_y) {
                 (_, None) => false,
                 (None, Some(_)) => true,
                 (Some(f0), Some(f)) => f <= f0 - 0.1 * s * decrement,
@@ -191,6 +192,11 @@ impl Barrier {
         let z = (g + g * d * g) / self.t;
         z.view((0, self.rows), (self.rows, self.cols)).into_owned()
     }
+}
+
+/// log det S from its Cholesky factor L: 2 Σ ln L_ii.
+fn log_det(s: &Cholesky<f64, Dyn>) -> f64 {
+    2.0 * s.l_dirty().diagonal().iter().map(|d| d.ln()).sum::<f64>()
 }
 
 #[cfg(test)]
