@@ -85,7 +85,8 @@ function onStatus(st, why) {
   }[st.status];
   const diverged = st.status === "finished" && /^Diverged|: Diverged/m.test(st.message);
   setStatus(diverged ? `Stopped at step ${st.step.toLocaleString()}: the run diverged.` : text.replace(/\.\.$/, "."));
-  if (diverged) showMessage(st.message);
+  // A field the form names stays named (a slice in flight when it was typed may still diverge).
+  if (diverged && !document.querySelector("[data-field][aria-invalid]")) showMessage(st.message);
 }
 
 function frame() {
@@ -166,6 +167,8 @@ function onEdit() {
     : origin;
   const r = readForm(from?.config, ghostArmed && session.state?.step > 0 ? before : null);
   if (r.error) {
+    // The run no longer shows what the form says: it holds until the field is mended.
+    session.pause();
     showMessage(r.error, r.field);
     return;
   }

@@ -156,6 +156,23 @@ test("custom matrix editor: a typed matrix becomes an entries problem; malformed
     await page.$eval("#message", (e) => e.textContent),
     /problem\.values: row 3 has 2 entries but row 1 has 3/,
   );
+  // An edit restarts the run; a malformed edit right after it (in the same turn: before the simulation answers)
+  // holds that run, which would diverge at its step size, and the field's message stays.
+  await page.evaluate(() => {
+    const edit = (field, value) => {
+      const el = document.querySelector(`[data-field="${field}"]`);
+      el.value = value;
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+    edit("problem.values", "? 1 1 / 1 ? 0.1 / 1 0.1 ?");
+    edit("problem.values", "? 1 1 / 1 ? 0.1 / 1 0.1");
+  });
+  await page.waitForTimeout(1500);
+  assert.notEqual(await page.evaluate(() => window.rankflow.state().status), "playing");
+  assert.match(
+    await page.$eval("#message", (e) => e.textContent),
+    /problem\.values: row 3 has 2 entries but row 1 has 3/,
+  );
   await page.fill('[data-field="problem.values"]', "? 1 1 / 1 ? 0.1 / 1 0.1 ?");
   await page.fill('[data-field="model.depth"]', "2");
   await page.fill('[data-field="optimizer.lr"]', "0.02");
