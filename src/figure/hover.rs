@@ -3,7 +3,7 @@
 //! the page's crosshair shows.
 
 use super::geometry::AxisMap;
-use super::{Figure, Ink};
+use super::{Figure, Ink, Stroke};
 use crate::notation;
 use serde::Serialize;
 
@@ -73,8 +73,9 @@ pub struct Row {
 /// Samples of other series count as "at the same x" within this many pixels of the nearest one.
 const SAME_X_PX: f64 = 3.0;
 
-/// The reading at pointer pixel x `px`: the sample of any series nearest in x, then every series' value at
-/// (within [`SAME_X_PX`] of) that x. None outside the plot or on an empty chart.
+/// The reading at pointer pixel x `px`: the sample nearest in x of the simulated series (of a theory's dotted
+/// series only on a chart without any: the x shown is then a recorded sample, whose values the export holds), then
+/// every series' value at (within [`SAME_X_PX`] of) that x. None outside the plot or on an empty chart.
 pub fn read(fig: &Figure, frame: &PlotFrame, px: f64, max_rows: usize) -> Option<Reading> {
     if !frame.inside_x(px) || frame.x.1 <= frame.x.0 || frame.y.1 <= frame.y.0 {
         return None;
@@ -82,14 +83,16 @@ pub fn read(fig: &Figure, frame: &PlotFrame, px: f64, max_rows: usize) -> Option
     let xmap = AxisMap { log: frame.x_log, floor: 0.0 };
     let ymap = AxisMap { log: frame.y_log, floor: 0.0 };
     let at = |x: f64| xmap.map(x).map(|m| frame.px_of(m));
-    let nearest = fig
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().flatten())
-        .filter(|p| p.1.is_finite())
-        .filter_map(|p| Some((p.0, (at(p.0)? - px).abs())))
-        .min_by(|a, b| a.1.total_cmp(&b.1))?;
-    let x = nearest.0;
+    let nearest_of = |theory: bool| {
+        fig.series
+            .iter()
+            .filter(|s| (s.stroke == Stroke::Dotted) == theory)
+            .flat_map(|s| s.points.iter().flatten())
+            .filter(|p| p.1.is_finite())
+            .filter_map(|p| Some((p.0, (at(p.0)? - px).abs())))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    };
+    let x = nearest_of(false).or_else(|| nearest_of(true))?.0;
     let sx = at(x)?;
     let mut rows: Vec<Row> = fig
         .series
@@ -145,7 +148,7 @@ fn format_thousands(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::figure::{Axis, Series, Stroke};
+    use crate::figure::{Axis, Series};
 
     fn figure() -> Figure {
         let mut f = Figure::new("t", "t".into(), Axis::new("step", true), Axis::new("σ", true));
@@ -190,6 +193,23 @@ mod tests {
         assert_eq!(read(&figure(), &frame(), 410.0, 10), None, "outside the plot");
         let capped = read(&figure(), &frame(), 290.0, 1).unwrap();
         assert_eq!((capped.rows.len(), capped.more), (1, 1));
+    }
+
+    #[test]
+    fn a_theory_beside_the_run_never_moves_the_crosshair_off_a_recorded_sample() {
+        // A dotted theory sampled at x = 90 (nearer pixel 290 than the run's 100): the reading stays at the run's
+        // sample, the theory's value beside it (within 3 px); a chart of the theory alone reads the theory.
+        let mut f = figure();
+        let theory =
+            Series::line("σ₁ theory", Ink::Muted, Stroke::Dotted, vec![Some((90.0, 2.9)), Some((101.0, 2.95))]);
+        f.series.insert(0, theory.clone());
+        let r = read(&f, &frame(), 290.0, 10).unwrap();
+        assert_eq!(r.x, 100.0);
+        let labels: Vec<&str> = r.rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(labels, ["σ₁", "σ₁ theory", "σ₂"]);
+        let mut alone = figure();
+        alone.series = vec![theory];
+        assert_eq!(read(&alone, &frame(), 290.0, 10).unwrap().x, 90.0);
     }
 
     #[test]
