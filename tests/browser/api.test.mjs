@@ -108,7 +108,7 @@ test("the convex baseline is solved once per problem (an α edit reuses it); wit
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(`${BASE_URL}?preset=incremental&speed=max`);
+    await page.goto(`${BASE_URL}?preset=sensing&speed=max`);
     const baseline = () => page.$eval("#r-baseline", (e) => e.textContent);
     await page.waitForFunction(() => /\d/.test(document.getElementById("r-baseline").textContent), null, {
       timeout: 60000,

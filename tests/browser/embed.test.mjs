@@ -318,7 +318,7 @@ const heights = async (page) => {
 for (const kind of ["h5p", "lti"]) {
   test(`a ${kind === "h5p" ? "H5P (Moodle)" : "Canvas LMS (lti.frameResize)"} host on another origin sizes the frame to the lab, and it settles`, async () => {
     const { page, context, errors } = await openHost(
-      `embed=1&preset=noisy-gd&speed=max&origin=${encodeURIComponent(hostOrigin)}`,
+      `embed=1&preset=escape-time&speed=max&origin=${encodeURIComponent(hostOrigin)}`,
       kind,
     );
     try {

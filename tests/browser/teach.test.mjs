@@ -60,8 +60,10 @@ async function hover(page, canvas, fx, fy = 0.55) {
   }));
 }
 
+// The tests below that need a finished run play full-staircase: four values learned one by one like incremental's,
+// in 40,000 steps, with no convex baseline to solve (a fifth of incremental's time in the page).
 test("hover reads the exact values of the exported CSV at that step; a legend click hides and shows a line", async () => {
-  const { page, context, errors } = await open("?preset=incremental&speed=max");
+  const { page, context, errors } = await open("?preset=full-staircase&speed=max");
   await page.evaluate(() => window.rankflow.play());
   await finished(page);
   await page.waitForTimeout(300);
@@ -100,7 +102,7 @@ test("hover reads the exact values of the exported CSV at that step; a legend cl
 });
 
 test("the time slider shows the read-outs of the recorded sample; the link keeps t= and restores the cursor", async () => {
-  const { page, context, errors } = await open("?preset=incremental&speed=max");
+  const { page, context, errors } = await open("?preset=full-staircase&speed=max");
   await page.evaluate(() => window.rankflow.play());
   await finished(page);
   const csv = await exportedCsv(page);
@@ -129,7 +131,7 @@ test("the time slider shows the read-outs of the recorded sample; the link keeps
   await page.keyboard.press("End");
   await page.waitForFunction(() => document.getElementById("scrub-value").textContent === "latest");
   // A t= link restores the cursor (the run plays there by itself).
-  const link = await open(`?preset=incremental&t=${cursor}`);
+  const link = await open(`?preset=full-staircase&t=${cursor}`);
   await link.page.waitForFunction(
     (c) => document.getElementById("scrub-value").textContent === `step ${c.toLocaleString()}`,
     cursor,
@@ -262,7 +264,7 @@ for (const [w, h] of [
 }
 
 test("a figure embed shows a play overlay; under reduced motion it is drawn finished", async () => {
-  const { page, context, errors } = await open("?embed=1&figure=1&preset=incremental", {
+  const { page, context, errors } = await open("?embed=1&figure=1&preset=full-staircase", {
     viewport: { width: 640, height: 400 },
   });
   await page.locator("#play-overlay").waitFor({ state: "visible" });
@@ -270,14 +272,14 @@ test("a figure embed shows a play overlay; under reduced motion it is drawn fini
   await page.waitForFunction(() => window.rankflow.state().status === "playing");
   assert.equal(await page.locator("#play-overlay").isVisible(), false);
   await context.close();
-  const calm = await open("?embed=1&figure=1&preset=incremental", {
+  const calm = await open("?embed=1&figure=1&preset=full-staircase", {
     viewport: { width: 640, height: 400 },
     reducedMotion: "reduce",
   });
   await finished(calm.page);
   assert.equal(await calm.page.locator("#play-overlay").isVisible(), false);
   const step = await calm.page.evaluate(() => window.rankflow.state().step);
-  assert.equal(step, 50000, "the whole run is drawn");
+  assert.equal(step, 40000, "the whole run is drawn");
   assert.deepEqual([...errors, ...calm.errors], []);
   await calm.context.close();
 });
@@ -317,12 +319,13 @@ test("touch: press and hold on a chart shows the values, sliding moves the cross
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.goto(BASE_URL + "?preset=incremental&speed=max");
+  await page.goto(BASE_URL + "?preset=full-staircase&speed=max");
   await page.waitForFunction(() => window.rankflow && window.rankflow.state().status !== "loading", null, {
     timeout: 20000,
   });
   await page.evaluate(() => window.rankflow.play());
   await finished(page);
+  await page.locator("#sv-chart").scrollIntoViewIfNeeded();
   const r = await page.$eval("#sv-chart", (c) => {
     const b = c.getBoundingClientRect();
     return { x: b.left, y: b.top, w: b.width, h: b.height };
