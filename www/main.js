@@ -89,8 +89,25 @@ function onStatus(st, why) {
   if (diverged && !document.querySelector("[data-field][aria-invalid]")) showMessage(st.message);
 }
 
+/** Asks for an animation frame unless one is asked already. The loop sleeps while nothing is due (an idle page
+ * costs no frames): the session wakes it (an answer, Play, Step, a load) and so does the view (`view.dirty`). */
+let frameAsked = false;
+function wake() {
+  if (frameAsked) return;
+  frameAsked = true;
+  requestAnimationFrame(frame);
+}
+
 function frame() {
-  requestAnimationFrame(frame); // first: nothing below can stop the heartbeat
+  frameAsked = false;
+  try {
+    drawFrame();
+  } finally {
+    if (session.busy() || view.dirty) wake(); // in `finally`: nothing thrown can stop the heartbeat
+  }
+}
+
+function drawFrame() {
   const answer = session.tick();
   if (answer) {
     try {
@@ -328,8 +345,10 @@ async function main() {
   $("limits-text").textContent = limits.limits_text;
   presets = JSON.parse(wasm.presets_json());
   view = new ChartView(wasm);
+  view.onDirty = wake;
   view.onLead = (lead) => showClaim(lead === "claim");
   session = new Session(wasm, module, {
+    wake,
     onStatus,
     onHeld: (_, pressedPlay) => {
       lesson?.held(pressedPlay);
@@ -507,7 +526,7 @@ async function main() {
     },
     urlView.origin ?? null,
   );
-  requestAnimationFrame(frame);
+  wake();
 }
 
 function importConfig(text) {

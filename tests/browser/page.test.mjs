@@ -27,10 +27,34 @@ test("loads without console errors and draws both charts", async () => {
   await context.close();
 });
 
-test("Play advances the step readout and changes the chart; Pause stops it", async () => {
+/** Animation frames the page asks for in the next `ms` (its frame loop sleeps while nothing is due). */
+const framesAsked = (page, ms) =>
+  page.evaluate(async (ms) => {
+    if (!window.__frames) {
+      const ask = window.requestAnimationFrame.bind(window);
+      window.__frames = { n: 0 };
+      window.requestAnimationFrame = (f) => {
+        window.__frames.n++;
+        return ask(f);
+      };
+    }
+    const n0 = window.__frames.n;
+    await new Promise((r) => setTimeout(r, ms));
+    return window.__frames.n - n0;
+  }, ms);
+
+/** Whether the page's frame loop goes to sleep within 5 s: a half second with no frame asked (the baseline's
+ * answer, arriving from the helper worker, is drawn in frames of its own). */
+async function settles(page) {
+  for (let i = 0; i < 10; i++) if ((await framesAsked(page, 500)) === 0) return true;
+  return false;
+}
+
+test("Play advances the step readout and changes the chart; Pause stops it; idle, the page asks for no frames", async () => {
   const { page, errors, context } = await openPage(browser);
   const before = await chartPixels(page, "sv-chart");
   assert.equal(await stepCount(page), 0);
+  assert.ok(await settles(page), "a page waiting for Play keeps asking for animation frames");
   await page.click("#play");
   await page.waitForFunction(
     () => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > 2000,
@@ -43,6 +67,14 @@ test("Play advances the step readout and changes the chart; Pause stops it", asy
   const paused = await stepCount(page);
   await page.waitForTimeout(400);
   assert.equal(await stepCount(page), paused, "steps advanced while paused");
+  assert.ok(await settles(page), "a paused page keeps asking for animation frames");
+  // Woken by Step: the frames come back while the steps are owed (and the charts redraw).
+  const [asked] = await Promise.all([framesAsked(page, 500), page.click("#step")]);
+  assert.ok(asked > 0, "Step did not wake the frame loop");
+  await page.waitForFunction(
+    (p) => Number(document.getElementById("r-step").textContent.replace(/[^0-9]/g, "")) > p,
+    paused,
+  );
   assert.notEqual(await chartPixels(page, "sv-chart"), before, "chart did not change");
   const rate = await page.$eval("#r-rate", (el) => Number(el.textContent.replace(/[^0-9]/g, "")));
   assert.ok(rate > 0, "steps/s readout not updated");

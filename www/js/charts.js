@@ -20,7 +20,8 @@ export class ChartView {
   constructor(wasm) {
     this.charts = new wasm.Charts();
     this.figures = []; // [{id, title, caption}]
-    this.dirty = false; // redraw even without a new answer (resize, theme, ghost)
+    this.redraw = false; // redraw even without a new answer (resize, theme, ghost): `dirty`
+    this.onDirty = null; // called when the view becomes dirty (the page's frame loop wakes)
     this.stale = new Set(); // figures not drawn since the last answer (drawn one a frame when sparing)
     this.fresh = false; // a new answer since the last draw: every figure is due
     this.spreading = false; // figures are being drawn one a frame (and the last answer of a run too)
@@ -35,6 +36,15 @@ export class ChartView {
     darkQuery.addEventListener("change", () => {
       this.dirty = true;
     });
+  }
+
+  get dirty() {
+    return this.redraw;
+  }
+
+  set dirty(on) {
+    this.redraw = on;
+    if (on) this.onDirty?.();
   }
 
   theme() {

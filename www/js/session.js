@@ -18,7 +18,8 @@ const SLOW_MS = 1000; // captions, the claim's lines and tables refresh at most 
 
 export class Session {
   /** `wasm`: the module's exports; `module`: the compiled WebAssembly.Module (posted to workers);
-   * `hooks`: {onStatus(state, why?), onError(message, fromCore?), onHeld(state, pressedPlay)}. */
+   * `hooks`: {wake(), onStatus(state, why?), onError(message, fromCore?), onHeld(state, pressedPlay)}; `wake` asks
+   * for an animation frame: called whenever `tick` may have something to do. */
   constructor(wasm, module, hooks) {
     Object.assign(this, { wasm, module, hooks });
     this.gen = 0;
@@ -107,6 +108,7 @@ export class Session {
     this.setStatus("loading", "");
     this.baselines.drop();
     this.post({ type: "load", gen: this.gen, source, log: this.pace.log, slow: true, baselineElsewhere: this.remote });
+    this.hooks.wake?.();
   }
 
   /** Loads the same source again on the fallback simulation, keeping what was asked meanwhile (play, steps). */
@@ -134,6 +136,7 @@ export class Session {
     if (this.status === "error" || (this.status === "loading" && !this.source)) return;
     this.playing = true;
     this.anchor();
+    this.hooks.wake?.();
     if (this.status === "loading") return;
     // In a worker the first slice starts now, not at the next animation frame (short runs end a frame sooner), and
     // before the page updates its controls.
@@ -184,6 +187,7 @@ export class Session {
     this.playing = false;
     this.pendingSteps += k;
     if (this.status === "playing" || this.status === "ready") this.setStatus("paused");
+    this.hooks.wake?.();
   }
 
   setPace(position, log) {
@@ -192,6 +196,7 @@ export class Session {
     this.pace.top = undefined;
     this.pace.burst = false;
     this.anchor();
+    this.hooks.wake?.();
   }
 
   /** Restarts the pace's clock at the current step (after a pause, or a pace change). */
@@ -224,6 +229,12 @@ export class Session {
       this.hooks.onStatus?.(this.snapshot());
       document.dispatchEvent(new CustomEvent("rankflow:statechange", { detail: this.snapshot() }));
     }
+  }
+
+  /** Whether the next animation frame has work: an answer to hand over, or steps to ask for or wait on. While
+   * not, the page's frame loop sleeps (`hooks.wake` restarts it). */
+  busy() {
+    return this.latest !== null || this.inFlight > 0 || this.wantsSteps();
   }
 
   /** Called every animation frame: sends a request when one is due; returns the newest answer, if any. */
@@ -297,6 +308,15 @@ export class Session {
   }
 
   receive(m) {
+    try {
+      this.take(m);
+    } finally {
+      this.hooks.wake?.();
+    }
+  }
+
+  /** An answer of the simulation (a frame, an export, an error). */
+  take(m) {
     if (!m || typeof m !== "object") return;
     if (m.type === "ready") {
       this.workerReady = true;
