@@ -28,64 +28,101 @@ const RECORD_ERRORS = `if (!window.__errors) {
 
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A page in `engine` ("chromium" | "firefox" | "webkit"): {engine, version, goto(url), evaluate(fn, arg),
- * waitFor(fn, arg, timeoutMs), errors(), close()}. `fn` is a function (sent as its source) of one JSON argument. */
-export async function openEngine(engine, { width = 1280, height = 800 } = {}) {
-  const driver = { chromium: chromiumPage, firefox: firefoxPage, webkit: webkitPage }[engine];
+/** A browser of `engine` ("chromium" | "firefox" | "webkit"), started once for several tests: {engine, version,
+ * open({width, height}) → page, close()}. A page: {goto(url), evaluate(fn, arg), waitFor(fn, arg, timeoutMs),
+ * errors(), close()}; `fn` is a function (sent as its source) of one JSON argument. WebKitGTK's driver has one
+ * window: its pages take turns in it (the smoke's tests in an engine run one after the other). */
+export async function openEngine(engine) {
+  const driver = { chromium: chromiumBrowser, firefox: firefoxBrowser, webkit: webkitBrowser }[engine];
   if (!driver) throw new Error(`unknown engine ${engine}; one of chromium, firefox, webkit`);
-  const page = await driver(width, height);
-  page.engine = engine;
-  page.waitFor = async (fn, arg, timeout = 60000) => {
-    const end = Date.now() + timeout;
-    for (;;) {
-      const v = await page.evaluate(fn, arg);
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`${engine}: timed out after ${timeout} ms waiting for ${fn}`);
-      await pause(100);
-    }
-  };
-  return page;
-}
-
-async function chromiumPage(width, height) {
-  const browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(String(e)));
+  const browser = await driver();
   return {
-    version: `Chromium ${browser.version()}`,
-    goto: (url) => page.goto(url),
-    evaluate: (fn, arg) => page.evaluate(fn, arg),
-    errors: async () => errors,
-    close: async () => {
-      await context.close();
-      await browser.close();
+    engine,
+    version: browser.version,
+    close: browser.close,
+    open: async ({ width = 1280, height = 800 } = {}) => {
+      const page = await browser.open(width, height);
+      // Polled in the page, a few seconds per call: a round trip through the driver costs the browser's parent
+      // process more than the check itself (ten a second, over minutes of play).
+      page.waitFor = async (fn, arg, timeout = 60000) => {
+        const end = Date.now() + timeout;
+        const poll = `async (arg) => {
+          const f = (${fn.toString()});
+          const end = Date.now() + ${POLL_CALL_MS};
+          for (;;) {
+            const v = f(arg);
+            if (v || Date.now() > end) return v ?? null;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }`;
+        for (;;) {
+          const v = await page.evaluateSource(poll, arg);
+          if (v) return v;
+          if (Date.now() > end) throw new Error(`${engine}: timed out after ${timeout} ms waiting for ${fn}`);
+        }
+      };
+      return page;
     },
   };
 }
 
-async function firefoxPage(width, height) {
+/** How long one waitFor call polls in the page before answering (within WebDriver's 30 s script timeout). */
+const POLL_CALL_MS = 5000;
+
+/** `(src)(arg)` as one expression, for drivers that evaluate a string (the promise it returns is awaited). */
+const applied = (src, arg) => `(${src})(${JSON.stringify(arg ?? null)})`;
+
+async function chromiumBrowser() {
+  const browser = await launchChromium();
+  return {
+    version: `Chromium ${browser.version()}`,
+    open: async (width, height) => {
+      const context = await browser.newContext({ viewport: { width, height } });
+      const page = await context.newPage();
+      const errors = [];
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      page.on("pageerror", (e) => errors.push(String(e)));
+      return {
+        goto: (url) => page.goto(url),
+        evaluate: (fn, arg) => page.evaluate(fn, arg),
+        evaluateSource: (src, arg) => page.evaluate(applied(src, arg)),
+        errors: async () => errors,
+        close: () => context.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+async function firefoxBrowser() {
   const browser = await puppeteer.launch({
     browser: "firefox",
     protocol: "webDriverBiDi",
     executablePath: FIREFOX,
     headless: true,
-    defaultViewport: { width, height },
   });
-  const page = await browser.newPage();
-  const errors = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(String(e)));
   return {
     version: `Firefox ${(await browser.version()).split("/")[1]}`,
-    goto: (url) => page.goto(url),
-    evaluate: (fn, arg) => page.evaluate(fn, arg),
-    errors: async () => errors,
+    open: async (width, height) => {
+      const page = await browser.newPage();
+      await page.setViewport({ width, height });
+      const errors = [];
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      page.on("pageerror", (e) => errors.push(String(e)));
+      return {
+        goto: (url) => page.goto(url),
+        evaluate: (fn, arg) => page.evaluate(fn, arg),
+        evaluateSource: (src, arg) => page.evaluate(applied(src, arg)),
+        errors: async () => errors,
+        close: () => page.close(),
+      };
+    },
     close: () => browser.close(),
   };
 }
+
+/** Xvfb's screen for WebKitGTK: room for the largest window a test asks for. */
+const SCREEN = { width: 1280, height: 900 };
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -97,14 +134,14 @@ const freePort = () =>
     });
   });
 
-async function webkitPage(width, height) {
+async function webkitBrowser() {
   if (!MINIBROWSER) throw new Error("WebKitGTK's MiniBrowser not found (apt-get install webkit2gtk-driver)");
   const port = await freePort();
   // xvfb-run gives MiniBrowser a display of its own; -a picks a free one. Out of compositing mode: without a GPU,
   // WebKitGTK composites through Mesa's software GL (llvmpipe), at the simulation's own cost (BENCHMARKS.md).
   const driver = spawn(
     "xvfb-run",
-    ["-a", "-s", `-screen 0 ${width}x${height + 100}x24`, "WebKitWebDriver", `--port=${port}`],
+    ["-a", "-s", `-screen 0 ${SCREEN.width}x${SCREEN.height}x24`, "WebKitWebDriver", `--port=${port}`],
     {
       stdio: "ignore",
       detached: true,
@@ -154,21 +191,26 @@ async function webkitPage(width, height) {
     throw e;
   }
   const sid = session.sessionId;
-  await call("POST", `/session/${sid}/window/rect`, { width, height }).catch(() => {});
-  const evaluate = (fn, arg) =>
-    call("POST", `/session/${sid}/execute/sync`, {
-      script: `return (${typeof fn === "function" ? fn.toString() : `() => ${fn}`})(arguments[0]);`,
-      args: [arg ?? null],
-    });
+  const run = (script, arg) => call("POST", `/session/${sid}/execute/sync`, { script, args: [arg ?? null] });
+  const evaluateSource = (src, arg) => run(`return (${src})(arguments[0]);`, arg);
   return {
     version: `WebKitGTK ${session.capabilities.browserVersion}`,
-    goto: async (url) => {
-      await call("POST", `/session/${sid}/url`, { url });
-      // Errors are recorded from here on: one thrown while the page loads stops it short of "ready".
-      await call("POST", `/session/${sid}/execute/sync`, { script: RECORD_ERRORS, args: [] });
+    open: async (width, height) => {
+      await call("POST", `/session/${sid}/window/rect`, { width, height }).catch(() => {});
+      const evaluate = (fn, arg) => evaluateSource(typeof fn === "function" ? fn.toString() : `() => ${fn}`, arg);
+      return {
+        goto: async (url) => {
+          await call("POST", `/session/${sid}/url`, { url });
+          // Errors are recorded from here on: one thrown while the page loads stops it short of "ready".
+          await run(RECORD_ERRORS);
+        },
+        evaluate,
+        evaluateSource,
+        errors: () => evaluate(() => window.__errors ?? []),
+        // The window stays for the next page: this one is left (its workers stop).
+        close: () => call("POST", `/session/${sid}/url`, { url: "about:blank" }).catch(() => {}),
+      };
     },
-    evaluate,
-    errors: () => evaluate(() => window.__errors ?? []),
     close: async () => {
       await call("DELETE", `/session/${sid}`).catch(() => {});
       kill();

@@ -48,11 +48,18 @@ const presets = JSON.parse(execFileSync(CLI, ["presets", "--json"]).toString()).
 // The engines side by side (each engine's tests in turn): a page playing a preset keeps one core busy with its
 // worker and part of another with drawing, so two engines at once finish sooner than one after the other
 // (276 s against 242 s measured here, Firefox ESR and WebKitGTK).
+// One browser per engine for its three tests (a start costs Firefox ESR ≈ 8 CPU-s).
 describe("the smoke subset", { concurrency: true }, () => {
   for (const engine of ENGINES)
     describe(engine, { concurrency: 1 }, () => {
+      let browser;
+      before(async () => {
+        browser = await openEngine(engine);
+      });
+      after(() => browser?.close());
+
       test(`${engine}: every preset plays to "finished" with its ✓ and no error`, async () => {
-        const page = await openEngine(engine);
+        const page = await browser.open();
         try {
           const times = [];
           for (const name of presets) {
@@ -70,14 +77,14 @@ describe("the smoke subset", { concurrency: true }, () => {
             );
             assert.deepEqual(await page.errors(), [], `${engine}, ${name}: errors`);
           }
-          console.log(`# ${page.version}: ${times.join(", ")}`);
+          console.log(`# ${browser.version}: ${times.join(", ")}`);
         } finally {
           await page.close();
         }
       });
 
       test(`${engine}: a host on another origin plays an embed through the API and hears its events`, async () => {
-        const page = await openEngine(engine, { width: 900, height: 800 });
+        const page = await browser.open({ width: 900, height: 800 });
         try {
           assert.notEqual(new URL(BASE_URL).origin, hostOrigin);
           const src = `${BASE_URL}?embed=1&preset=tied-spectrum&speed=max&origin=${encodeURIComponent(hostOrigin)}`;
@@ -107,7 +114,7 @@ describe("the smoke subset", { concurrency: true }, () => {
 
       test(`${engine}: the offline single file plays a preset from file://`, async () => {
         assert.ok(existsSync(OFFLINE), `${OFFLINE} missing: run cargo xtask dist`);
-        const page = await openEngine(engine);
+        const page = await browser.open();
         try {
           await page.goto(`${pathToFileURL(OFFLINE)}?preset=tied-spectrum&speed=max`);
           const lines = await playToVerdict(page);
