@@ -72,23 +72,28 @@ const POLL_CALL_MS = 5000;
 /** `(src)(arg)` as one expression, for drivers that evaluate a string (the promise it returns is awaited). */
 const applied = (src, arg) => `(${src})(${JSON.stringify(arg ?? null)})`;
 
+/** A playwright (Chromium) or puppeteer (Firefox over BiDi) page as the smoke uses it: the two drivers share the
+ * calls it needs (goto, evaluate, the console and pageerror events). */
+function eventedPage(page, close) {
+  const errors = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return {
+    goto: (url) => page.goto(url),
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    evaluateSource: (src, arg) => page.evaluate(applied(src, arg)),
+    errors: async () => errors,
+    close,
+  };
+}
+
 async function chromiumBrowser() {
   const browser = await launchChromium();
   return {
     version: `Chromium ${browser.version()}`,
     open: async (width, height) => {
       const context = await browser.newContext({ viewport: { width, height } });
-      const page = await context.newPage();
-      const errors = [];
-      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      page.on("pageerror", (e) => errors.push(String(e)));
-      return {
-        goto: (url) => page.goto(url),
-        evaluate: (fn, arg) => page.evaluate(fn, arg),
-        evaluateSource: (src, arg) => page.evaluate(applied(src, arg)),
-        errors: async () => errors,
-        close: () => context.close(),
-      };
+      return eventedPage(await context.newPage(), () => context.close());
     },
     close: () => browser.close(),
   };
@@ -106,16 +111,7 @@ async function firefoxBrowser() {
     open: async (width, height) => {
       const page = await browser.newPage();
       await page.setViewport({ width, height });
-      const errors = [];
-      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      page.on("pageerror", (e) => errors.push(String(e)));
-      return {
-        goto: (url) => page.goto(url),
-        evaluate: (fn, arg) => page.evaluate(fn, arg),
-        evaluateSource: (src, arg) => page.evaluate(applied(src, arg)),
-        errors: async () => errors,
-        close: () => page.close(),
-      };
+      return eventedPage(page, () => page.close());
     },
     close: () => browser.close(),
   };
